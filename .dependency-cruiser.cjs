@@ -1,0 +1,88 @@
+/**
+ * Dependencies point one way (DESIGN.md §1): renderer -> shared; preload -> shared;
+ * main/shell -> core -> shared; main/api -> core; core -> platforms -> shared.
+ * Run by `npm run boundaries` (part of `npm test`); test/boundaries.test.ts proves it bites.
+ * @type {import('dependency-cruiser').IConfiguration}
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'engine-no-electron',
+      comment: 'The engine and the platform adapters run without Electron (tests, harness): only src/main/shell and src/main/index.ts may import electron.',
+      severity: 'error',
+      from: { path: '^src/main/(core|platforms|api)/' },
+      to: { path: '(^|/)node_modules/electron/|^electron$' },
+    },
+    {
+      name: 'engine-no-shell',
+      comment: 'The engine never reaches up into the shell, the renderer or the preload.',
+      severity: 'error',
+      from: { path: '^src/main/(core|platforms|api)/' },
+      to: { path: '^src/(main/shell|main/index\\.ts|renderer|preload)' },
+    },
+    {
+      name: 'platforms-below-core',
+      comment: 'core -> platforms, never platforms -> core or api.',
+      severity: 'error',
+      from: { path: '^src/main/platforms/' },
+      to: { path: '^src/main/(core|api)/' },
+    },
+    {
+      name: 'core-not-api',
+      comment: 'The local API sits on top of the engine; the engine does not import it.',
+      severity: 'error',
+      from: { path: '^src/main/core/' },
+      to: { path: '^src/main/api/' },
+    },
+    {
+      name: 'renderer-only-shared',
+      comment: 'The renderer talks to the engine only through window.outbox: no node:*, electron or src/main.',
+      severity: 'error',
+      from: { path: '^src/renderer/' },
+      to: {
+        pathNot: '^(src/renderer/|src/shared/)|(^|/)node_modules/',
+      },
+    },
+    {
+      name: 'renderer-no-node-or-electron',
+      comment: 'The renderer is a sandboxed web page.',
+      severity: 'error',
+      from: { path: '^src/renderer/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'renderer-no-electron-package',
+      severity: 'error',
+      from: { path: '^src/renderer/' },
+      to: { path: '(^|/)node_modules/electron/|^electron$' },
+    },
+    {
+      name: 'preload-only-shared',
+      comment: 'The preload bridges to the engine over IPC; it imports electron and src/shared only.',
+      severity: 'error',
+      from: { path: '^src/preload/' },
+      to: { pathNot: '^(src/preload/|src/shared/)|(^|/)node_modules/electron/' },
+    },
+    {
+      name: 'shared-is-pure',
+      comment: 'src/shared is pure TypeScript: it may import zod and date libraries only.',
+      severity: 'error',
+      from: { path: '^src/shared/' },
+      to: { pathNot: '^src/shared/|(^|/)node_modules/(zod|date-fns|@date-fns/tz)/' },
+    },
+    {
+      name: 'not-to-unresolvable',
+      comment: 'An import that cannot be resolved is a typo or a missing dependency.',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.node.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json', '.d.ts'] },
+    exclude: { path: '\\.test\\.ts$' },
+  },
+};

@@ -1,0 +1,33 @@
+import { create } from 'zustand';
+import type { Settings, SettingsPatch } from '../../../shared/ipc/settings';
+import { outbox } from '../api';
+
+interface SettingsState {
+  settings: Settings | null;
+  error: string | null;
+  /** Last confirmation shown to the creator ("Saved"). */
+  notice: string | null;
+  load(): Promise<void>;
+  update(patch: SettingsPatch): Promise<boolean>;
+}
+
+/** Settings from the engine; the database is the truth, this is a view of it. */
+export const useSettingsStore = create<SettingsState>((set) => ({
+  settings: null,
+  error: null,
+  notice: null,
+  async load() {
+    const result = await outbox().settings.get();
+    if (result.ok) set({ settings: result.value, error: null });
+    else set({ error: result.error.message });
+  },
+  async update(patch) {
+    const result = await outbox().settings.update(patch);
+    if (result.ok) {
+      set({ settings: result.value, error: null, notice: 'Saved' });
+      return true;
+    }
+    set({ error: result.error.message, notice: null });
+    return false;
+  },
+}));

@@ -1,0 +1,37 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync, symlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '..');
+const fixture = join(root, 'test/fixtures/boundaries');
+const depcruise = join(root, 'node_modules/.bin/depcruise');
+
+function cruise(cwd: string) {
+  return spawnSync(depcruise, ['src', '--config', join(root, '.dependency-cruiser.cjs'), '--output-type', 'err'], { cwd, encoding: 'utf8' });
+}
+
+describe('boundaries check', () => {
+  it('passes on the real source tree', () => {
+    const result = cruise(root);
+    expect(result.stdout + result.stderr).toMatch(/no dependency violations/);
+    expect(result.status).toBe(0);
+  });
+
+  it('fails on deliberate violations: electron in the engine, node:* and src/main in the renderer, a library in shared', () => {
+    // The fixture resolves packages through the project's node_modules.
+    const link = join(fixture, 'node_modules');
+    if (!existsSync(link)) symlinkSync(join(root, 'node_modules'), link, 'dir');
+    try {
+      const result = cruise(fixture);
+      const output = result.stdout + result.stderr;
+      expect(result.status).not.toBe(0);
+      expect(output).toMatch(/engine-no-electron: src\/main\/core\/bad\.ts → (\.\.\/)*node_modules\/electron/);
+      expect(output).toMatch(/renderer-no-node-or-electron: src\/renderer\/bad\.ts → (node:)?fs/);
+      expect(output).toMatch(/renderer-only-shared: src\/renderer\/bad\.ts → src\/main\/core\/bad\.ts/);
+      expect(output).toMatch(/shared-is-pure: src\/shared\/bad\.ts → (\.\.\/)*node_modules\/twitter-text/);
+    } finally {
+      rmSync(link, { force: true });
+    }
+  });
+});

@@ -1,0 +1,139 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { EVENT_NAMES } from '../../src/shared/ipc/events';
+import { createCore, type Core, type CoreOptions } from '../../src/main/core/create-core';
+import { MemorySecretStore } from '../../src/main/core/ports/doubles';
+import { HARNESS_BRIDGE_PATH, HARNESS_WS_PATH, type HarnessCall } from './protocol';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Options of the browser harness. */
+export interface HarnessOptions {
+  /** Port on 127.0.0.1; 0 picks a free one. */
+  port?: number;
+  /** Data folder; default: a new temp folder. */
+  dataDir?: string;
+  /** The built renderer; default: out/renderer. */
+  rendererDir?: string;
+  /** Anything else createCore takes (clock, network, platforms, ...). */
+  core?: Partial<CoreOptions>;
+}
+
+/** A running harness. */
+export interface Harness {
+  url: string;
+  dataDir: string;
+  core: Core;
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+async function buildBridge(): Promise<string> {
+  const result = await build({
+    entryPoints: [join(ROOT, 'test/harness/bridge.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    target: 'chrome120',
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+/**
+ * Starts the engine in this Node process and serves the built renderer on 127.0.0.1, giving
+ * the page `window.outbox` over a WebSocket. A development and test tool, never shipped.
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dataDir = resolve(options.dataDir ?? mkdtempSync(join(tmpdir(), 'outbox-harness-')));
+  const rendererDir = resolve(options.rendererDir ?? join(ROOT, 'out/renderer'));
+  const indexHtml = await readFile(join(rendererDir, 'index.html'), 'utf8').catch(() => {
+    throw new Error(`No built renderer in ${rendererDir}: run \`npm run build\` first.`);
+  });
+  const page = indexHtml.replace('<head>', `<head>\n    <script src="${HARNESS_BRIDGE_PATH}"></script>`);
+  const bridge = await buildBridge();
+  const core = await createCore({ secrets: new MemorySecretStore(), version: 'harness', ...options.core, dataDir });
+
+  const server: Server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    if (path === HARNESS_BRIDGE_PATH) {
+      res.writeHead(200, { 'content-type': TYPES['.js']!, 'cache-control': 'no-store' });
+      return res.end(bridge);
+    }
+    if (path === '/' || path === '/index.html') {
+      res.writeHead(200, { 'content-type': TYPES['.html']!, 'cache-control': 'no-store' });
+      return res.end(page);
+    }
+    const file = normalize(join(rendererDir, path));
+    if (!file.startsWith(rendererDir + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    }
+  });
+
+  const sockets = new Set<WebSocket>();
+  const wss = new WebSocketServer({ server, path: HARNESS_WS_PATH });
+  wss.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('message', async (raw) => {
+      let call: HarnessCall;
+      try {
+        call = JSON.parse(String(raw)) as HarnessCall;
+      } catch {
+        return;
+      }
+      // The harness passes whatever the page sent: core.invoke does all the checking.
+      const result = await core.invoke(call.channel as never, call.payload as never);
+      socket.send(JSON.stringify({ id: call.id, result }));
+    });
+  });
+  const unsubscribe = EVENT_NAMES.map((event) =>
+    core.on(event, (payload) => {
+      const message = JSON.stringify({ event, payload });
+      for (const socket of sockets) socket.send(message);
+    }),
+  );
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    dataDir,
+    core,
+    async close() {
+      unsubscribe.forEach((off) => off());
+      for (const socket of sockets) socket.terminate();
+      wss.close();
+      await new Promise<void>((r) => server.close(() => r()));
+      await core.close();
+    },
+  };
+}
