@@ -10,6 +10,7 @@ import { createInvoke, type Invoke } from './invoke';
 import { createKeychainSecretStore } from './ports/keychain';
 import type { Clock, NetworkMonitor, Notifier, OpenBrowser, PlatformEndpoints, PowerMonitor, SecretStore } from './ports/ports';
 import { alwaysOnline, neverSleeps, noBrowser, silentNotifier, systemClock } from './ports/system';
+import { createPendingHandlers } from './pending.handlers';
 import { createSettingsHandlers } from './settings/settings.handlers';
 import { createSettingsService } from './settings/settings.service';
 
@@ -93,6 +94,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const handlers: Handlers = {
       ...createAppHandlers({ version: options.version ?? '0.0.0-dev', dataDir, schemaVersion }),
       ...createSettingsHandlers(settings),
+      ...createPendingHandlers(),
     };
     void ctx;
 

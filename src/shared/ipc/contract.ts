@@ -1,8 +1,12 @@
 import type { z } from 'zod';
 import type { Result } from '../result';
+import { accountsChannels } from './accounts';
 import { appChannels } from './app';
 import type { ChannelDef } from './define';
 import type { EventMap, EventName } from './events';
+import { labelsChannels } from './labels';
+import { mediaChannels } from './media';
+import { postsChannels } from './posts';
 import { settingsChannels } from './settings';
 
 /**
@@ -12,6 +16,10 @@ import { settingsChannels } from './settings';
 export const contract = {
   ...appChannels,
   ...settingsChannels,
+  ...postsChannels,
+  ...labelsChannels,
+  ...mediaChannels,
+  ...accountsChannels,
 };
 
 /** The contract's shape. */

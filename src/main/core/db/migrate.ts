@@ -35,7 +35,8 @@ export function loadMigrations(dir: string = DEFAULT_DIR): Migration[] {
     })
     .sort((a, b) => a.version - b.version);
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new MigrationError(`Migration ${m.file} should be number ${String(i + 1).padStart(4, '0')}: versions must run 0001, 0002, ... without gaps or repeats`);
+    const previous = migrations[i - 1];
+    if (previous && previous.version === m.version) throw new MigrationError(`Migrations ${previous.file} and ${m.file} share number ${m.file.slice(0, 4)}: each number is used once`);
   });
   return migrations;
 }

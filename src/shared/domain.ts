@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+/** Every platform Outbox publishes to (DESIGN.md §3). */
+export const PLATFORMS = [
+  'x',
+  'bluesky',
+  'mastodon',
+  'linkedin',
+  'linkedin-page',
+  'threads',
+  'instagram',
+  'instagram-facebook',
+  'facebook',
+  'tiktok',
+  'youtube',
+  'pinterest',
+  'telegram',
+] as const;
+/** A platform id. */
+export type PlatformId = (typeof PLATFORMS)[number];
+/** Parses a platform id. */
+export const platformId = z.enum(PLATFORMS);
+
+/** Where a post is in its life. */
+export const POST_STATUSES = ['draft', 'scheduled', 'publishing', 'published', 'partially_published', 'failed'] as const;
+/** A post's status. */
+export type PostStatus = (typeof POST_STATUSES)[number];
+
+/** Where one platform entry of a post is. */
+export const ENTRY_STATUSES = ['pending', 'publishing', 'published', 'failed'] as const;
+/** An entry's status. */
+export type EntryStatus = (typeof ENTRY_STATUSES)[number];
+
+/** How an account's connection stands. */
+export const CONNECTION_STATES = ['connected', 'disconnected', 'token_expired'] as const;
+/** An account's connection. */
+export type ConnectionState = (typeof CONNECTION_STATES)[number];
+
+/** Units a repeating post can step by. */
+export const REPEAT_UNITS = ['minutes', 'hours', 'days', 'weeks', 'months'] as const;
+/** A repeat unit. */
+export type RepeatUnit = (typeof REPEAT_UNITS)[number];
+
+/** One media item attached to a part. */
+export interface PartMedia {
+  mediaId: string;
+  altText: string;
+}
+
+/** One part of a post; more than one part is a thread. */
+export interface PostPart {
+  text: string;
+  media: PartMedia[];
+}
+
+/** How a post repeats: `count` occurrences in all, every `every` `unit`; `remaining` after this one. */
+export interface Repeat {
+  count: number;
+  every: number;
+  unit: RepeatUnit;
+  remaining: number;
+}
+
+/** One publish attempt of an entry, as the attempt log keeps it. */
+export interface Attempt {
+  startedAt: string;
+  endedAt: string | null;
+  outcome: 'in_flight' | 'published' | 'transient' | 'rate_limited' | 'auth' | 'permanent' | 'unknown' | 'reconciled';
+  httpStatus: number | null;
+  message: string | null;
+}
+
+/** A post's entry for one account. */
+export interface PlatformEntry {
+  id: string;
+  accountId: string | null;
+  platform: PlatformId;
+  contentType: string;
+  enabled: boolean;
+  status: EntryStatus;
+  platformPostId: string | null;
+  platformUrl: string | null;
+  errorMessage: string | null;
+  settings: Record<string, unknown>;
+  textOverride: string | null;
+  attempts: Attempt[];
+}
+
+/** A post: content written once, sent to several accounts. */
+export interface Post {
+  id: string;
+  status: PostStatus;
+  scheduledAt: string | null;
+  parts: PostPart[];
+  labelIds: string[];
+  entries: PlatformEntry[];
+  repeat: Repeat | null;
+  /** Its time passed beyond the catch-up grace while Outbox was closed; waits for the creator. */
+  overdue: boolean;
+  createdAt: string;
+  updatedAt: string;
+  publishedAt: string | null;
+}
+
+/** A connected social account. Tokens are never part of it. */
+export interface Account {
+  id: string;
+  platform: PlatformId;
+  handle: string;
+  displayName: string;
+  avatarUrl: string | null;
+  instanceUrl: string | null;
+  active: boolean;
+  connection: ConnectionState;
+  tokenExpiresAt: string | null;
+  lastCheckedAt: string | null;
+  createdAt: string;
+}
+
+/** A label to group posts. */
+export interface Label {
+  id: string;
+  name: string;
+  color: string;
+}
+
+/** A file in the media library. */
+export interface Media {
+  id: string;
+  kind: 'image' | 'video';
+  mime: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  sha256: string;
+  altText: string;
+}

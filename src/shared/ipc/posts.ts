@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { POST_STATUSES, REPEAT_UNITS, type PlatformId, type Post } from '../domain';
+import type { Issue } from '../result';
+import { channel, isoUtc } from './define';
+
+const id = z.string().min(1).max(100);
+
+/** One part as the creator writes it. Text may be empty in drafts. */
+export const postPartInput = z.strictObject({
+  text: z.string().max(100_000),
+  media: z.array(z.strictObject({ mediaId: id, altText: z.string().max(5_000).default('') })).max(20).default([]),
+});
+
+/** Which accounts a post goes to, with per-entry options. */
+export const targetInput = z.strictObject({
+  accountId: id,
+  contentType: z.string().min(1).max(50).optional(),
+  enabled: z.boolean().optional(),
+  /** Per-platform options; validated by the platform's schema in the engine. */
+  settings: z.record(z.string(), z.unknown()).optional(),
+  textOverride: z.string().max(100_000).nullable().optional(),
+});
+
+/** When a new post goes out. */
+export const scheduleInput = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('draft') }),
+  z.strictObject({ mode: z.literal('at'), at: isoUtc }),
+  z.strictObject({ mode: z.literal('now') }),
+  z.strictObject({ mode: z.literal('queue') }),
+]);
+
+/** How a post repeats, as the creator sets it (`remaining` is derived). */
+export const repeatInput = z.strictObject({
+  count: z.number().int().min(2).max(1000),
+  every: z.number().int().min(1).max(1000),
+  unit: z.enum(REPEAT_UNITS),
+});
+
+export const postsCreateInput = z.strictObject({
+  parts: z.array(postPartInput).min(1).max(50),
+  /** Omitted: every active account. */
+  targets: z.array(targetInput).max(100).optional(),
+  labelIds: z.array(id).max(50).default([]),
+  schedule: scheduleInput,
+  repeat: repeatInput.nullable().optional(),
+});
+
+export const postsUpdateInput = z.strictObject({
+  id,
+  parts: z.array(postPartInput).min(1).max(50).optional(),
+  targets: z.array(targetInput).max(100).optional(),
+  labelIds: z.array(id).max(50).optional(),
+  /** null turns a scheduled post back into a draft. */
+  scheduledAt: isoUtc.nullable().optional(),
+  repeat: repeatInput.nullable().optional(),
+});
+
+export const postsListInput = z
+  .strictObject({
+    status: z.enum(POST_STATUSES).optional(),
+    labelId: id.optional(),
+    accountId: id.optional(),
+    from: isoUtc.optional(),
+    to: isoUtc.optional(),
+    query: z.string().max(500).optional(),
+    overdue: z.boolean().optional(),
+    limit: z.number().int().min(1).max(100).default(10),
+    offset: z.number().int().min(0).default(0),
+  })
+  .default({ limit: 10, offset: 0 });
+
+export const postsValidateInput = z.strictObject({
+  parts: z.array(postPartInput).min(1).max(50),
+  targets: z.array(targetInput).max(100),
+});
+
+const byId = z.strictObject({ id });
+
+/** A post with the problems that did not stop it being saved (drafts may be incomplete). */
+export interface PostWithWarnings {
+  post: Post;
+  warnings: Issue[];
+}
+
+/** What `posts:validate` says about one entry. */
+export interface EntryValidation {
+  accountId: string;
+  platform: PlatformId;
+  contentType: string;
+  /** The text length as the platform counts it (the longest part), and its limit. */
+  length: number;
+  limit: number;
+  problems: Issue[];
+}
+
+/** Posts channels. */
+export const postsChannels = {
+  'posts:create': channel(postsCreateInput).returns<PostWithWarnings>(),
+  'posts:update': channel(postsUpdateInput).returns<PostWithWarnings>(),
+  'posts:delete': channel(byId).returns<{ id: string; message: string }>(),
+  'posts:duplicate': channel(byId).returns<Post>(),
+  'posts:get': channel(byId).returns<Post>(),
+  'posts:list': channel(postsListInput).returns<{ posts: Post[]; total: number }>(),
+  'posts:publish': channel(byId).returns<Post>(),
+  'posts:validate': channel(postsValidateInput).returns<{ entries: EntryValidation[] }>(),
+};
