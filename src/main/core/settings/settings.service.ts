@@ -9,7 +9,12 @@ export function systemTimeZone(): string {
 
 /** Defaults for every setting. */
 export function defaultSettings(): Settings {
-  return { timeZone: systemTimeZone(), publishingPaused: false };
+  return {
+    timeZone: systemTimeZone(),
+    publishingPaused: false,
+    catchUpGraceMinutes: 360,
+    queueSlots: (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((day) => ({ day, time: '09:00' })),
+  };
 }
 
 /** Reads and writes settings, merging stored values over defaults. */
