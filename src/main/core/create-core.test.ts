@@ -26,10 +26,10 @@ describe('createCore', () => {
     const seen: string[][] = [];
     t.core.on('settings:changed', (e) => seen.push(e.keys));
     const updated = await t.core.invoke('settings:update', { timeZone: 'Asia/Tokyo', publishingPaused: true });
-    expect(updated).toEqual({ ok: true, value: { timeZone: 'Asia/Tokyo', publishingPaused: true } });
+    expect(updated).toMatchObject({ ok: true, value: { timeZone: 'Asia/Tokyo', publishingPaused: true } });
     expect(seen).toEqual([['timeZone', 'publishingPaused']]);
     await t.restart();
-    expect(await t.core.invoke('settings:get')).toEqual({ ok: true, value: { timeZone: 'Asia/Tokyo', publishingPaused: true } });
+    expect(await t.core.invoke('settings:get')).toMatchObject({ ok: true, value: { timeZone: 'Asia/Tokyo', publishingPaused: true } });
   });
 
   it('a bad payload is a validation error naming the field, and changes nothing', async () => {
