@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EventMap, EventName } from '../../shared/ipc/events';
+import { createApiRuntime, type ApiRuntime } from './api-settings/api-runtime';
+import { createApiSettingsHandlers } from './api-settings/api-settings.handlers';
 import { createAppHandlers } from './app/app.handlers';
 import { openDatabase, type Db } from './db/database';
 import { loadMigrations, migrate, type Migration } from './db/migrate';
@@ -38,6 +40,8 @@ export interface CoreOptions {
   nativeBinding?: string | undefined;
   /** Replaces the shipped migrations (tests of the migration runner). */
   migrations?: Migration[];
+  /** Shared with the local API server so `api:status` can tell whether it runs; default: never running. */
+  apiRuntime?: ApiRuntime;
 }
 
 /** The engine as the shell, the harness and tests see it. */
@@ -94,6 +98,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const handlers: Handlers = {
       ...createAppHandlers({ version: options.version ?? '0.0.0-dev', dataDir, schemaVersion }),
       ...createSettingsHandlers(settings),
+      ...createApiSettingsHandlers({ settings, secrets: ctx.secrets, runtime: options.apiRuntime ?? createApiRuntime() }),
       ...createPendingHandlers(),
     };
     void ctx;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Result } from '../result';
 import { accountsChannels } from './accounts';
+import { apiChannels } from './api';
 import { appChannels } from './app';
 import type { ChannelDef } from './define';
 import type { EventMap, EventName } from './events';
@@ -20,6 +21,7 @@ export const contract = {
   ...labelsChannels,
   ...mediaChannels,
   ...accountsChannels,
+  ...apiChannels,
 };
 
 /** The contract's shape. */

@@ -23,6 +23,10 @@ export const settingsShape = {
   catchUpGraceMinutes: z.number().int().min(0).max(7 * 24 * 60),
   /** Weekly times, in `timeZone`, that `schedule: { mode: 'queue' }` fills in order. */
   queueSlots: z.array(queueSlot).max(500),
+  /** Serves the local automation API on 127.0.0.1 (off by default). */
+  apiEnabled: z.boolean(),
+  /** The local automation API's port on 127.0.0.1. */
+  apiPort: z.number().int().min(1024).max(65535),
 };
 
 /** Every setting, as `settings:get` returns it. */

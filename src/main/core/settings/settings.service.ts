@@ -14,6 +14,8 @@ export function defaultSettings(): Settings {
     publishingPaused: false,
     catchUpGraceMinutes: 360,
     queueSlots: (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((day) => ({ day, time: '09:00' })),
+    apiEnabled: false,
+    apiPort: 7787,
   };
 }
 
