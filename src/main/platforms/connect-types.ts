@@ -41,6 +41,12 @@ export interface OAuthClientConfig {
   tokenAuth?: 'body' | 'basic' | 'none';
   /** The issuer to check `iss` against, where the server sends it. */
   issuer?: string;
+  /** The name of the client id parameter ('client_id' by default; TikTok uses 'client_key'). */
+  clientIdParam?: string;
+  /** How the S256 challenge is encoded (base64url per RFC 7636; TikTok desktop wants hex). */
+  pkceEncoding?: 'base64url' | 'hex';
+  /** The loopback redirect path ('/callback' by default). */
+  redirectPath?: string;
 }
 
 /** Tokens from an authorization code or refresh grant. */
