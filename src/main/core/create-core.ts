@@ -9,10 +9,16 @@ import { loadMigrations, migrate, type Migration } from './db/migrate';
 import { createEventBus } from './events';
 import type { Handlers } from './handlers';
 import { createInvoke, type Invoke } from './invoke';
+import { createLabelsHandlers } from './labels/labels.handlers';
+import { createLabelsService } from './labels/labels.service';
+import { createMediaHandlers } from './media/media.handlers';
+import { createMediaService } from './media/media.service';
 import { createKeychainSecretStore } from './ports/keychain';
 import type { Clock, NetworkMonitor, Notifier, OpenBrowser, PlatformEndpoints, PowerMonitor, SecretStore } from './ports/ports';
 import { alwaysOnline, neverSleeps, noBrowser, silentNotifier, systemClock } from './ports/system';
 import { createPendingHandlers } from './pending.handlers';
+import { createPostsHandlers } from './posts/posts.handlers';
+import { createPostsService } from './posts/posts.service';
 import { createSettingsHandlers } from './settings/settings.handlers';
 import { createSettingsService } from './settings/settings.service';
 
@@ -94,10 +100,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       onClose: (fn) => closers.push(fn),
     };
     const settings = createSettingsService(db, (keys) => bus.emit('settings:changed', { keys }));
+    // The engine plugs its queue into posts with posts.setQueueSlotResolver(...).
+    const posts = createPostsService({ db, clock: ctx.clock, bus });
+    const labels = createLabelsService({ db, clock: ctx.clock, bus });
+    const media = createMediaService({ db, dataDir, clock: ctx.clock });
 
     const handlers: Handlers = {
       ...createAppHandlers({ version: options.version ?? '0.0.0-dev', dataDir, schemaVersion }),
       ...createSettingsHandlers(settings),
+      ...createPostsHandlers(posts),
+      ...createLabelsHandlers(labels),
+      ...createMediaHandlers(media),
       ...createApiSettingsHandlers({ settings, secrets: ctx.secrets, runtime: options.apiRuntime ?? createApiRuntime() }),
       ...createPendingHandlers(),
     };

@@ -1,0 +1,199 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat, writeFile, copyFile, readFile } from 'node:fs/promises';
+import { basename, isAbsolute, join } from 'node:path';
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
+import sharp from 'sharp';
+import type { Media } from '../../../shared/domain';
+import type { Db } from '../db/database';
+import { AppError, invalid, notFound } from '../errors';
+import type { Clock } from '../ports/ports';
+import { createMediaRepo, toMedia, type MediaRow } from './media.repo';
+
+/** File types the library accepts (what the platforms take), by detected mime. */
+export const SUPPORTED_MEDIA: Record<string, 'image' | 'video'> = {
+  'image/jpeg': 'image',
+  'image/png': 'image',
+  'image/gif': 'image',
+  'image/webp': 'image',
+  'video/mp4': 'video',
+  'video/quicktime': 'video',
+  'video/webm': 'video',
+  'video/x-m4v': 'video',
+};
+const SUPPORTED_NAMES = 'JPEG, PNG, GIF, WebP, MP4, MOV or WebM';
+
+/** A stored file as the publishing engine needs it. */
+export interface MediaFile extends Media {
+  /** Absolute path of the stored copy (never modify it). */
+  path: string;
+  originalName: string;
+}
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'the file does not exist';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder';
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** The media library: content-addressed copies under `<dataDir>/media/`. */
+export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock }) {
+  const repo = createMediaRepo(deps.db);
+  const mediaDir = join(deps.dataDir, 'media');
+  const thumbsDir = join(mediaDir, 'thumbs');
+
+  /** Stores a detected file: copies it in (once per content), reads image dimensions, records the row. */
+  async function store(name: string, sha256: string, mime: string, ext: string, bytes: number, write: (to: string) => Promise<void>): Promise<Media> {
+    const kind = SUPPORTED_MEDIA[mime];
+    if (!kind) throw invalid('path', `${name} is not a supported image or video (it is ${mime}); use ${SUPPORTED_NAMES}`);
+    const existing = repo.bySha(sha256);
+    if (existing) return toMedia(existing);
+
+    const file = `media/${sha256}.${ext}`;
+    const target = join(deps.dataDir, file);
+    const temp = join(mediaDir, `.import-${randomUUID()}`);
+    await mkdir(mediaDir, { recursive: true });
+    try {
+      await write(temp);
+      let width: number | null = null;
+      let height: number | null = null;
+      if (kind === 'image') {
+        try {
+          const meta = await sharp(temp).metadata();
+          // Dimensions as shown: EXIF-rotated photos swap width and height.
+          width = meta.autoOrient?.width ?? meta.width ?? null;
+          height = meta.autoOrient?.height ?? meta.height ?? null;
+        } catch {
+          throw invalid('path', `${name} looks like ${mime} but cannot be read as an image (damaged file?)`);
+        }
+      }
+      await rename(temp, target);
+      const row: MediaRow = {
+        id: randomUUID(),
+        sha256,
+        kind,
+        mime,
+        bytes,
+        width,
+        height,
+        // Video duration and size need a container parser; not read yet.
+        duration_ms: null,
+        file,
+        original_name: name.slice(0, 255),
+        alt_text: '',
+        created_at: deps.clock.now(),
+      };
+      return toMedia(repo.insert(row));
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+
+  async function importFile(path: string): Promise<Media> {
+    const name = basename(path) || path;
+    if (!isAbsolute(path)) throw invalid('path', `must be the full path of a file (got ${name})`);
+    let size: number;
+    try {
+      const info = await stat(path);
+      if (!info.isFile()) throw invalid('path', `cannot import ${name}: it is not a file`);
+      size = info.size;
+      // Opening proves it is readable before any work.
+      await (await open(path, 'r')).close();
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw invalid('path', `cannot read ${name}: ${reason(error)}`);
+    }
+    if (size === 0) throw invalid('path', `${name} is empty`);
+    let type: Awaited<ReturnType<typeof fileTypeFromFile>>;
+    let sha256: string;
+    try {
+      type = await fileTypeFromFile(path);
+      sha256 = await sha256OfFile(path);
+    } catch (error) {
+      throw invalid('path', `cannot read ${name}: ${reason(error)}`);
+    }
+    if (!type) throw invalid('path', `${name} is not a supported image or video (its type is not recognised); use ${SUPPORTED_NAMES}`);
+    return store(name, sha256, type.mime, type.ext, size, async (to) => {
+      try {
+        await copyFile(path, to);
+      } catch (error) {
+        throw invalid('path', `cannot copy ${name}: ${reason(error)}`);
+      }
+    });
+  }
+
+  async function importData(name: string, data: string): Promise<Media> {
+    // Accept a data: URL as FileReader.readAsDataURL gives it.
+    const base64 = data.replace(/^data:[^,]{0,200};base64,/, '');
+    if (!/^[A-Za-z0-9+/\r\n]*={0,2}\s*$/.test(base64)) throw invalid('data', `${name}: must be base64`);
+    const bytes = Buffer.from(base64, 'base64');
+    if (bytes.length === 0) throw invalid('data', `${name} is empty`);
+    const type = await fileTypeFromBuffer(bytes);
+    if (!type) throw new AppError('validation', `${name} is not a supported image or video; use ${SUPPORTED_NAMES}`, [{ path: 'data', message: `${name}: type not recognised; use ${SUPPORTED_NAMES}` }]);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (!SUPPORTED_MEDIA[type.mime]) throw invalid('data', `${name} is not a supported image or video (it is ${type.mime}); use ${SUPPORTED_NAMES}`);
+    try {
+      return await store(name, sha256, type.mime, type.ext, bytes.length, (to) => writeFile(to, bytes));
+    } catch (error) {
+      // store() names `path`; here the bytes came in `data`.
+      if (error instanceof AppError && error.issues?.[0]?.path === 'path') throw invalid('data', error.issues[0].message);
+      throw error;
+    }
+  }
+
+  function mustGet(id: string): MediaRow {
+    const row = repo.get(id);
+    if (!row) throw notFound('Media', id);
+    return row;
+  }
+
+  async function thumbnail(id: string, size: number): Promise<{ id: string; dataUrl: string }> {
+    const row = mustGet(id);
+    const cached = join(thumbsDir, `${row.sha256}-${size}.webp`);
+    let out: Buffer;
+    try {
+      out = await readFile(cached);
+    } catch {
+      if (row.kind === 'image') {
+        try {
+          out = await sharp(join(deps.dataDir, row.file), { animated: false }).rotate().resize(size, size, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 70 }).toBuffer();
+        } catch (error) {
+          throw new AppError('not_found', `The stored copy of media ${id} cannot be read: ${reason(error)}`);
+        }
+      } else {
+        // No frame grabber yet (video decoding needs ffmpeg): a play-button tile stands in.
+        const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="100%" height="100%" fill="#1f2937"/><polygon points="${size * 0.38},${size * 0.3} ${size * 0.38},${size * 0.7} ${size * 0.72},${size * 0.5}" fill="#e5e7eb"/></svg>`;
+        out = await sharp(Buffer.from(svg)).webp({ quality: 70 }).toBuffer();
+      }
+      await mkdir(thumbsDir, { recursive: true });
+      await writeFile(cached, out).catch(() => undefined);
+    }
+    return { id, dataUrl: `data:image/webp;base64,${out.toString('base64')}` };
+  }
+
+  return {
+    import: importFile,
+    importData,
+    get: (id: string): Media => toMedia(mustGet(id)),
+    thumbnail,
+    /** Stored files for publishing, in the order asked; unknown ids are left out. */
+    files(ids: string[]): MediaFile[] {
+      const rows = new Map(repo.many(ids).map((r) => [r.id, r]));
+      return ids.flatMap((id) => {
+        const row = rows.get(id);
+        return row ? [{ ...toMedia(row), path: join(deps.dataDir, row.file), originalName: row.original_name }] : [];
+      });
+    },
+  };
+}
+
+/** The media service. */
+export type MediaService = ReturnType<typeof createMediaService>;

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import type { PlatformId } from '../domain';
+import type { ContentType } from './catalog';
+
+// Per-platform entry settings (`entry.settings`). Stored as the creator set them; adapters read
+// them through `parsePlatformSettings`, which fills the defaults. Unknown keys are refused so a
+// typo shows up in the composer instead of being silently ignored at publish time.
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `must be one of ${values.join(', ')}` });
+}
+const flag = (fallback: boolean) => z.boolean({ error: 'must be on or off' }).default(fallback);
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be a web address starting with https://' }).max(2_048);
+
+/** X: who can reply. */
+export const xSettings = z.strictObject({
+  replySettings: oneOf(['everyone', 'following', 'mentionedUsers', 'subscribers', 'verified']).default('everyone'),
+});
+
+/** Bluesky: the post's languages (BCP 47, at most 3), so feeds can filter by language. */
+export const blueskySettings = z.strictObject({
+  languages: z.array(z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a language code like en or pt-BR'), { error: 'must be a list of language codes' }).max(3, 'at most 3 languages').default([]),
+});
+
+/** Mastodon: visibility, content warning, language, poll, and who sends it. */
+export const mastodonSettings = z.strictObject({
+  visibility: oneOf(['public', 'unlisted', 'private', 'direct']).default('public'),
+  /** The content warning; counts toward the instance's character limit. */
+  spoilerText: z.string({ error: 'must be text' }).max(1_000, 'at most 1,000 characters').default(''),
+  sensitive: flag(false),
+  language: z.string().regex(/^[a-z]{2,3}$/, 'must be a two-letter language code like en').optional(),
+  poll: z
+    .strictObject({
+      options: z.array(z.string().trim().min(1, 'a poll option must not be empty').max(200), { error: 'must be a list of choices' }).min(2, 'a poll needs at least 2 choices').max(20),
+      /** Seconds the poll stays open: 5 minutes to 31 days. */
+      expiresIn: z.number({ error: 'must be a number of seconds' }).int().min(300, 'must be at least 5 minutes').max(2_678_400, 'must be at most 31 days'),
+      multiple: flag(false),
+    })
+    .optional(),
+  /** `outbox`: Outbox sends it at the time; `instance`: handed to the instance's own scheduler. */
+  deliverVia: oneOf(['outbox', 'instance']).default('outbox'),
+});
+
+/** Threads: who can reply. */
+export const threadsSettings = z.strictObject({
+  replyControl: oneOf(['everyone', 'accounts_you_follow', 'mentioned_only']).default('everyone'),
+});
+
+/** LinkedIn profile: who sees the post. */
+export const linkedinSettings = z.strictObject({
+  visibility: oneOf(['public', 'connections']).default('public'),
+});
+
+/** LinkedIn page: who sees the post. */
+export const linkedinPageSettings = z.strictObject({
+  visibility: oneOf(['public', 'logged_in']).default('public'),
+});
+
+/** Instagram: the post type (mirrors the entry's content type) and reel options. */
+export const instagramSettings = z.strictObject({
+  postType: oneOf(['post', 'carousel', 'reel', 'story']).optional(),
+  shareReelToFeed: flag(true),
+  collaborators: z.array(z.string().trim().min(1).max(30), { error: 'must be a list of usernames' }).max(3, 'at most 3 collaborators').default([]),
+});
+
+/** Facebook page: the post type (mirrors the entry's content type). */
+export const facebookSettings = z.strictObject({
+  postType: oneOf(['post', 'reel', 'story']).optional(),
+});
+
+/** TikTok: what TikTok's content-sharing guidelines make the creator choose explicitly. */
+export const tiktokSettings = z
+  .strictObject({
+    postType: oneOf(['video', 'photo']).optional(),
+    /** No default: TikTok requires the creator to pick it. */
+    privacyLevel: oneOf(['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'FOLLOWER_OF_CREATOR', 'SELF_ONLY']),
+    allowComments: flag(false),
+    allowDuet: flag(false),
+    allowStitch: flag(false),
+    /** Paid partnership: promotes a third party. */
+    brandedContent: flag(false),
+    /** Promotes the creator's own business. */
+    yourBrand: flag(false),
+    aiGenerated: flag(false),
+  })
+  .refine((s) => !(s.brandedContent && s.privacyLevel === 'SELF_ONLY'), { path: ['privacyLevel'], message: 'branded content cannot be private (only me)' });
+
+/** YouTube: title, privacy, tags, audience, notification. */
+export const youtubeSettings = z
+  .strictObject({
+    postType: oneOf(['video', 'short']).optional(),
+    title: z.string({ error: 'a video title is required' }).trim().min(1, 'a video title is required'),
+    privacy: oneOf(['public', 'unlisted', 'private']).default('public'),
+    tags: z.array(z.string().trim().min(1).max(100), { error: 'must be a list of tags' }).max(100).default([]),
+    madeForKids: z.boolean({ error: 'say whether the video is made for kids' }),
+    notifySubscribers: flag(true),
+    categoryId: z.string().regex(/^\d{1,3}$/, 'must be a YouTube category number').optional(),
+  })
+  .refine((s) => !/[<>]/.test(s.title), { path: ['title'], message: 'cannot contain < or >' })
+  // YouTube counts each tag plus 2 for quotes around tags with spaces, and commas between them.
+  .refine((s) => s.tags.reduce((n, t) => n + t.length + (t.includes(' ') ? 2 : 0), 0) + Math.max(0, s.tags.length - 1) <= 500, { path: ['tags'], message: 'tags add up to more than 500 characters' });
+
+/** Pinterest: which board, the pin's title and link. */
+export const pinterestSettings = z.strictObject({
+  boardId: z.string({ error: 'choose a board' }).trim().min(1, 'choose a board').max(100),
+  title: z.string().max(1_000).optional(),
+  link: httpUrl.optional(),
+});
+
+/** Telegram: silent delivery, forwarding protection, link previews. */
+export const telegramSettings = z.strictObject({
+  silent: flag(false),
+  protected: flag(false),
+  linkPreview: flag(true),
+});
+
+/** The settings schema of each platform. */
+export const PLATFORM_SETTINGS = {
+  x: xSettings,
+  bluesky: blueskySettings,
+  mastodon: mastodonSettings,
+  threads: threadsSettings,
+  linkedin: linkedinSettings,
+  'linkedin-page': linkedinPageSettings,
+  instagram: instagramSettings,
+  'instagram-facebook': instagramSettings,
+  facebook: facebookSettings,
+  tiktok: tiktokSettings,
+  youtube: youtubeSettings,
+  pinterest: pinterestSettings,
+  telegram: telegramSettings,
+} as const satisfies Record<PlatformId, z.ZodType>;
+
+/** The parsed settings of a platform, defaults filled. */
+export type PlatformSettings<P extends PlatformId> = z.output<(typeof PLATFORM_SETTINGS)[P]>;
+
+/** Parses an entry's stored settings for a platform (adapters call this to get defaults filled). */
+export function parsePlatformSettings<P extends PlatformId>(platform: P, settings: unknown) {
+  return PLATFORM_SETTINGS[platform].safeParse(settings ?? {}) as z.ZodSafeParseResult<PlatformSettings<P>>;
+}
+
+const POST_TYPE_PREFIX: Partial<Record<PlatformId, string>> = {
+  instagram: 'instagram',
+  'instagram-facebook': 'instagram',
+  facebook: 'facebook',
+  tiktok: 'tiktok',
+  youtube: 'youtube',
+};
+
+/** The content type a `settings.postType` stands for (`reel` on Instagram: `instagram_reel`), if any. */
+export function contentTypeFromPostType(platform: PlatformId, settings: Record<string, unknown> | undefined): ContentType | undefined {
+  const prefix = POST_TYPE_PREFIX[platform];
+  const postType = settings?.postType;
+  if (!prefix || typeof postType !== 'string') return undefined;
+  return `${prefix}_${postType}` as ContentType;
+}
