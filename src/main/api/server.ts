@@ -1,0 +1,228 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { homedir } from 'node:os';
+import type { z } from 'zod';
+import { describeIssues, zodIssues } from '../core/invoke';
+import { API_TOKEN_KEY } from '../core/api-settings/api-runtime';
+import type { Core } from '../core/create-core';
+import type { Clock, SecretStore } from '../core/ports/ports';
+import { systemClock } from '../core/ports/system';
+import { ApiError } from './api-error';
+import { fetchMedia } from './media-fetch';
+import { openApiDocument } from './openapi';
+import { createOperations } from './routes';
+import { createPostBody, listPostsQuery, updatePostBody } from './schemas';
+import { checkHostAndOrigin, checkToken, createRateLimiter } from './security';
+
+/** Size, time and rate limits of the API. */
+export interface ApiLimits {
+  /** Largest request body, in bytes. */
+  maxBodyBytes: number;
+  /** Largest media file a `url` may name, in bytes (the engine takes 100 MB at most). */
+  maxMediaBytes: number;
+  /** Longest a media download may take, in milliseconds. */
+  mediaTimeoutMs: number;
+  /** Requests accepted per minute, all routes together. */
+  requestsPerMinute: number;
+}
+
+/** The limits used unless the caller sets others. */
+export const DEFAULT_API_LIMITS: ApiLimits = {
+  maxBodyBytes: 1024 * 1024,
+  maxMediaBytes: 100 * 1024 * 1024,
+  mediaTimeoutMs: 60_000,
+  requestsPerMinute: 600,
+};
+
+/** What the API server needs. */
+export interface ApiServerOptions {
+  /** The engine: every request becomes `core.invoke` calls. */
+  core: Pick<Core, 'invoke'>;
+  /** The store the personal access token lives in (the same one the engine was given). */
+  secrets: SecretStore;
+  /** Time for the rate limit and the media download limit; default: the real clock. */
+  clock?: Clock;
+  /** `file://` media must be inside this folder; default: the user's home. */
+  homeDir?: string;
+  limits?: Partial<ApiLimits>;
+  /** Where unexpected errors are reported; default: console.error. */
+  log?: (message: string, error: unknown) => void;
+}
+
+/** A listening API server. */
+export interface RunningApiServer {
+  port: number;
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  close(): Promise<void>;
+}
+
+const JSON_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  if (status === 204) {
+    res.writeHead(204, { 'cache-control': 'no-store', ...headers });
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...JSON_HEADERS, ...headers, 'content-length': String(Buffer.byteLength(text)) });
+  res.end(text);
+}
+
+/** Reads a JSON body within the size limit. Throws 413 (too large) or 400 (not JSON). */
+async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > maxBytes) throw tooLarge(maxBytes);
+    chunks.push(chunk);
+  }
+  if (type !== 'application/json') throw new ApiError(400, 'bad_request', 'Send the body as JSON with Content-Type: application/json');
+  try {
+    return JSON.parse(Buffer.concat(chunks, total).toString('utf8'));
+  } catch {
+    throw new ApiError(400, 'bad_request', 'The request body is not valid JSON');
+  }
+}
+
+function tooLarge(maxBytes: number) {
+  return new ApiError(413, 'payload_too_large', `The request body is larger than ${Math.floor(maxBytes / 1024)} KB`, undefined, { connection: 'close' });
+}
+
+/** Parses with a request schema; a refusal is a 422 naming the fields. */
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issues = zodIssues(parsed.error);
+    throw new ApiError(422, 'validation', describeIssues(issues), issues);
+  }
+  return parsed.data;
+}
+
+function postId(raw: string): string {
+  let id: string;
+  try {
+    id = decodeURIComponent(raw);
+  } catch {
+    throw new ApiError(404, 'not_found', 'No such post');
+  }
+  if (id.length === 0 || id.length > 100) throw new ApiError(404, 'not_found', `Post ${id.slice(0, 100)} does not exist`);
+  return id;
+}
+
+function methodNotAllowed(allow: string[]): never {
+  throw new ApiError(405, 'method_not_allowed', `Use ${allow.join(' or ')} here`, undefined, { allow: allow.join(', ') });
+}
+
+/**
+ * Builds the request handler of the local automation API. Order of checks: Host and Origin,
+ * the rate limit, the token, then the route; bodies are read only after all of them.
+ */
+export function createApiHandler(options: ApiServerOptions, port: () => number) {
+  const limits = { ...DEFAULT_API_LIMITS, ...options.limits };
+  const clock = options.clock ?? systemClock;
+  const homeDir = options.homeDir ?? homedir();
+  const log = options.log ?? ((message, error) => console.error(`[outbox api] ${message}`, error));
+  const limiter = createRateLimiter(clock, limits.requestsPerMinute);
+  const ops = createOperations({
+    invoke: options.core.invoke,
+    fetchMedia: (url, field) => fetchMedia(url, field, { maxBytes: limits.maxMediaBytes, timeoutMs: limits.mediaTimeoutMs, homeDir, clock }),
+  });
+
+  async function route(req: IncomingMessage): Promise<{ status: number; body?: unknown }> {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const base = `http://${req.headers.host}`;
+    const segments = url.pathname.split('/').slice(1);
+    if (segments[0] !== 'v1') throw new ApiError(404, 'not_found', `No route ${url.pathname}`);
+    const [, resource, raw, action, ...extra] = segments;
+    const query = () => parse(listPostsQuery, Object.fromEntries(url.searchParams));
+
+    if (resource === 'openapi.json' && raw === undefined) {
+      if (method !== 'GET') methodNotAllowed(['GET']);
+      return { status: 200, body: openApiDocument(base) };
+    }
+    if (resource === 'accounts' && raw === undefined) {
+      if (method !== 'GET') methodNotAllowed(['GET']);
+      return { status: 200, body: await ops.listAccounts() };
+    }
+    if (resource === 'media' && raw !== undefined && action === undefined) {
+      if (method !== 'GET') methodNotAllowed(['GET']);
+      return { status: 200, body: await ops.getMedia(postId(raw)) };
+    }
+    if (resource !== 'posts' || extra.length > 0) throw new ApiError(404, 'not_found', `No route ${url.pathname}`);
+    if (raw === undefined) {
+      if (method === 'GET') return { status: 200, body: await ops.listPosts(query(), base) };
+      if (method === 'POST') return { status: 201, body: await ops.createPost(parse(createPostBody, await readJson(req, limits.maxBodyBytes)), base) };
+      methodNotAllowed(['GET', 'POST']);
+    }
+    const id = postId(raw);
+    if (action === undefined) {
+      if (method === 'GET') return { status: 200, body: await ops.getPost(id, base) };
+      if (method === 'PUT') return { status: 200, body: await ops.updatePost(id, parse(updatePostBody, await readJson(req, limits.maxBodyBytes)), base) };
+      if (method === 'DELETE') {
+        await ops.deletePost(id);
+        return { status: 204 };
+      }
+      methodNotAllowed(['GET', 'PUT', 'DELETE']);
+    }
+    if (action === 'publish') {
+      if (method !== 'POST') methodNotAllowed(['POST']);
+      return { status: 200, body: await ops.publishPost(id, base) };
+    }
+    throw new ApiError(404, 'not_found', `No route ${url.pathname}`);
+  }
+
+  return async function handle(req: IncomingMessage, res: ServerResponse) {
+    try {
+      checkHostAndOrigin(req.headers, port());
+      limiter.take();
+      await checkToken(req.headers, () => options.secrets.get(API_TOKEN_KEY));
+      const { status, body } = await route(req);
+      send(res, status, body);
+    } catch (error) {
+      const apiError =
+        error instanceof ApiError
+          ? error
+          : (log(`${req.method} ${req.url} failed`, error), new ApiError(500, 'internal', 'Something went wrong in Outbox; the details are in its log'));
+      // An unread body (refused before reading, or too large) is drained so the answer reaches the caller.
+      if (!req.readableEnded) req.resume();
+      send(res, apiError.status, apiError.body(), apiError.headers);
+    }
+  };
+}
+
+/** Starts the API on 127.0.0.1:`port` (0 picks a free one). Only 127.0.0.1 is ever bound. */
+export async function listenApiServer(options: ApiServerOptions & { port: number }): Promise<RunningApiServer> {
+  let bound = options.port;
+  const server: Server = createServer(createApiHandler(options, () => bound));
+  // Slow or stuck clients must not hold sockets forever.
+  server.requestTimeout = 120_000;
+  server.headersTimeout = 20_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  bound = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    port: bound,
+    url: `http://127.0.0.1:${bound}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
