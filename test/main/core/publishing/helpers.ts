@@ -1,0 +1,70 @@
+import { expect } from 'vitest';
+import type { CoreOptions } from '../../../../src/main/core/create-core';
+import { ManualClock } from '../../../../src/main/core/ports/doubles';
+import type { TimerHandle } from '../../../../src/main/core/ports/ports';
+import type { PostPart } from '../../../../src/shared/domain';
+import { makeTestCore, type TestCore } from '../../../support/core';
+import { PublishingFixture, TestCredentials } from '../../../support/publishing-fixture';
+import { ScriptedAdapter } from '../../../support/scripted-adapter';
+
+/** A ManualClock that counts how often an armed timer fired. */
+export class CountingClock extends ManualClock {
+  fired = 0;
+  override setTimeout(fn: () => void, ms: number): TimerHandle {
+    return super.setTimeout(() => {
+      this.fired++;
+      fn();
+    }, ms);
+  }
+}
+
+export interface Rig {
+  t: TestCore;
+  fx: PublishingFixture;
+  clock: CountingClock;
+  /** Idempotent (like Bluesky with its record keys). */
+  bsky: ScriptedAdapter;
+  /** Not idempotent. */
+  masto: ScriptedAdapter;
+  credentials: TestCredentials;
+  close(): Promise<void>;
+}
+
+/** A test engine with scripted Bluesky (idempotent) and Mastodon (not) adapters. */
+export async function rig(overrides: Partial<CoreOptions> = {}): Promise<Rig> {
+  const clock = new CountingClock();
+  const bsky = new ScriptedAdapter('bluesky', true);
+  const masto = new ScriptedAdapter('mastodon', false);
+  let fx: PublishingFixture | undefined;
+  const credentials = new TestCredentials(() => fx);
+  const t = await makeTestCore({ clock, adapters: { bluesky: bsky, mastodon: masto }, credentials, drainTimeoutMs: 100, ...overrides });
+  fx = new PublishingFixture(t.dataDir);
+  return {
+    t,
+    fx,
+    clock,
+    bsky,
+    masto,
+    credentials,
+    async close() {
+      fx!.close();
+      await t.dispose();
+    },
+  };
+}
+
+/** Creates a post through posts:create, scheduled `inMs` from now; returns its id. */
+export async function schedulePost(r: Rig, accountIds: string[], inMs: number, parts: PostPart[] = [{ text: 'hello world', media: [] }], extra: Record<string, unknown> = {}): Promise<string> {
+  const at = new Date(r.clock.now() + inMs).toISOString();
+  const result = await r.t.core.invoke('posts:create', { parts, targets: accountIds.map((accountId) => ({ accountId })), schedule: { mode: 'at', at }, ...extra } as never);
+  if (!result.ok) throw new Error(`posts:create failed: ${result.error.message}`);
+  return result.value.post.id;
+}
+
+/** posts:get, unwrapped. */
+export async function getPost(r: Rig, id: string) {
+  const result = await r.t.core.invoke('posts:get', { id });
+  expect(result.ok, JSON.stringify(result)).toBe(true);
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}
