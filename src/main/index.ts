@@ -1,45 +1,159 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, nativeTheme, net, Notification, powerMonitor, screen, session, shell, Tray } from 'electron';
+import Store from 'electron-store';
+import { SHELL_CHANNELS, type OpenTarget, type ShellPrefs } from '../shared/ipc/shell';
 import { createCore, type Core } from './core/create-core';
+import { systemClock } from './core/ports/system';
+import { hardenSession, hardenWebContents } from './shell/hardening';
+import { isDarkPanel, trayIconPath } from './shell/icons';
 import { registerIpc } from './shell/ipc';
-import { mainWindowOptions } from './shell/window';
+import { createLoginItem } from './shell/login-item';
+import { createOsNotifier } from './shell/notifier';
+import { createNetworkPort, createOpenBrowser, createPowerPort } from './shell/os-ports';
+import { createShellPrefs, type KeyValueStore } from './shell/prefs';
+import { createQuitController, type PreventableEvent } from './shell/quit';
+import { registerShellIpc } from './shell/shell-ipc';
+import { claimSingleInstance } from './shell/single-instance';
+import { createTrayService, type TrayService } from './shell/tray';
+import { createMainWindow, createWindowController, type WindowController } from './shell/window';
 
-// The composition root: it only wires shell modules to the engine.
+// The composition root: it only wires shell modules (each tested with fakes) to Electron and the engine.
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererFile = join(here, '../renderer/index.html');
 const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
 const appUrl = () => devServerUrl ?? pathToFileURL(rendererFile).href;
+// Packaged, the icons are copied next to app.asar (electron-builder.yml extraResources).
+const resourcesDir = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
+const trayDir = join(resourcesDir, 'tray');
+const appIcon = join(resourcesDir, 'icon.png');
+const log = (message: string, error?: unknown) => console.error(`[outbox] ${message}`, error ?? '');
 
-let core: Core | null = null;
-let mainWindow: BrowserWindow | null = null;
+// Links leave Outbox only for the system browser, and only http(s) (checked by every caller).
+const openExternal = (url: string) => shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK -- callers pass only URLs that isSafeExternalUrl accepted (http/https)
 
-function createWindow() {
-  const window = new BrowserWindow(mainWindowOptions(join(here, '../preload/index.cjs')));
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.once('ready-to-show', () => window.show());
-  void window.loadURL(appUrl());
-  window.on('closed', () => (mainWindow = null));
-  return window;
+let windows: WindowController<BrowserWindow> | null = null;
+let tray: TrayService | null = null;
+let pendingOpen: OpenTarget | null | undefined;
+
+/** Shows Outbox, then asks the page to open `target` (tray menu, notification click). */
+function open(target?: OpenTarget | null) {
+  if (!windows) {
+    pendingOpen = target ?? null;
+    return;
+  }
+  windows.show();
+  if (target) windows.send(SHELL_CHANNELS.open, target);
 }
 
-app.whenReady().then(async () => {
-  core = await createCore({
-    dataDir: app.getPath('userData'),
-    version: app.getVersion(),
-    nativeBinding: process.env['OUTBOX_SQLITE_BINDING'],
-  });
-  registerIpc(ipcMain, core, { appUrl, sinks: () => (mainWindow ? [mainWindow.webContents] : []) });
-  mainWindow = createWindow();
-  app.on('activate', () => {
-    if (!mainWindow) mainWindow = createWindow();
-  });
-});
+async function start(): Promise<void> {
+  hardenSession(session.defaultSession);
 
-app.on('before-quit', () => {
-  void core?.close();
-});
+  const store = new Store({ name: 'shell', clearInvalidConfig: true }) as unknown as KeyValueStore;
+  const prefs = createShellPrefs(store);
+  const loginItem = createLoginItem({
+    app,
+    platform: process.platform,
+    argv: process.argv,
+    execPath: process.execPath,
+    env: process.env,
+    homeDir: homedir(),
+    fs: { mkdirSync, writeFileSync, rmSync },
+  });
+  const apply = (now: ShellPrefs, changed: Array<keyof ShellPrefs>) => {
+    if (changed.includes('theme')) nativeTheme.themeSource = now.theme;
+    if (changed.includes('launchAtLogin')) loginItem.set(now.launchAtLogin);
+  };
+  nativeTheme.themeSource = prefs.get().theme;
+
+  const network = createNetworkPort(net, systemClock);
+  powerMonitor.on('resume', () => network.check());
+  const notifier = createOsNotifier({
+    Notification,
+    isSupported: () => Notification.isSupported(),
+    icon: appIcon,
+    open,
+    onProblem: () => tray?.flagProblem(),
+    log,
+  });
+
+  let core: Core;
+  try {
+    core = await createCore({
+      dataDir: app.getPath('userData'),
+      version: app.getVersion(),
+      nativeBinding: process.env['OUTBOX_SQLITE_BINDING'],
+      notifier,
+      network,
+      power: createPowerPort(powerMonitor),
+      openBrowser: createOpenBrowser(openExternal),
+    });
+  } catch (error) {
+    dialog.showErrorBox('Outbox cannot start', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+    return;
+  }
+
+  const quit = createQuitController({ app, closeEngine: () => core.close(), clock: systemClock, log });
+  // Electron passes an event to 'shutdown' (its docs: preventDefault delays the shutdown) though its typings omit it.
+  powerMonitor.on('shutdown', (...args: unknown[]) => quit.onShutdown(args[0] as PreventableEvent | undefined));
+
+  windows = createWindowController({
+    create: () => {
+      const window = createMainWindow(BrowserWindow, {
+        preload: join(here, '../preload/index.cjs'),
+        bounds: prefs.bounds(),
+        workAreas: screen.getAllDisplays().map((display) => display.workArea),
+        icon: process.platform === 'linux' ? appIcon : undefined,
+      });
+      void window.loadURL(appUrl());
+      return window;
+    },
+    prefs,
+    clock: systemClock,
+    isQuitting: quit.isQuitting,
+    explainHideToTray: () =>
+      notifier.notify({ kind: 'info', title: 'Outbox is still running', body: 'Outbox keeps publishing from the tray. Quit it from the tray menu.' }),
+    onShown: () => tray?.acknowledge(),
+    startHidden: loginItem.launchedAtLogin(),
+  });
+
+  registerIpc(ipcMain, core, { appUrl, sinks: () => [windows?.current()?.webContents].filter((c) => c !== undefined) });
+  registerShellIpc(ipcMain, prefs, { appUrl, apply, log });
+
+  const image = (state: Parameters<typeof trayIconPath>[1]) => nativeImage.createFromPath(trayIconPath(trayDir, state, process.platform, isDarkPanel(nativeTheme, process.platform)));
+  tray = createTrayService({
+    tray: new Tray(image('idle')),
+    buildMenu: (template) => Menu.buildFromTemplate(template),
+    image,
+    core,
+    now: () => Date.now(),
+    open,
+    quit: () => app.quit(),
+    platform: process.platform,
+    locale: app.getLocale(),
+    log,
+  });
+  nativeTheme.on('updated', () => tray?.redrawIcon());
+
+  app.on('activate', () => open());
+  // Closing the window hides it (close-to-tray); with that off, closing it quits Outbox.
+  app.on('window-all-closed', () => {
+    if (!prefs.get().closeToTray) app.quit();
+  });
+  if (pendingOpen !== undefined) open(pendingOpen);
+}
+
+if (claimSingleInstance(app, () => open())) {
+  // Every renderer is sandboxed, whatever a window's options say.
+  app.enableSandbox();
+  app.setAppUserModelId('app.outbox.desktop');
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, (url) => void openExternal(url)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+  app.whenReady().then(start, (error: unknown) => {
+    log('start-up failed', error);
+    app.exit(1);
+  });
+}

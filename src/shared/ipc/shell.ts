@@ -11,19 +11,46 @@ export const shellPrefsSchema = z.strictObject({
 });
 /** The shell's preferences. */
 export type ShellPrefs = z.infer<typeof shellPrefsSchema>;
-/** A partial change to them. */
+/** A partial change to them; unknown keys are refused. */
 export const shellPrefsPatchSchema = shellPrefsSchema.partial();
+/** A partial change to the shell's preferences. */
+export type ShellPrefsPatch = z.infer<typeof shellPrefsPatchSchema>;
 
+/** The preferences a fresh install starts with. */
+export const defaultShellPrefs: ShellPrefs = { theme: 'system', closeToTray: true, launchAtLogin: false };
+
+const id = z.string().min(1).max(100);
 /** Something the shell asks the page to open (tray menu, notification click). */
-export type OpenTarget = { postId: string } | { accountId: string } | { view: 'composer' | 'calendar' | 'posts' | 'accounts' | 'settings' };
+export const openTargetSchema = z.union([
+  z.strictObject({ postId: id }),
+  z.strictObject({ accountId: id }),
+  z.strictObject({ view: z.enum(['composer', 'calendar', 'posts', 'accounts', 'settings']) }),
+]);
+/** Something the shell asks the page to open (tray menu, notification click). */
+export type OpenTarget = z.infer<typeof openTargetSchema>;
+
+/**
+ * The Electron channels of the shell API (the engine's channels come from the contract).
+ * The preload and src/main/shell use these names; nothing else spells them.
+ */
+export const SHELL_CHANNELS = {
+  getPrefs: 'shell:getPrefs',
+  setPrefs: 'shell:setPrefs',
+  /** Main -> page: `(target: OpenTarget)`. */
+  open: 'shell:open',
+} as const;
 
 /**
  * `window.outboxShell`: present only in Electron (absent in the browser harness), so the page
  * shows desktop-only settings when it exists.
  */
 export interface OutboxShellApi {
+  /** The current preferences (the main process answers with a Result, unwrapped here). */
   getPrefs(): Promise<ShellPrefs>;
-  setPrefs(patch: Partial<ShellPrefs>): Promise<ShellPrefs>;
+  /** Changes some preferences and applies them (theme, login item); answers the new ones. */
+  setPrefs(patch: ShellPrefsPatch): Promise<ShellPrefs>;
   /** Called when the tray or a notification asks the page to open something. */
   onOpen(listener: (target: OpenTarget) => void): () => void;
+  /** The file system path of a dropped or picked File, for `media:import` ('' if it has none). */
+  pathForFile(file: File): string;
 }
