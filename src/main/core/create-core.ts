@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import type { EventMap, EventName } from '../../shared/ipc/events';
 import { createApiRuntime, type ApiRuntime } from './api-settings/api-runtime';
 import { createApiSettingsHandlers } from './api-settings/api-settings.handlers';
+import { createAccountsHandlers } from './accounts/accounts.handlers';
+import { createAccountsService } from './accounts/accounts.service';
 import { createAppHandlers } from './app/app.handlers';
 import { openDatabase, type Db } from './db/database';
 import { loadMigrations, migrate, type Migration } from './db/migrate';
@@ -16,9 +18,18 @@ import { createMediaService } from './media/media.service';
 import { createKeychainSecretStore } from './ports/keychain';
 import type { Clock, NetworkMonitor, Notifier, OpenBrowser, PlatformEndpoints, PowerMonitor, SecretStore } from './ports/ports';
 import { alwaysOnline, neverSleeps, noBrowser, silentNotifier, systemClock } from './ports/system';
-import { createPendingHandlers } from './pending.handlers';
 import { createPostsHandlers } from './posts/posts.handlers';
 import { createPostsService } from './posts/posts.service';
+import { acquireEngineLock } from './publishing/engine-lock';
+import { noCredentials } from './publishing/no-credentials';
+import { createPublishingHandlers } from './publishing/publishing.handlers';
+import { createPublishingEngine } from './publishing/publishing.service';
+import type { CredentialsProvider } from './ports/credentials';
+import { platformAdapters } from '../platforms/registry';
+import { connectors } from '../platforms/connectors';
+import type { PlatformConnector } from '../platforms/connect-types';
+import type { PlatformAdapter } from '../platforms/types';
+import type { PlatformId } from '../../shared/domain';
 import { createSettingsHandlers } from './settings/settings.handlers';
 import { createSettingsService } from './settings/settings.service';
 
@@ -46,6 +57,15 @@ export interface CoreOptions {
   nativeBinding?: string | undefined;
   /** Replaces the shipped migrations (tests of the migration runner). */
   migrations?: Migration[];
+  /** Account secrets for publishing; default: the accounts service's (tests pass their own). */
+  credentials?: CredentialsProvider;
+  /** Account connectors replacing the real ones per platform (tests). `any`: each takes its own input. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  connectors?: Partial<Record<PlatformId, PlatformConnector<any>>>;
+  /** Publish adapters replacing the real ones per platform (tests plug in scripted adapters). */
+  adapters?: Partial<Record<PlatformId, PlatformAdapter>>;
+  /** How long `close()` waits for publishes in flight before recording them as interrupted (default 10 s). */
+  drainTimeoutMs?: number;
   /** Shared with the local API server so `api:status` can tell whether it runs; default: never running. */
   apiRuntime?: ApiRuntime;
 }
@@ -72,6 +92,8 @@ export interface CoreContext {
   openBrowser: OpenBrowser;
   platforms: PlatformEndpoints;
   bus: ReturnType<typeof createEventBus>;
+  /** Account secrets for publishing: get / refresh / markExpired (the accounts service). */
+  credentials: CredentialsProvider;
   /** Registers work to run (in reverse order) when the engine closes. */
   onClose(fn: () => void | Promise<void>): void;
 }
@@ -80,7 +102,15 @@ export interface CoreContext {
 export async function createCore(options: CoreOptions): Promise<Core> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(join(dataDir, 'media'), { recursive: true });
-  const db = openDatabase(join(dataDir, 'outbox.db'), options.nativeBinding);
+  // One engine per data folder: two would claim and publish the same posts.
+  const lock = acquireEngineLock(dataDir, options.nativeBinding);
+  let db: ReturnType<typeof openDatabase>;
+  try {
+    db = openDatabase(join(dataDir, 'outbox.db'), options.nativeBinding);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const closers: Array<() => void | Promise<void>> = [];
   let closed = false;
   try {
@@ -97,13 +127,27 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       openBrowser: options.openBrowser ?? noBrowser,
       platforms: options.platforms ?? {},
       bus,
+      credentials: options.credentials ?? noCredentials,
       onClose: (fn) => closers.push(fn),
     };
+    const accounts = createAccountsService({ ...ctx, connectors: { ...connectors, ...options.connectors } });
+    ctx.onClose(() => accounts.close());
+    if (!options.credentials) ctx.credentials = accounts.credentials;
     const settings = createSettingsService(db, (keys) => bus.emit('settings:changed', { keys }));
     // The engine plugs its queue into posts with posts.setQueueSlotResolver(...).
     const posts = createPostsService({ db, clock: ctx.clock, bus });
     const labels = createLabelsService({ db, clock: ctx.clock, bus });
     const media = createMediaService({ db, dataDir, clock: ctx.clock });
+
+    const publishing = createPublishingEngine({
+      ...ctx,
+      settings,
+      credentials: ctx.credentials,
+      adapters: { ...platformAdapters, ...options.adapters },
+      drainTimeoutMs: options.drainTimeoutMs,
+    });
+    ctx.onClose(() => publishing.close());
+    posts.setQueueSlotResolver((nowMs) => publishing.queueSlotAt(nowMs));
 
     const handlers: Handlers = {
       ...createAppHandlers({ version: options.version ?? '0.0.0-dev', dataDir, schemaVersion }),
@@ -112,11 +156,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...createLabelsHandlers(labels),
       ...createMediaHandlers(media),
       ...createApiSettingsHandlers({ settings, secrets: ctx.secrets, runtime: options.apiRuntime ?? createApiRuntime() }),
-      ...createPendingHandlers(),
+      ...createAccountsHandlers(accounts),
+      ...createPublishingHandlers(publishing),
     };
     void ctx;
 
     const log = (message: string, error: unknown) => console.error(`[outbox] ${message}`, error);
+    // Last, once every service is wired: recover, catch up, arm the timer.
+    publishing.start();
+    accounts.start();
     return {
       invoke: createInvoke(handlers, () => closed, log),
       on: bus.on,
@@ -132,10 +180,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         }
         bus.clear();
         db.close();
+        lock.release();
       },
     };
   } catch (error) {
     db.close();
+    lock.release();
     throw error;
   }
 }

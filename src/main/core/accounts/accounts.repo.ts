@@ -1,0 +1,177 @@
+import type { Account, ConnectionState, PlatformId } from '../../../shared/domain';
+import type { PublishAccount } from '../../platforms/types';
+import type { Db } from '../db/database';
+
+/** An accounts row as the service works with it (times in UTC ms). */
+export interface AccountRow {
+  id: string;
+  platform: PlatformId;
+  platformUserId: string;
+  handle: string;
+  displayName: string;
+  avatarUrl: string | null;
+  instanceUrl: string;
+  active: boolean;
+  connection: ConnectionState;
+  tokenExpiresAt: number | null;
+  lastCheckedAt: number | null;
+  meta: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface RawRow {
+  id: string;
+  platform: string;
+  platform_user_id: string;
+  handle: string;
+  display_name: string;
+  avatar_url: string | null;
+  instance_url: string;
+  active: number;
+  connection: string;
+  token_expires_at: number | null;
+  last_checked_at: number | null;
+  meta: string;
+  created_at: number;
+  updated_at: number;
+}
+
+function parseMeta(text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function fromRaw(r: RawRow): AccountRow {
+  return {
+    id: r.id,
+    platform: r.platform as PlatformId,
+    platformUserId: r.platform_user_id,
+    handle: r.handle,
+    displayName: r.display_name,
+    avatarUrl: r.avatar_url,
+    instanceUrl: r.instance_url,
+    active: r.active === 1,
+    connection: r.connection as ConnectionState,
+    tokenExpiresAt: r.token_expires_at,
+    lastCheckedAt: r.last_checked_at,
+    meta: parseMeta(r.meta),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The contract's Account (no secrets, no meta). */
+export function toAccount(row: AccountRow): Account {
+  return {
+    id: row.id,
+    platform: row.platform,
+    handle: row.handle,
+    displayName: row.displayName,
+    avatarUrl: row.avatarUrl,
+    instanceUrl: row.instanceUrl === '' ? null : row.instanceUrl,
+    active: row.active,
+    connection: row.connection,
+    tokenExpiresAt: iso(row.tokenExpiresAt),
+    lastCheckedAt: iso(row.lastCheckedAt),
+    createdAt: new Date(row.createdAt).toISOString(),
+  };
+}
+
+/** What adapters get about the account they publish as. */
+export function toPublishAccount(row: AccountRow): PublishAccount {
+  return { id: row.id, platform: row.platform, handle: row.handle, platformUserId: row.platformUserId, instanceUrl: row.instanceUrl, meta: row.meta };
+}
+
+/** Profile facts written when an account is (re)connected. */
+export interface AccountProfile {
+  handle: string;
+  displayName: string;
+  avatarUrl: string | null;
+  meta: Record<string, unknown>;
+  tokenExpiresAt: number | null;
+}
+
+/** SQL for the accounts table. */
+export function createAccountsRepo(db: Db) {
+  const all = db.prepare('SELECT * FROM accounts ORDER BY created_at, id');
+  const byId = db.prepare('SELECT * FROM accounts WHERE id = @id');
+  const byIdentity = db.prepare('SELECT * FROM accounts WHERE platform = @platform AND instance_url = @instanceUrl AND platform_user_id = @platformUserId');
+  const insert = db.prepare(
+    `INSERT INTO accounts (id, platform, platform_user_id, handle, display_name, avatar_url, instance_url, active, connection, token_expires_at, last_checked_at, meta, created_at, updated_at)
+     VALUES (@id, @platform, @platformUserId, @handle, @displayName, @avatarUrl, @instanceUrl, 1, 'connected', @tokenExpiresAt, @now, @meta, @now, @now)`,
+  );
+  const reconnect = db.prepare(
+    `UPDATE accounts SET handle = @handle, display_name = @displayName, avatar_url = @avatarUrl, meta = @meta, connection = 'connected',
+       token_expires_at = @tokenExpiresAt, last_checked_at = @now, updated_at = @now WHERE id = @id`,
+  );
+  const setActive = db.prepare('UPDATE accounts SET active = @active, updated_at = @now WHERE id = @id');
+  const setChecked = db.prepare(
+    `UPDATE accounts SET connection = @connection, last_checked_at = @now, updated_at = @now,
+       handle = coalesce(@handle, handle), display_name = coalesce(@displayName, display_name),
+       avatar_url = CASE WHEN @setAvatar = 1 THEN @avatarUrl ELSE avatar_url END, meta = coalesce(@meta, meta)
+     WHERE id = @id`,
+  );
+  const setConnection = db.prepare('UPDATE accounts SET connection = @connection, updated_at = @now WHERE id = @id');
+  const setExpiry = db.prepare('UPDATE accounts SET token_expires_at = @tokenExpiresAt, updated_at = @now WHERE id = @id');
+  const remove = db.prepare('DELETE FROM accounts WHERE id = @id');
+  const postsOf = db.prepare('SELECT DISTINCT post_id AS postId FROM entries WHERE account_id = @id');
+
+  return {
+    list(): AccountRow[] {
+      return (all.all() as RawRow[]).map(fromRaw);
+    },
+    get(id: string): AccountRow | null {
+      const raw = byId.get({ id }) as RawRow | undefined;
+      return raw ? fromRaw(raw) : null;
+    },
+    findByIdentity(platform: PlatformId, instanceUrl: string, platformUserId: string): AccountRow | null {
+      const raw = byIdentity.get({ platform, instanceUrl, platformUserId }) as RawRow | undefined;
+      return raw ? fromRaw(raw) : null;
+    },
+    insert(row: { id: string; platform: PlatformId; platformUserId: string; instanceUrl: string } & AccountProfile, now: number) {
+      insert.run({ ...row, meta: JSON.stringify(row.meta), now });
+    },
+    reconnect(id: string, profile: AccountProfile, now: number) {
+      reconnect.run({ id, ...profile, meta: JSON.stringify(profile.meta), now });
+    },
+    setActive(id: string, active: boolean, now: number) {
+      setActive.run({ id, active: active ? 1 : 0, now });
+    },
+    recordCheck(id: string, connection: ConnectionState, profile: { handle?: string; displayName?: string; avatarUrl?: string | null; meta?: Record<string, unknown> } | undefined, now: number) {
+      setChecked.run({
+        id,
+        connection,
+        now,
+        handle: profile?.handle ?? null,
+        displayName: profile?.displayName ?? null,
+        setAvatar: profile && 'avatarUrl' in profile ? 1 : 0,
+        avatarUrl: profile?.avatarUrl ?? null,
+        meta: profile?.meta ? JSON.stringify(profile.meta) : null,
+      });
+    },
+    setConnection(id: string, connection: ConnectionState, now: number) {
+      setConnection.run({ id, connection, now });
+    },
+    setTokenExpiry(id: string, tokenExpiresAt: number | null, now: number) {
+      setExpiry.run({ id, tokenExpiresAt, now });
+    },
+    /** Deletes the account (its entries keep their post with account_id NULL); returns the posts touched. */
+    remove(id: string): string[] {
+      return db.transaction(() => {
+        const posts = (postsOf.all({ id }) as Array<{ postId: string }>).map((r) => r.postId);
+        remove.run({ id });
+        return posts;
+      })();
+    },
+  };
+}
+
+/** The accounts repo. */
+export type AccountsRepo = ReturnType<typeof createAccountsRepo>;
