@@ -110,6 +110,8 @@ export interface FailRule {
   headers?: Record<string, string>;
   /** How many requests it applies to (1 by default). */
   times?: number;
+  /** Lets this many matching requests through first. */
+  skip?: number;
   /**
    * Drop the connection without an answer. With `afterHandling`, the request is handled first
    * (the post exists) and only the answer is lost, like a timeout after the server committed.
@@ -123,6 +125,10 @@ export function takeRule(rules: FailRule[], method: string, path: string): FailR
   const index = rules.findIndex((r) => (!r.method || r.method === method) && (!r.path || (typeof r.path === 'string' ? r.path === path : r.path.test(path))));
   if (index < 0) return null;
   const rule = rules[index]!;
+  if (rule.skip && rule.skip > 0) {
+    rule.skip--;
+    return null;
+  }
   const left = (rule.times ?? 1) - 1;
   if (left <= 0) rules.splice(index, 1);
   else rule.times = left;
