@@ -8,7 +8,8 @@ const id = z.string().min(1).max(100);
 /** One part as the creator writes it. Text may be empty in drafts. */
 export const postPartInput = z.strictObject({
   text: z.string().max(100_000),
-  media: z.array(z.strictObject({ mediaId: id, altText: z.string().max(5_000).default('') })).max(20).default([]),
+  // 35: TikTok photo posts take the most.
+  media: z.array(z.strictObject({ mediaId: id, altText: z.string().max(5_000).default('') })).max(35).default([]),
 });
 
 /** Which accounts a post goes to, with per-entry options. */

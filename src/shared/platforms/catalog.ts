@@ -217,7 +217,7 @@ const tiktok: PlatformSpec = {
   altTextLimit: null,
   contentTypes: [
     { id: 'tiktok_video', label: 'Video', media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 4 * GB }) },
-    { id: 'tiktok_photo', label: 'Photos', media: media({ required: true, maxImages: 35, maxVideos: 0, imageMaxBytes: 20 * MB, videoMaxBytes: 0 }) },
+    { id: 'tiktok_photo', label: 'Photo post', media: media({ required: true, maxImages: 35, maxVideos: 0, imageMaxBytes: 20 * MB, videoMaxBytes: 0 }) },
   ],
   defaultContentType: 'tiktok_video',
 };

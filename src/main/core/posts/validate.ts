@@ -76,6 +76,14 @@ function settingLabel(path: string): string {
   return path.replace(/\./g, ' ').replace(/([a-z])([A-Z])/g, (_m, a: string, b: string) => `${a} ${b.toLowerCase()}`);
 }
 
+/** A settings problem in words: our schemas' messages read after the field name, zod's own get wrapped. */
+function settingMessage(field: string, message: string): string {
+  const label = settingLabel(field || 'settings');
+  if (/^(must|cannot|at most|at least|is |are )/.test(message)) return `${label} ${message}`;
+  if (/^(Invalid|Too |Unrecognized|Expected)/.test(message)) return `${label} is not valid (${message})`;
+  return message;
+}
+
 /**
  * Validates one entry of a post against its platform's rules. Problems name the platform and
  * the field in a creator's words; paths point at the payload field to fix (`prefix` is the
@@ -108,7 +116,7 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
         continue;
       }
       const field = issue.path.map(String).join('.');
-      problem(`${prefix}.settings${field ? `.${field}` : ''}`, `${settingLabel(field || 'settings')} ${issue.message}`);
+      problem(`${prefix}.settings${field ? `.${field}` : ''}`, settingMessage(field, issue.message));
     }
   }
 

@@ -1,0 +1,337 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlatformId } from '../../../../src/shared/domain';
+import type { EntryValidation } from '../../../../src/shared/ipc/posts';
+import { insertAccounts } from '../../../support/accounts-fixture';
+import type { TestCore } from '../../../support/core';
+import { MB, insertMedia, postsCore, value } from './helpers';
+
+const PLATFORMS: PlatformId[] = ['x', 'bluesky', 'mastodon', 'linkedin', 'linkedin-page', 'threads', 'instagram', 'instagram-facebook', 'facebook', 'tiktok', 'youtube', 'pinterest', 'telegram'];
+
+let t: TestCore;
+const account = {} as Record<PlatformId, string>;
+let bigMastodon = '';
+beforeAll(async () => {
+  const s = await postsCore(PLATFORMS.map((platform) => ({ platform })));
+  t = s.t;
+  PLATFORMS.forEach((p, i) => (account[p] = s.ids[i]!));
+  [bigMastodon] = insertAccounts(t.dataDir, [{ platform: 'mastodon', handle: 'big', meta: { limits: { maxCharacters: 5000, charactersReservedPerUrl: 30, maxMediaAttachments: 6, imageSizeLimit: 2 * MB } } }]);
+});
+afterAll(async () => t.dispose());
+
+type Part = { text: string; media?: Array<{ mediaId: string; altText?: string }> };
+async function check(platform: PlatformId | string, parts: Part[], target: Record<string, unknown> = {}): Promise<EntryValidation> {
+  const accountId = account[platform as PlatformId] ?? platform;
+  const r = value(await t.core.invoke('posts:validate', { parts, targets: [{ accountId, ...target }] }));
+  return r.entries[0]!;
+}
+const messages = (v: EntryValidation) => v.problems.map((p) => p.message);
+const image = (bytes = 100_000, mime = 'image/jpeg', name = 'photo.jpg') => insertMedia(t.dataDir, { kind: 'image', bytes, mime, name });
+const video = (bytes = 1_000_000, name = 'clip.mp4') => insertMedia(t.dataDir, { kind: 'video', bytes, name });
+
+const YT = { settings: { title: 'My video', madeForKids: false } };
+const TT = { settings: { privacyLevel: 'PUBLIC_TO_EVERYONE' } };
+const PIN = { settings: { boardId: 'b1' } };
+
+describe('text limits, counted as each platform counts', () => {
+  it('X: 280 weighted; problems read "X: 291/280 characters"', async () => {
+    expect((await check('x', [{ text: 'a'.repeat(280) }])).problems).toEqual([]);
+    const v = await check('x', [{ text: 'a'.repeat(291) }]);
+    expect(v).toMatchObject({ platform: 'x', length: 291, limit: 280 });
+    expect(v.problems).toEqual([{ path: 'parts.0.text', message: 'X: 291/280 characters', platform: 'x' }]);
+  });
+
+  it('X: CJK and emoji weigh 2, URLs 23', async () => {
+    expect((await check('x', [{ text: '日'.repeat(140) }])).length).toBe(280);
+    expect(messages(await check('x', [{ text: '日'.repeat(141) }]))).toEqual(['X: 282/280 characters']);
+    expect((await check('x', [{ text: '😀'.repeat(140) }])).problems).toEqual([]);
+    expect((await check('x', [{ text: `${'a'.repeat(256)} https://example.com/${'p'.repeat(200)}` }])).length).toBe(280);
+  });
+
+  it('Bluesky: 300 graphemes (emoji families and combining marks count 1)', async () => {
+    expect((await check('bluesky', [{ text: '👨‍👩‍👧‍👦'.repeat(300) }])).problems).toEqual([]);
+    expect((await check('bluesky', [{ text: 'e\u0301'.repeat(300) }])).length).toBe(300);
+    expect(messages(await check('bluesky', [{ text: '日'.repeat(301) }]))).toEqual(['Bluesky: 301/300 characters']);
+  });
+
+  it('Mastodon: 500 by default with every URL counted as 23', async () => {
+    const url = `https://example.com/${'x'.repeat(300)}`;
+    const v = await check('mastodon', [{ text: `${'a'.repeat(477)} ${url}` }]);
+    expect(v).toMatchObject({ length: 501, limit: 500 });
+    expect(messages(await check('mastodon', [{ text: `${'a'.repeat(476)} ${url}` }]))).toEqual([]);
+    expect(messages(await check('mastodon', [{ text: '😀'.repeat(501) }]))).toEqual(['Mastodon: 501/500 characters']);
+  });
+
+  it("Mastodon: the instance's own limits replace the defaults", async () => {
+    const v = await check(bigMastodon, [{ text: `${'a'.repeat(1000)} https://example.com/x` }]);
+    expect(v).toMatchObject({ length: 1031, limit: 5000, problems: [] });
+  });
+
+  it('Mastodon: the content warning counts toward the limit', async () => {
+    const v = await check('mastodon', [{ text: 'a'.repeat(490) }], { settings: { spoilerText: 'spoilers!!!' } });
+    expect(messages(v)).toEqual(['Mastodon: 501/500 characters (with the content warning)']);
+  });
+
+  it.each([
+    ['threads', 500, {}],
+    ['linkedin', 3_000, {}],
+    ['linkedin-page', 3_000, {}],
+    ['facebook', 63_206, {}],
+    ['telegram', 4_096, {}],
+  ] as const)('%s: %i characters', async (platform, limit, target) => {
+    expect((await check(platform, [{ text: 'a'.repeat(limit) }], target)).problems).toEqual([]);
+    const v = await check(platform, [{ text: 'a'.repeat(limit + 1) }], target);
+    expect(v.limit).toBe(limit);
+    expect(v.problems).toHaveLength(1);
+    expect(v.problems[0]!.message).toMatch(new RegExp(`${(limit + 1).toLocaleString('en-US')}/${limit.toLocaleString('en-US')} characters`));
+  });
+
+  it('Instagram: 2,200 for the caption', async () => {
+    const m = image();
+    expect(messages(await check('instagram', [{ text: 'a'.repeat(2201), media: [{ mediaId: m }] }]))).toEqual(['Instagram: caption is 2,201/2,200 characters']);
+  });
+
+  it('TikTok: 2,200 for the caption', async () => {
+    const v = video();
+    expect(messages(await check('tiktok', [{ text: 'a'.repeat(2201), media: [{ mediaId: v }] }], TT))).toEqual(['TikTok: caption is 2,201/2,200 characters']);
+  });
+
+  it('YouTube: title 100 and description 5,000', async () => {
+    const v = video();
+    expect(messages(await check('youtube', [{ text: 'a'.repeat(5001), media: [{ mediaId: v }] }], { settings: { title: 't'.repeat(101), madeForKids: false } }))).toEqual([
+      'YouTube: description is 5,001/5,000 characters',
+      'YouTube: title is 101/100 characters',
+    ]);
+  });
+
+  it('Pinterest: title 100 and description 500', async () => {
+    const m = image();
+    expect(messages(await check('pinterest', [{ text: 'a'.repeat(501), media: [{ mediaId: m }] }], { settings: { boardId: 'b', title: 't'.repeat(101) } }))).toEqual([
+      'Pinterest: description is 501/500 characters',
+      'Pinterest: title is 101/100 characters',
+    ]);
+  });
+
+  it('Telegram: 1,024 for a caption when the message has media', async () => {
+    const m = image();
+    const v = await check('telegram', [{ text: 'a'.repeat(1025), media: [{ mediaId: m }] }]);
+    expect(v.limit).toBe(1024);
+    expect(messages(v)).toEqual(['Telegram: 1,025/1,024 characters (a caption with media)']);
+  });
+
+  it('a text override replaces the first part for its entry and is checked instead', async () => {
+    const v = await check('x', [{ text: 'a'.repeat(400) }], { textOverride: 'short' });
+    expect(v.problems).toEqual([]);
+    const w = await check('x', [{ text: 'short' }], { textOverride: 'b'.repeat(300) });
+    expect(w.problems[0]!.path).toBe('targets.0.textOverride');
+  });
+
+  it('an empty post is a problem where text is needed', async () => {
+    expect(messages(await check('x', [{ text: '  ' }]))).toEqual(['X: the post is empty']);
+  });
+});
+
+describe('threads only where the platform has them', () => {
+  it.each(['x', 'bluesky', 'mastodon', 'threads'] as const)('%s takes a thread', async (platform) => {
+    expect((await check(platform, [{ text: 'one' }, { text: 'two' }])).problems).toEqual([]);
+  });
+
+  it.each(['linkedin', 'facebook', 'telegram'] as const)('%s: a second part is a problem', async (platform) => {
+    const v = await check(platform, [{ text: 'one' }, { text: 'two' }]);
+    expect(v.problems.map((p) => p.path)).toEqual(['parts.1']);
+    expect(v.problems[0]!.message).toMatch(/threads are not supported/);
+  });
+
+  it('each part of a thread is counted on its own', async () => {
+    const v = await check('x', [{ text: 'ok' }, { text: 'a'.repeat(281) }]);
+    expect(v.problems).toEqual([{ path: 'parts.1.text', message: 'X: part 2 is 281/280 characters', platform: 'x' }]);
+  });
+
+  it('an empty part of a thread is a problem', async () => {
+    expect(messages(await check('bluesky', [{ text: 'one' }, { text: '' }]))).toEqual(['Bluesky: part 2 is empty']);
+  });
+});
+
+describe('media rules per platform and content type', () => {
+  it.each([
+    ['instagram', {}, 'Instagram: a post needs an image'],
+    ['tiktok', TT, 'TikTok: a video needs a video'],
+    ['youtube', YT, 'YouTube: a video needs a video'],
+    ['pinterest', PIN, 'Pinterest: a pin needs a photo or video'],
+  ] as const)('%s requires media', async (platform, target, message) => {
+    expect(messages(await check(platform, [{ text: 'caption' }], target))).toEqual([message]);
+  });
+
+  it('X: at most 4 images', async () => {
+    const media = Array.from({ length: 5 }, () => ({ mediaId: image() }));
+    expect(messages(await check('x', [{ text: 'pics', media }]))).toEqual(['X: at most 4 images per post (the post has 5)']);
+  });
+
+  it('X: images and video cannot be combined', async () => {
+    expect(messages(await check('x', [{ text: 'mix', media: [{ mediaId: image() }, { mediaId: video() }] }]))).toEqual(['X: images and video cannot be combined in one post']);
+  });
+
+  it('Threads and Telegram may mix images and video', async () => {
+    for (const p of ['threads', 'telegram'] as const) expect((await check(p, [{ text: 'mix', media: [{ mediaId: image() }, { mediaId: video() }] }])).problems).toEqual([]);
+  });
+
+  it('size limits per kind: X 5 MB image, 512 MB video', async () => {
+    expect(messages(await check('x', [{ text: 'big', media: [{ mediaId: image(6 * MB, 'image/jpeg', 'huge.jpg') }] }]))).toEqual(['X: huge.jpg is 6 MB; the limit is 5 MB for images']);
+    expect(messages(await check('x', [{ text: 'big', media: [{ mediaId: video(600 * MB, 'long.mp4') }] }]))).toEqual(['X: long.mp4 is 600 MB; the limit is 512 MB for videos']);
+    expect((await check('x', [{ text: 'gif', media: [{ mediaId: image(10 * MB, 'image/gif', 'a.gif') }] }])).problems).toEqual([]);
+  });
+
+  it('size limits: Bluesky 4 images of 1 MB, 1 video of 100 MB', async () => {
+    expect(messages(await check('bluesky', [{ text: 'x', media: [{ mediaId: image(1.5 * MB, 'image/png', 'p.png') }] }]))).toEqual(['Bluesky: p.png is 1.5 MB; the limit is 1 MB for images']);
+    expect(messages(await check('bluesky', [{ text: 'x', media: [{ mediaId: video(101 * MB, 'v.mp4') }] }]))).toEqual(['Bluesky: v.mp4 is 101 MB; the limit is 100 MB for videos']);
+    expect(messages(await check('bluesky', [{ text: 'x', media: [{ mediaId: video() }, { mediaId: video() }] }]))).toEqual(['Bluesky: at most one video per post (the post has 2)']);
+  });
+
+  it('size limits: Instagram and Threads 8 MB images, Telegram 10 MB photos', async () => {
+    expect(messages(await check('instagram', [{ text: 'x', media: [{ mediaId: image(9 * MB, 'image/jpeg', 'i.jpg') }] }]))).toEqual(['Instagram: i.jpg is 9 MB; the limit is 8 MB for images']);
+    expect(messages(await check('threads', [{ text: 'x', media: [{ mediaId: image(9 * MB, 'image/jpeg', 'i.jpg') }] }]))).toEqual(['Threads: i.jpg is 9 MB; the limit is 8 MB for images']);
+    expect(messages(await check('telegram', [{ text: 'x', media: [{ mediaId: image(11 * MB, 'image/jpeg', 'i.jpg') }] }]))).toEqual(['Telegram: i.jpg is 11 MB; the limit is 10 MB for images']);
+  });
+
+  it("Mastodon: the instance's media count and size limits apply", async () => {
+    const six = Array.from({ length: 5 }, () => ({ mediaId: image() }));
+    expect(messages(await check('mastodon', [{ text: 'x', media: six }]))).toEqual(['Mastodon: at most 4 images per post (the post has 5)']);
+    expect((await check(bigMastodon, [{ text: 'x', media: six.slice(0, 4) }])).problems).toEqual([]);
+    expect(messages(await check(bigMastodon, [{ text: 'x', media: [{ mediaId: image(3 * MB, 'image/jpeg', 'm.jpg') }] }]))).toEqual(['Mastodon: m.jpg is 3 MB; the limit is 2 MB for images']);
+  });
+
+  it('alt text over the platform limit is a problem', async () => {
+    const v = await check('x', [{ text: 'x', media: [{ mediaId: image(), altText: 'a'.repeat(1001) }] }]);
+    expect(v.problems).toEqual([{ path: 'parts.0.media.0.altText', message: 'X: alt text of item 1 is 1,001/1,000 characters', platform: 'x' }]);
+  });
+
+  it('media that is not in the library is a problem', async () => {
+    expect((await check('x', [{ text: 'x', media: [{ mediaId: 'gone' }] }])).problems.map((p) => p.path)).toEqual(['parts.0.media.0.mediaId']);
+  });
+});
+
+describe('content types', () => {
+  it('each platform offers only its own content types', async () => {
+    const v = await check('x', [{ text: 'x' }], { contentType: 'instagram_reel' });
+    expect(v.problems.map((p) => p.path)).toEqual(['targets.0.contentType']);
+    expect(v.problems[0]!.message).toBe('X: instagram_reel is not a X post type; choose post');
+  });
+
+  it('an Instagram reel needs one video and takes no images', async () => {
+    expect(messages(await check('instagram', [{ text: 'x' }], { contentType: 'instagram_reel' }))).toEqual(['Instagram: a reel needs a video']);
+    expect(messages(await check('instagram', [{ text: 'x', media: [{ mediaId: image() }] }], { contentType: 'instagram_reel' }))).toEqual(['Instagram: a reel cannot include images']);
+    expect((await check('instagram', [{ text: 'x', media: [{ mediaId: video() }] }], { contentType: 'instagram_reel' })).problems).toEqual([]);
+  });
+
+  it('an Instagram carousel needs 2 to 10 items, images and videos mixed', async () => {
+    expect(messages(await check('instagram', [{ text: 'x', media: [{ mediaId: image() }] }], { contentType: 'instagram_carousel' }))).toEqual(['Instagram: a carousel needs 2 photos or videos']);
+    expect((await check('instagram', [{ text: 'x', media: [{ mediaId: image() }, { mediaId: video() }] }], { contentType: 'instagram_carousel' })).problems).toEqual([]);
+  });
+
+  it('a post type in settings picks the content type', async () => {
+    const v = await check('instagram', [{ text: 'x', media: [{ mediaId: video() }] }], { settings: { postType: 'reel' } });
+    expect(v.contentType).toBe('instagram_reel');
+    expect(v.problems).toEqual([]);
+  });
+
+  it('a post type that contradicts the content type is a problem', async () => {
+    const v = await check('instagram', [{ text: 'x', media: [{ mediaId: video() }] }], { contentType: 'instagram_reel', settings: { postType: 'story' } });
+    expect(v.problems.map((p) => p.path)).toEqual(['targets.0.settings.postType']);
+  });
+
+  it('TikTok photos take up to 35 images and no video', async () => {
+    expect(messages(await check('tiktok', [{ text: 'x', media: [{ mediaId: video() }] }], { ...TT, contentType: 'tiktok_photo' }))).toEqual(['TikTok: a photo post cannot include video']);
+    expect(messages(await check('tiktok', [{ text: 'x' }], { ...TT, contentType: 'tiktok_photo' }))).toEqual(['TikTok: a photo post needs an image']);
+    const many = Array.from({ length: 35 }, () => ({ mediaId: image() }));
+    expect((await check('tiktok', [{ text: 'x', media: many }], { ...TT, contentType: 'tiktok_photo' })).problems).toEqual([]);
+    // LinkedIn takes 20 images: the 21st is a problem.
+    expect(messages(await check('linkedin', [{ text: 'x', media: many.slice(0, 21) }]))).toEqual(['LinkedIn: at most 20 images per post (the post has 21)']);
+  });
+});
+
+describe('per-platform settings (zod)', () => {
+  it('X reply settings must be a known choice', async () => {
+    const v = await check('x', [{ text: 'x' }], { settings: { replySettings: 'friends' } });
+    expect(v.problems).toEqual([{ path: 'targets.0.settings.replySettings', message: 'X: reply settings must be one of everyone, following, mentionedUsers, subscribers, verified', platform: 'x' }]);
+    expect((await check('x', [{ text: 'x' }], { settings: { replySettings: 'following' } })).problems).toEqual([]);
+  });
+
+  it('an unknown setting is named', async () => {
+    expect(messages(await check('telegram', [{ text: 'x' }], { settings: { silnet: true } }))).toEqual(['Telegram: there is no silnet setting']);
+  });
+
+  it('Telegram silent, protected and link preview are switches', async () => {
+    expect((await check('telegram', [{ text: 'x' }], { settings: { silent: true, protected: true, linkPreview: false } })).problems).toEqual([]);
+    expect(messages(await check('telegram', [{ text: 'x' }], { settings: { silent: 'yes' } }))).toEqual(['Telegram: silent must be on or off']);
+  });
+
+  it('LinkedIn visibility', async () => {
+    expect((await check('linkedin', [{ text: 'x' }], { settings: { visibility: 'connections' } })).problems).toEqual([]);
+    expect((await check('linkedin-page', [{ text: 'x' }], { settings: { visibility: 'connections' } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.visibility']);
+  });
+
+  it('YouTube needs a title and the made-for-kids answer; privacy and tags are checked', async () => {
+    const v = video();
+    expect(messages(await check('youtube', [{ text: 'x', media: [{ mediaId: v }] }], { settings: {} }))).toEqual([
+      'YouTube: a video title is required',
+      'YouTube: say whether the video is made for kids',
+    ]);
+    expect((await check('youtube', [{ text: 'x', media: [{ mediaId: v }] }], { settings: { title: 'T', madeForKids: true, privacy: 'unlisted', tags: ['a', 'b'], notifySubscribers: false } })).problems).toEqual([]);
+    expect(messages(await check('youtube', [{ text: 'x', media: [{ mediaId: v }] }], { settings: { title: 'a <b>', madeForKids: false } }))).toEqual(['YouTube: title cannot contain < or >']);
+  });
+
+  it('TikTok needs a privacy level; branded content cannot be private', async () => {
+    const v = video();
+    expect((await check('tiktok', [{ text: 'x', media: [{ mediaId: v }] }], { settings: {} })).problems.map((p) => p.path)).toEqual(['targets.0.settings.privacyLevel']);
+    const branded = await check('tiktok', [{ text: 'x', media: [{ mediaId: v }] }], { settings: { privacyLevel: 'SELF_ONLY', brandedContent: true } });
+    expect(messages(branded)).toEqual(['TikTok: branded content cannot be private (only me)']);
+    expect((await check('tiktok', [{ text: 'x', media: [{ mediaId: v }] }], { settings: { privacyLevel: 'FOLLOWER_OF_CREATOR', allowComments: true, allowDuet: false, allowStitch: true, aiGenerated: true } })).problems).toEqual([]);
+  });
+
+  it('Pinterest needs a board; the link must be a web address', async () => {
+    const m = image();
+    expect(messages(await check('pinterest', [{ text: 'x', media: [{ mediaId: m }] }], { settings: {} }))).toEqual(['Pinterest: choose a board']);
+    expect((await check('pinterest', [{ text: 'x', media: [{ mediaId: m }] }], { settings: { boardId: 'b', link: 'javascript:alert(1)' } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.link']);
+  });
+
+  it('Mastodon visibility, language and poll; a poll cannot be combined with media', async () => {
+    expect((await check('mastodon', [{ text: 'x' }], { settings: { visibility: 'unlisted', language: 'fr', poll: { options: ['a', 'b'], expiresIn: 3600 }, deliverVia: 'instance' } })).problems).toEqual([]);
+    expect(messages(await check('mastodon', [{ text: 'x', media: [{ mediaId: image() }] }], { settings: { poll: { options: ['a', 'b'], expiresIn: 3600 } } }))).toEqual(['Mastodon: a poll cannot be combined with media']);
+    expect(messages(await check('mastodon', [{ text: 'x' }], { settings: { poll: { options: ['a', 'b', 'c', 'd', 'e'], expiresIn: 3600 } } }))).toEqual(['Mastodon: at most 4 poll choices (5 given)']);
+    expect((await check('mastodon', [{ text: 'x' }], { settings: { deliverVia: 'pigeon' } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.deliverVia']);
+  });
+
+  it('Bluesky takes at most 3 languages', async () => {
+    expect((await check('bluesky', [{ text: 'x' }], { settings: { languages: ['en', 'fr', 'de', 'es'] } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.languages']);
+  });
+
+  it('Instagram collaborators: at most 3', async () => {
+    expect((await check('instagram', [{ text: 'x', media: [{ mediaId: image() }] }], { settings: { collaborators: ['a', 'b', 'c', 'd'] } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.collaborators']);
+  });
+});
+
+describe('posts:validate', () => {
+  it('answers per entry: platform, counted length, limit and problems, for 13 platforms at once', async () => {
+    const r = value(await t.core.invoke('posts:validate', { parts: [{ text: 'hello' }], targets: PLATFORMS.map((p) => ({ accountId: account[p] })) }));
+    expect(r.entries.map((e) => [e.platform, e.length, e.limit])).toEqual([
+      ['x', 5, 280],
+      ['bluesky', 5, 300],
+      ['mastodon', 5, 500],
+      ['linkedin', 5, 3000],
+      ['linkedin-page', 5, 3000],
+      ['threads', 5, 500],
+      ['instagram', 5, 2200],
+      ['instagram-facebook', 5, 2200],
+      ['facebook', 5, 63206],
+      ['tiktok', 5, 2200],
+      ['youtube', 5, 5000],
+      ['pinterest', 5, 500],
+      ['telegram', 5, 4096],
+    ]);
+    for (const e of r.entries) for (const p of e.problems) expect(p.platform).toBe(e.platform);
+  });
+
+  it('an unknown account is a validation error on targets.N.accountId', async () => {
+    const r = await t.core.invoke('posts:validate', { parts: [{ text: 'x' }], targets: [{ accountId: 'nope' }] });
+    expect(!r.ok && r.error.issues?.[0]?.path).toBe('targets.0.accountId');
+  });
+});
