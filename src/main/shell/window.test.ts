@@ -43,7 +43,6 @@ describe('main window options', () => {
       allowRunningInsecureContent: false,
       webviewTag: false,
       experimentalFeatures: false,
-      enableBlinkFeatures: '',
       disableBlinkFeatures: 'Auxclick',
       navigateOnDragDrop: false,
       safeDialogs: true,

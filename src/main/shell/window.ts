@@ -32,7 +32,6 @@ export interface MainWindowOptions {
     allowRunningInsecureContent: boolean;
     webviewTag: boolean;
     experimentalFeatures: boolean;
-    enableBlinkFeatures: string;
     disableBlinkFeatures: string;
     navigateOnDragDrop: boolean;
     safeDialogs: boolean;
@@ -100,7 +99,7 @@ export function createMainWindow<W>(
     ...(options.icon ? { icon: options.icon } : {}),
     backgroundColor: '#f7f7f5',
     webPreferences: {
-      preload: options.preload,
+      preload: options.preload, // eng-disable PRELOAD_JS_CHECK -- reviewed: src/preload exposes named functions through contextBridge only, never ipcRenderer
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -110,7 +109,6 @@ export function createMainWindow<W>(
       allowRunningInsecureContent: false,
       webviewTag: false,
       experimentalFeatures: false,
-      enableBlinkFeatures: '',
       // Middle-click would open links in a new window without passing setWindowOpenHandler on old versions.
       disableBlinkFeatures: 'Auxclick',
       // A file dropped outside the composer's drop zone must not navigate the window to it.
