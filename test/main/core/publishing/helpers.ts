@@ -31,13 +31,14 @@ export interface Rig {
 }
 
 /** A test engine with scripted Bluesky (idempotent) and Mastodon (not) adapters. */
-export async function rig(overrides: Partial<CoreOptions> = {}): Promise<Rig> {
-  const clock = new CountingClock();
+export async function rig(overrides: Partial<CoreOptions> & { start?: string } = {}): Promise<Rig> {
+  const { start, ...options } = overrides;
+  const clock = new CountingClock(start);
   const bsky = new ScriptedAdapter('bluesky', true);
   const masto = new ScriptedAdapter('mastodon', false);
   let fx: PublishingFixture | undefined;
   const credentials = new TestCredentials(() => fx);
-  const t = await makeTestCore({ clock, adapters: { bluesky: bsky, mastodon: masto }, credentials, drainTimeoutMs: 100, ...overrides });
+  const t = await makeTestCore({ clock, adapters: { bluesky: bsky, mastodon: masto }, credentials, drainTimeoutMs: 100, ...options });
   fx = new PublishingFixture(t.dataDir);
   return {
     t,
