@@ -1,5 +1,6 @@
 import type { PlatformId } from '../../shared/domain';
 import { blueskyAdapter } from './bluesky/publish';
+import { mastodonAdapter } from './mastodon/publish';
 import type { PlatformAdapter } from './types';
 
 /**
@@ -8,4 +9,5 @@ import type { PlatformAdapter } from './types';
  */
 export const platformAdapters: Partial<Record<PlatformId, PlatformAdapter>> = {
   bluesky: blueskyAdapter,
+  mastodon: mastodonAdapter,
 };
