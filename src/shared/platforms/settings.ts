@@ -20,6 +20,8 @@ export const xSettings = z.strictObject({
 /** Bluesky: the post's languages (BCP 47, at most 3), so feeds can filter by language. */
 export const blueskySettings = z.strictObject({
   languages: z.array(z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a language code like en or pt-BR'), { error: 'must be a list of language codes' }).max(3, 'at most 3 languages').default([]),
+  /** A link card (title, description, image from the page) for the first link of a part without images. */
+  linkCard: flag(true),
 });
 
 /** Mastodon: visibility, content warning, language, poll, and who sends it. */
