@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import type { PlatformId } from '../../src/shared/domain';
 import { listenApiServer, type ApiLimits, type RunningApiServer } from '../../src/main/api/server';
 import type { CoreOptions } from '../../src/main/core/create-core';
+import { checkAnswers, type RecordedAnswer } from './api-openapi';
 import { makeTestCore, snapshotDatabase, type TestCore } from './core';
 
 /** An answer of the API, its JSON body parsed. */
@@ -53,6 +54,10 @@ export interface ApiFixture {
   dbFile: string;
   /** A request as a well-behaved client sends it: right Host, the token, JSON. */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer>;
+  /** Every answer `call` received, for the OpenAPI check. */
+  answers: RecordedAnswer[];
+  /** Validates every recorded answer against the served OpenAPI document; returns the problems. */
+  openApiProblems(): Promise<string[]>;
   /** Every row of every table, for "nothing changed" checks. */
   snapshot(): string;
   /** Inserts an account row directly (the Accounts domain connects real ones). */
@@ -73,14 +78,21 @@ export async function makeApiFixture(options: { limits?: Partial<ApiLimits>; cor
   const dbFile = join(t.dataDir, 'outbox.db');
   const db = new Database(dbFile);
   const now = t.clock.now();
-  return {
+  const answers: RecordedAnswer[] = [];
+  const fixture: ApiFixture = {
     t,
     server,
     token,
     home,
     dbFile,
-    call(method, path, body, headers = {}) {
-      return rawRequest(server.port, {
+    answers,
+    async openApiProblems() {
+      const served = await rawRequest(server.port, { path: '/v1/openapi.json', headers: { host: `127.0.0.1:${server.port}`, authorization: `Bearer ${token}` } });
+      if (served.status !== 200) return [`GET /v1/openapi.json answered ${served.status}`];
+      return checkAnswers(served.body, answers);
+    },
+    async call(method, path, body, headers = {}) {
+      const answer = await rawRequest(server.port, {
         method,
         path,
         headers: {
@@ -89,8 +101,10 @@ export async function makeApiFixture(options: { limits?: Partial<ApiLimits>; cor
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...headers,
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
+      answers.push({ method, path, answer });
+      return answer;
     },
     snapshot: () => snapshotDatabase(dbFile),
     insertAccount(platform, opts = {}) {
@@ -111,4 +125,5 @@ export async function makeApiFixture(options: { limits?: Partial<ApiLimits>; cor
       rmSync(home, { recursive: true, force: true });
     },
   };
+  return fixture;
 }

@@ -1,4 +1,4 @@
-import type { Account, Media, PartMedia, PlatformEntry, Post } from '../../shared/domain';
+import type { Account, Media, PartMedia, Post } from '../../shared/domain';
 import type { postsCreateInput, postsUpdateInput, targetInput } from '../../shared/ipc/posts';
 import type { Result } from '../../shared/result';
 import type { Core } from '../core/create-core';
@@ -44,7 +44,7 @@ export function createOperations(deps: RouteDeps) {
   }
 
   /** `platforms` and `accounts` as the engine's targets; undefined when the request names neither. */
-  async function resolveTargets(body: { platforms?: string[] | undefined; accounts?: string[] | undefined }, existing: PlatformEntry[] = []): Promise<Target[] | undefined> {
+  async function resolveTargets(body: { platforms?: string[] | undefined; accounts?: string[] | undefined }): Promise<Target[] | undefined> {
     if (body.platforms === undefined && body.accounts === undefined) return undefined;
     const ids: string[] = [];
     if (body.platforms && body.platforms.length > 0) {
@@ -57,11 +57,8 @@ export function createOperations(deps: RouteDeps) {
       });
     }
     ids.push(...(body.accounts ?? []));
-    return [...new Set(ids)].map((accountId) => {
-      // An account the post already goes to keeps its per-platform options and text.
-      const entry = existing.find((e) => e.accountId === accountId);
-      return entry ? { accountId, contentType: entry.contentType, enabled: entry.enabled, settings: entry.settings, textOverride: entry.textOverride } : { accountId };
-    });
+    // The engine keeps the options and text overrides of accounts the post already goes to.
+    return [...new Set(ids)].map((accountId) => ({ accountId }));
   }
 
   /**
@@ -114,7 +111,7 @@ export function createOperations(deps: RouteDeps) {
     async updatePost(id: string, body: UpdatePostBody, baseUrl: string): Promise<PostObject> {
       const targetsField = body.platforms !== undefined ? 'platforms' : 'accounts';
       const current = unwrap(await invoke('posts:get', { id }));
-      const targets = await resolveTargets(body, current.entries);
+      const targets = await resolveTargets(body);
       const payload: z.input<typeof postsUpdateInput> = { id };
       if (body.content !== undefined || body.media !== undefined) {
         const [first, ...rest] = current.parts;
@@ -132,6 +129,22 @@ export function createOperations(deps: RouteDeps) {
     },
 
     async publishPost(id: string, baseUrl: string): Promise<PostObject> {
+      // The engine's own check of the entries still to send (platform limits, media rules), as
+      // the composer runs it before sending: a post that cannot go out is a 422, not a failure later.
+      const post = unwrap(await invoke('posts:get', { id }));
+      const toSend = post.entries.filter((e) => e.enabled && e.accountId !== null && (e.status === 'pending' || e.status === 'failed'));
+      if (toSend.length > 0 && post.status !== 'publishing' && post.status !== 'published') {
+        const checked = unwrap(
+          await invoke('posts:validate', {
+            parts: post.parts,
+            targets: toSend.map((e) => ({ accountId: e.accountId!, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride })),
+          }),
+        );
+        const problems = checked.entries.flatMap((entry) => entry.problems);
+        if (problems.length > 0) {
+          throw fromEngineError({ code: 'validation', message: problems.map((p) => p.message).join('; '), issues: problems }, (path) => renamePath(path));
+        }
+      }
       return present(unwrap(await invoke('posts:publish', { id })), baseUrl);
     },
 

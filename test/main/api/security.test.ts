@@ -212,3 +212,10 @@ describe('file:// media', () => {
     }
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('documents every refusal above, and each answer validates against it', async () => {
+    expect(f.answers.length).toBeGreaterThan(20);
+    expect(await f.openApiProblems()).toEqual([]);
+  });
+});
