@@ -78,9 +78,13 @@ const ERROR_TEXT: Record<number, string> = {
   503: 'Outbox is offline.',
 };
 
+/**
+ * Error answers of an operation: those of every request, those the engine may answer to any
+ * channel (its error codes map to 404, 409, 422, 429, 500, 503), plus the operation's own.
+ */
 function errors(...statuses: number[]) {
   const out: Record<string, unknown> = {};
-  for (const status of [401, 403, 429, 500, ...statuses].sort()) {
+  for (const status of [...new Set([401, 403, 404, 409, 422, 429, 500, 503, ...statuses])].sort()) {
     out[String(status)] = { description: ERROR_TEXT[status], content: { 'application/json': { schema: REF('Error') } } };
   }
   return out;
