@@ -120,7 +120,8 @@ export async function startOAuthServer(options: OAuthServerOptions): Promise<Fak
     try {
       const u = new URL(req.url ?? '/', url);
       if (u.pathname.startsWith('/interaction/')) return await interaction(req, res);
-      if (options.api && !u.pathname.startsWith('/auth') && !Object.values(routes).includes(u.pathname)) {
+      const providerPath = [...Object.values(routes), '/auth', '/.well-known', '/jwks', '/session', '/me', '/reg', '/token'].some((r) => u.pathname === r || u.pathname.startsWith(`${r}/`));
+      if (options.api && !providerPath) {
         const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
         const found = token ? await provider.AccessToken.find(token) : undefined;
         if (!found || found.isExpired) {

@@ -126,7 +126,10 @@ function toAppError(error: unknown, platform: PlatformId): unknown {
   if (error instanceof PublishError) {
     if (error.kind === 'rate_limited') return new AppError('rate_limited', `${label}: ${error.message}`);
     if (error.kind === 'transient') return new AppError('offline', `${label}: ${error.message}`);
-    return new AppError('unauthorized', `${label}: ${error.message}`);
+    if (error.kind === 'auth') return new AppError('unauthorized', `${label}: ${error.message}`);
+    // Permanent: the input or the account cannot work; a leading `field:` names the field.
+    const field = /^([a-zA-Z][\w.]*): (.+)$/s.exec(error.message);
+    return field ? invalid(field[1]!, field[2]!, platform) : new AppError('validation', `${label}: ${error.message}`, [{ path: 'platform', message: error.message, platform }]);
   }
   if (isNetworkFailure(error)) return new AppError('offline', `Could not reach ${label}: ${(error as Error).message}`);
   return error;
