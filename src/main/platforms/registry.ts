@@ -1,6 +1,7 @@
 import type { PlatformId } from '../../shared/domain';
 import { blueskyAdapter } from './bluesky/publish';
 import { mastodonAdapter } from './mastodon/publish';
+import { telegramAdapter } from './telegram/publish';
 import type { PlatformAdapter } from './types';
 
 /**
@@ -10,4 +11,5 @@ import type { PlatformAdapter } from './types';
 export const platformAdapters: Partial<Record<PlatformId, PlatformAdapter>> = {
   bluesky: blueskyAdapter,
   mastodon: mastodonAdapter,
+  telegram: telegramAdapter,
 };
