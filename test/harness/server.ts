@@ -9,6 +9,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { EVENT_NAMES } from '../../src/shared/ipc/events';
 import { createCore, type Core, type CoreOptions } from '../../src/main/core/create-core';
 import { MemorySecretStore } from '../../src/main/core/ports/doubles';
+import { startApiServer, type ApiController } from '../../src/main/api/api-controller';
+import { API_TOKEN_KEY, createApiRuntime } from '../../src/main/core/api-settings/api-runtime';
 import { HARNESS_BRIDGE_PATH, HARNESS_WS_PATH, type HarnessCall } from './protocol';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -23,6 +25,11 @@ export interface HarnessOptions {
   rendererDir?: string;
   /** Anything else createCore takes (clock, network, platforms, ...). */
   core?: Partial<CoreOptions>;
+  /**
+   * Turns the local automation API on (it also runs whenever the data folder has `apiEnabled`),
+   * optionally on `port` and with a known `token` instead of a generated one.
+   */
+  api?: { port?: number; token?: string };
 }
 
 /** A running harness. */
@@ -30,6 +37,8 @@ export interface Harness {
   url: string;
   dataDir: string;
   core: Core;
+  /** The local automation API's address and token when it runs at start, else null. */
+  api: { url: string; token: string } | null;
   close(): Promise<void>;
 }
 
@@ -67,7 +76,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const page = indexHtml.replace('<head>', `<head>\n    <script src="${HARNESS_BRIDGE_PATH}"></script>`);
   const bridge = await buildBridge();
-  const core = await createCore({ secrets: new MemorySecretStore(), version: 'harness', ...options.core, dataDir });
+  const secrets = options.core?.secrets ?? new MemorySecretStore();
+  const apiRuntime = createApiRuntime();
+  const core = await createCore({ secrets, version: 'harness', apiRuntime, ...options.core, dataDir });
+  if (options.api) await core.invoke('settings:update', { apiEnabled: true, ...(options.api.port ? { apiPort: options.api.port } : {}) });
+  const apiSettings = await core.invoke('settings:get');
+  let apiToken: string | null = null;
+  if (apiSettings.ok && apiSettings.value.apiEnabled) {
+    // The harness keeps secrets in memory, so each run needs a token of its own.
+    if (options.api?.token) await secrets.set(API_TOKEN_KEY, options.api.token);
+    const generated = options.api?.token ? null : await core.invoke('api:regenerateToken');
+    apiToken = options.api?.token ?? (generated?.ok ? generated.value.token : null);
+  }
+  const api: ApiController = await startApiServer({ core, secrets, runtime: apiRuntime });
 
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
@@ -128,7 +149,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     url: `http://127.0.0.1:${port}/`,
     dataDir,
     core,
+    api: api.url() && apiToken ? { url: api.url()!, token: apiToken } : null,
     async close() {
+      await api.close();
       unsubscribe.forEach((off) => off());
       for (const socket of sockets) socket.terminate();
       wss.close();

@@ -114,6 +114,7 @@ export function renamePath(path: string, targetsField: 'platforms' | 'accounts' 
     [/^parts(\..*)?$/, () => 'content'],
     [/^(schedule(\.at|\.mode)?|scheduledAt)(\..*)?$/, () => 'scheduled_for'],
     [/^targets(\..*)?$/, () => targetsField],
+    [/^entries(\..*)?$/, () => targetsField],
   ];
   for (const [pattern, to] of rules) {
     const m = pattern.exec(path);
