@@ -14,7 +14,7 @@ import { createLoginItem } from './shell/login-item';
 import { createOsNotifier } from './shell/notifier';
 import { createNetworkPort, createOpenBrowser, createPowerPort } from './shell/os-ports';
 import { createShellPrefs, type KeyValueStore } from './shell/prefs';
-import { createQuitController, type PreventableEvent } from './shell/quit';
+import { createQuitController, QUIT_DRAIN_MS, type PreventableEvent } from './shell/quit';
 import { registerShellIpc } from './shell/shell-ipc';
 import { claimSingleInstance } from './shell/single-instance';
 import { createTrayService, type TrayService } from './shell/tray';
@@ -89,6 +89,8 @@ async function start(): Promise<void> {
       network,
       power: createPowerPort(powerMonitor),
       openBrowser: createOpenBrowser(openExternal),
+      // Quit waits this long for publishes in flight, then the engine records the rest.
+      drainTimeoutMs: QUIT_DRAIN_MS,
     });
   } catch (error) {
     dialog.showErrorBox('Outbox cannot start', error instanceof Error ? error.message : String(error));
