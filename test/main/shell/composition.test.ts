@@ -1,0 +1,107 @@
+// src/main/index.ts (the composition root) started against a fake `electron`: the wiring of
+// every shell module, end to end, as far as it can be checked without the Electron binary.
+import { EventEmitter } from 'node:events';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CHANNELS } from '../../../src/shared/ipc/contract';
+import { SHELL_CHANNELS } from '../../../src/shared/ipc/shell';
+import { flushPromises } from '../../../src/main/core/ports/doubles';
+import { FakeEvent, FakeWindow } from './fakes';
+import { FakeBrowserWindow, FakeNotification, FakeTray, type FakeElectron } from './fake-electron';
+
+vi.mock('electron', async () => (await import('./fake-electron')).makeFakeElectron());
+vi.mock('electron-store', async () => ({ default: (await import('./fakes')).MemoryStore }));
+
+let electron: FakeElectron;
+const signalListeners = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+
+async function until(check: () => boolean) {
+  for (let i = 0; i < 200 && !check(); i++) await flushPromises(2);
+  expect(check()).toBe(true);
+}
+
+beforeAll(async () => {
+  electron = (await import('electron')) as unknown as FakeElectron;
+  await import('../../../src/main/index');
+  electron.app.fireReady();
+  await until(() => FakeTray.all.length === 1 && FakeTray.all[0]!.menu.length > 0);
+});
+
+afterAll(() => {
+  // The composition root traps SIGINT/SIGTERM to quit cleanly; leave the test runner's own.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) if (!signalListeners[signal].includes(listener)) process.removeListener(signal, listener);
+  }
+  rmSync(electron.userData, { recursive: true, force: true });
+});
+
+const window = () => FakeWindow.created[0] as FakeBrowserWindow;
+const appPage = () => ({ senderFrame: { url: window().loaded[0]! } });
+
+describe('composition root (src/main/index.ts) on a fake Electron', () => {
+  it('sandboxes every renderer, refuses all permissions, and opens the hardened window on the app page', () => {
+    expect(electron.app.state.ready).toBe(true);
+    const request = electron.permissionHandlers['request'] as (c: unknown, p: string, cb: (ok: boolean) => void) => void;
+    const granted: boolean[] = [];
+    request(null, 'media', (ok) => granted.push(ok));
+    expect(granted).toEqual([false]);
+    expect(FakeWindow.created).toHaveLength(1);
+    expect(window().options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
+    expect(window().options.webPreferences.preload).toMatch(/preload[/\\]index\.cjs$/);
+    expect(window().loaded[0]).toMatch(/^file:\/\/.*\/renderer\/index\.html$/);
+  });
+
+  it('registers every engine channel and the shell channels behind the sender check', async () => {
+    for (const channel of [...CHANNELS, SHELL_CHANNELS.getPrefs, SHELL_CHANNELS.setPrefs]) expect(electron.handlers.has(channel), channel).toBe(true);
+    expect(await electron.handlers.get('app:info')!(appPage(), undefined)).toMatchObject({ ok: true, value: { version: '9.9.9' } });
+    expect(await electron.handlers.get('app:info')!({ senderFrame: { url: 'https://evil.example/' } }, undefined)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(await electron.handlers.get(SHELL_CHANNELS.getPrefs)!(appPage(), undefined)).toMatchObject({ ok: true, value: { closeToTray: true } });
+    expect(await electron.handlers.get(SHELL_CHANNELS.setPrefs)!(appPage(), { theme: 'dark' })).toMatchObject({ ok: true });
+    expect(electron.nativeTheme.themeSource).toBe('dark');
+  });
+
+  it('hardens every web contents created: navigation denied, only http(s) links to the browser', () => {
+    const contents = Object.assign(new EventEmitter(), { openHandler: null as null | ((d: { url: string }) => unknown) });
+    Object.assign(contents, { setWindowOpenHandler: (h: (d: { url: string }) => unknown) => (contents.openHandler = h) });
+    electron.app.emit('web-contents-created', {}, contents);
+    const navigation = new FakeEvent();
+    contents.emit('will-navigate', navigation, 'https://example.com/');
+    expect(navigation.defaultPrevented).toBe(true);
+    expect(contents.openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(electron.opened).toEqual(['https://example.com/']);
+  });
+
+  it('shows a tray with the state icon and the menu', () => {
+    const tray = FakeTray.all[0]!;
+    expect(tray.images[0]).toMatch(/resources[/\\]tray[/\\]tray-idle-dark\.png$/);
+    expect(tray.menu.map((i) => i.label)).toEqual(expect.arrayContaining(['New post', 'Pause publishing', 'Open Outbox', 'Quit Outbox']));
+  });
+
+  it('closing the window hides it and says, once, that Outbox keeps publishing from the tray', () => {
+    window().emit('ready-to-show');
+    expect(window().close()).toBe(false);
+    expect(window().visible).toBe(false);
+    expect(FakeNotification.all.map((n) => n.options.title)).toEqual(['Outbox is still running']);
+  });
+
+  it('a second launch brings the running window back', () => {
+    expect(window().visible).toBe(false);
+    electron.app.emit('second-instance', {}, ['outbox'], '/');
+    expect(window()).toMatchObject({ visible: true, focused: true });
+  });
+
+  it('Pause publishing in the tray reaches the engine', async () => {
+    const tray = FakeTray.all[0]!;
+    tray.menu.find((i) => i.label === 'Pause publishing')!.click!();
+    await until(() => tray.menu.some((i) => i.label === 'Resume publishing'));
+    expect(await electron.handlers.get('settings:get')!(appPage(), undefined)).toMatchObject({ ok: true, value: { publishingPaused: true } });
+  });
+
+  it('Quit drains the engine, then the app exits and the window really closes', async () => {
+    FakeTray.all[0]!.menu.find((i) => i.label === 'Quit Outbox')!.click!();
+    await until(() => electron.app.state.exited !== null);
+    expect(electron.app.state.exited).toBe(0);
+    expect(await electron.handlers.get('settings:get')!(appPage(), undefined)).toMatchObject({ ok: false });
+    expect(window().close()).toBe(true);
+  });
+});
