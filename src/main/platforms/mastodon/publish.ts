@@ -134,7 +134,7 @@ export function createMastodonAdapter(options: MastodonAdapterOptions = {}): Pla
     if (settings.sensitive) body['sensitive'] = true;
     if (settings.language) body['language'] = settings.language;
     if (replyTo) body['in_reply_to_id'] = replyTo;
-    if (index === 0 && settings.poll && mediaIds.length === 0) {
+    if (index === 0 && settings.poll) {
       body['poll'] = { options: settings.poll.options, expires_in: settings.poll.expiresIn, multiple: settings.poll.multiple };
     }
     const what = ctx.parts.length > 1 ? `Posting part ${index + 1} of ${ctx.parts.length}` : 'Posting';
@@ -159,6 +159,9 @@ export function createMastodonAdapter(options: MastodonAdapterOptions = {}): Pla
 
   async function publish(ctx: PublishContext): Promise<PublishResult> {
     const settings = settingsOf(ctx);
+    if (settings.poll && (ctx.parts[0]?.media.length ?? 0) > 0) {
+      throw new PublishError('permanent', 'Mastodon cannot attach a poll and media to the same post: remove one of them from the first part');
+    }
     const progress = readProgress(ctx);
     if (progress.inflight && ctx.now() - progress.inflight.at >= IDEMPOTENCY_WINDOW_MS) {
       // The instance has forgotten the key of a send that may have gone through: look for the
