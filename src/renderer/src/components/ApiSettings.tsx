@@ -162,8 +162,9 @@ export default function ApiSettings() {
         </p>
       </div>
       <div className="field">
-        <label htmlFor="api-token-button">Personal access token</label>
-        <button id="api-token-button" type="button" disabled={busy} onClick={() => void regenerate()}>
+        {/* Not a <label>: it would replace the button's own name. */}
+        <span className="field-label">Personal access token</span>
+        <button type="button" disabled={busy} onClick={() => void regenerate()}>
           {status.tokenSet ? 'Regenerate token' : 'Generate token'}
         </button>
         <p className="hint">
