@@ -48,10 +48,35 @@ describe('fitImage', () => {
     const sideways = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#aa3300' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
     const small = await fitImage(sideways, 'image/jpeg');
     expect(small).toMatchObject({ reencoded: false, width: 300, height: 400 });
+    expect((await sharp(small.bytes).metadata()).orientation).toBe(6);
     const forced = await fitImage(sideways, 'image/jpeg', 1_000); // tiny limit: re-encoded, upright
     const meta = await sharp(forced.bytes).metadata();
     expect(forced.width).toBeLessThan(forced.height);
     expect({ width: meta.width, height: meta.height }).toEqual({ width: forced.width, height: forced.height });
+  });
+
+  test('a JPEG sent as it is loses its EXIF (GPS position, camera notes) but keeps its pixels and orientation', async () => {
+    const photo = await sharp({ create: { width: 120, height: 80, channels: 3, background: '#204060' } })
+      .jpeg({ quality: 90 })
+      .withMetadata({ orientation: 6 })
+      .withExifMerge({ IFD0: { Copyright: 'SECRET-OWNER' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '51/1 30/1 0/1' } })
+      .toBuffer();
+    expect(photo.includes('SECRET-OWNER')).toBe(true);
+    const before = await sharp(photo).metadata();
+    expect(before.orientation).toBe(6);
+    expect(before.exif!.byteLength).toBeGreaterThan(80); // orientation, copyright and a GPS directory
+
+    const fitted = await fitImage(photo, 'image/jpeg');
+    const out = Buffer.from(fitted.bytes);
+    expect(fitted.reencoded).toBe(false);
+    expect(out.includes('SECRET-OWNER')).toBe(false);
+    const after = await sharp(out).metadata();
+    expect(after.orientation).toBe(6);
+    expect(after.exif!.byteLength).toBeLessThan(40); // only the orientation block is left
+    expect({ width: fitted.width, height: fitted.height }).toEqual({ width: 80, height: 120 });
+    // The compressed image itself is untouched: identical pixels.
+    const raw = (b: Buffer) => sharp(b).raw().toBuffer();
+    expect((await raw(out)).equals(await raw(photo))).toBe(true);
   });
 
   test('a type Bluesky does not show (TIFF) is re-encoded even when small', async () => {
