@@ -107,14 +107,15 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   return parsed.data;
 }
 
-function postId(raw: string): string {
-  let id: string;
+/** The id in a path segment; one that cannot exist is a 404 without asking the engine. */
+function pathId(raw: string, what: 'Post' | 'Media'): string {
+  let id = '';
   try {
     id = decodeURIComponent(raw);
   } catch {
-    throw new ApiError(404, 'not_found', 'No such post');
+    // Not valid percent-encoding: no such id.
   }
-  if (id.length === 0 || id.length > 100) throw new ApiError(404, 'not_found', `Post ${id.slice(0, 100)} does not exist`);
+  if (id.length === 0 || id.length > 100) throw new ApiError(404, 'not_found', `${what} ${id.slice(0, 100) || '(empty id)'} does not exist`);
   return id;
 }
 
@@ -156,7 +157,7 @@ export function createApiHandler(options: ApiServerOptions, port: () => number) 
     }
     if (resource === 'media' && raw !== undefined && action === undefined) {
       if (method !== 'GET') methodNotAllowed(['GET']);
-      return { status: 200, body: await ops.getMedia(postId(raw)) };
+      return { status: 200, body: await ops.getMedia(pathId(raw, 'Media')) };
     }
     if (resource !== 'posts' || extra.length > 0) throw new ApiError(404, 'not_found', `No route ${url.pathname}`);
     if (raw === undefined) {
@@ -164,7 +165,7 @@ export function createApiHandler(options: ApiServerOptions, port: () => number) 
       if (method === 'POST') return { status: 201, body: await ops.createPost(parse(createPostBody, await readJson(req, limits.maxBodyBytes)), base) };
       methodNotAllowed(['GET', 'POST']);
     }
-    const id = postId(raw);
+    const id = pathId(raw, 'Post');
     if (action === undefined) {
       if (method === 'GET') return { status: 200, body: await ops.getPost(id, base) };
       if (method === 'PUT') return { status: 200, body: await ops.updatePost(id, parse(updatePostBody, await readJson(req, limits.maxBodyBytes)), base) };

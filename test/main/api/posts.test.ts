@@ -220,6 +220,23 @@ describe('PUT /v1/posts/{id}', () => {
     expect(answer.body).toMatchObject({ status: 'draft', scheduled_for: null, media: { images: [], video: null }, content: 'better words' });
   });
 
+  it('a thread written in Outbox shows its later parts in thread; a new content changes only the first part', async () => {
+    const made = await f.t.core.invoke('posts:create', {
+      parts: [
+        { text: 'part one', media: [] },
+        { text: 'part two', media: [] },
+      ],
+      targets: [{ accountId: acct.bsky1 }],
+      schedule: { mode: 'draft' },
+    });
+    if (!made.ok) throw new Error(made.error.message);
+    const id = made.value.post.id;
+    expect((await f.call('GET', `/v1/posts/${id}`)).body).toMatchObject({ content: 'part one', thread: ['part two'] });
+    expect((await f.call('PUT', `/v1/posts/${id}`, { content: 'part one, better' })).body).toMatchObject({ content: 'part one, better', thread: ['part two'] });
+    const stored = await f.t.core.invoke('posts:get', { id });
+    expect(stored.ok && stored.value.parts.map((p) => p.text)).toEqual(['part one, better', 'part two']);
+  });
+
   it('invalid content for a scheduled post is 422 and changes nothing', async () => {
     const created = await f.call('POST', '/v1/posts', { content: 'short', platforms: ['bluesky'], scheduled_for: inHours(5) });
     const body = await refusedUnchanged(422, () => f.call('PUT', `/v1/posts/${created.body.id}`, { content: 'b'.repeat(400) }));
