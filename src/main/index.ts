@@ -67,6 +67,14 @@ async function start(): Promise<void> {
     if (changed.includes('launchAtLogin')) loginItem.set(now.launchAtLogin);
   };
   nativeTheme.themeSource = prefs.get().theme;
+  // Re-written at each start so the entry follows the app when it moves (a new AppImage path).
+  if (prefs.get().launchAtLogin) {
+    try {
+      loginItem.set(true);
+    } catch (error) {
+      log('could not renew the login item', error);
+    }
+  }
 
   const network = createNetworkPort(net, systemClock);
   powerMonitor.on('resume', () => network.check());

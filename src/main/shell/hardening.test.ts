@@ -51,7 +51,7 @@ describe('navigation and new windows', () => {
 });
 
 describe('permissions', () => {
-  it('every permission request and check is refused', () => {
+  it('every permission request and check is refused, but sanitized clipboard writes', () => {
     const answers: boolean[] = [];
     let request: Parameters<Parameters<typeof hardenSession>[0]['setPermissionRequestHandler']>[0] | null = null;
     let check: ((contents: unknown, permission: string) => boolean) | null = null;
@@ -67,6 +67,10 @@ describe('permissions', () => {
     }
     expect(answers).toEqual([false, false, false, false, false, false]);
     expect(device!({})).toBe(false);
+    request!(null, 'clipboard-sanitized-write', (granted) => answers.push(granted), {});
+    expect(answers.at(-1)).toBe(true);
+    expect(check!(null, 'clipboard-sanitized-write')).toBe(true);
+    expect(check!(null, 'clipboard-read')).toBe(false);
   });
 });
 

@@ -48,12 +48,18 @@ export interface HardenableSession {
 }
 
 /**
- * Outbox needs no browser permission (camera, notifications from the page, geolocation...):
- * the OS notifications come from the main process. Every request and check is refused.
+ * The one permission the page keeps: writing plain text to the clipboard ("Copy link", copying
+ * the local API token). Chromium sanitizes it and it cannot read anything back.
+ */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+
+/**
+ * Outbox needs no other browser permission (camera, geolocation, notifications from the page...):
+ * the OS notifications come from the main process. Every other request and check is refused.
  */
 export function hardenSession(session: HardenableSession): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((_contents, permission, callback) => callback(ALLOWED_PERMISSIONS.has(permission)));
+  session.setPermissionCheckHandler((_contents, permission) => ALLOWED_PERMISSIONS.has(permission));
   session.setDevicePermissionHandler?.(() => false);
 }
 

@@ -90,6 +90,13 @@ describe('composition root (src/main/index.ts) on a fake Electron', () => {
     expect(window()).toMatchObject({ visible: true, focused: true });
   });
 
+  it('clicking a notification shows Outbox again', () => {
+    window().close();
+    expect(window().visible).toBe(false);
+    FakeNotification.all[0]!.emit('click');
+    expect(window().visible).toBe(true);
+  });
+
   it('Pause publishing in the tray reaches the engine', async () => {
     const tray = FakeTray.all[0]!;
     tray.menu.find((i) => i.label === 'Pause publishing')!.click!();
