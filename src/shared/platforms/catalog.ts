@@ -125,7 +125,9 @@ const bluesky: PlatformSpec = {
   text: { limit: 300, counting: 'graphemes', noun: 'text' },
   threads: true,
   altTextLimit: 2_000,
-  contentTypes: [{ id: 'bluesky_post', label: 'Post', media: media({ maxImages: 4, maxVideos: 1, imageMaxBytes: 1 * MB, videoMaxBytes: 100 * MB }) }],
+  // Bluesky's blob limit for images is 1,000,000 bytes, but the adapter re-encodes larger images
+  // under it (issue 6), so only files too big to decode sensibly are refused here.
+  contentTypes: [{ id: 'bluesky_post', label: 'Post', media: media({ maxImages: 4, maxVideos: 1, imageMaxBytes: 50 * MB, videoMaxBytes: 100 * MB }) }],
   defaultContentType: 'bluesky_post',
 };
 
