@@ -51,7 +51,7 @@ function open(target?: OpenTarget | null) {
 async function start(): Promise<void> {
   hardenSession(session.defaultSession);
 
-  const store = new Store({ name: 'shell', clearInvalidConfig: true }) as unknown as KeyValueStore;
+  const store: KeyValueStore = new Store<Record<string, unknown>>({ name: 'shell', clearInvalidConfig: true });
   const prefs = createShellPrefs(store);
   const loginItem = createLoginItem({
     app,
@@ -162,8 +162,11 @@ if (claimSingleInstance(app, () => open())) {
   app.setAppUserModelId('app.outbox.desktop');
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, (url) => void openExternal(url)));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
-  app.whenReady().then(start, (error: unknown) => {
-    log('start-up failed', error);
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      log('start-up failed', error);
+      app.exit(1);
+    });
 }
