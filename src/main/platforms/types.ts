@@ -108,6 +108,28 @@ export interface PlatformAdapter {
    * Throws when it cannot tell.
    */
   reconcile?(ctx: PublishContext): Promise<PublishResult | null>;
+  /** Delivery by the platform's own scheduler (the post goes out with the computer off), where it has one. */
+  remote?: RemoteScheduler;
+}
+
+/** What the platform's scheduler says about an entry handed to it. */
+export type RemoteStatus = { state: 'scheduled'; at: number } | { state: 'published'; result: PublishResult } | { state: 'missing' };
+
+/**
+ * A platform-side schedule (Mastodon's scheduled statuses). Failures are PublishErrors like
+ * publish's. The adapter keeps what it needs (the remote id) in `ctx.progress`.
+ */
+export interface RemoteScheduler {
+  /** The earliest a post may be handed over, in ms ahead of now (Mastodon: 5 minutes). */
+  minLeadMs: number;
+  /** Hands the entry over to go out at `at` (UTC ms); resolves with the platform's id of the schedule. */
+  schedule(ctx: PublishContext, at: number): Promise<{ remoteId: string }>;
+  /** Moves the schedule to `at`. */
+  reschedule(ctx: PublishContext, remoteId: string, at: number): Promise<void>;
+  /** Cancels the schedule; resolves when it is gone (also when it already was). */
+  cancel(ctx: PublishContext, remoteId: string): Promise<void>;
+  /** Asks the platform: still scheduled, published (with the post), or gone. */
+  status(ctx: PublishContext, remoteId: string): Promise<RemoteStatus>;
 }
 
 /** Reads a Retry-After header (seconds or an HTTP date) as milliseconds from `now`. */

@@ -1,8 +1,8 @@
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import { parsePlatformSettings, type PlatformSettings } from '../../../shared/platforms/settings';
-import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult } from '../types';
-import { mastodonCall, mastodonFetch } from './api';
+import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult, type RemoteScheduler, type RemoteStatus } from '../types';
+import { classifyAnswer, mastodonCall, mastodonFetch } from './api';
 
 /**
  * Mastodon keeps an Idempotency-Key for one hour. Keys are reused only well inside that window,
@@ -17,6 +17,8 @@ interface MastodonProgress {
   parts: Array<{ mediaIds?: string[]; statusId?: string; url?: string | null } | null>;
   /** The status POST that may have reached the instance: its key and when it was first sent. */
   inflight?: { part: number; key: string; at: number } | null;
+  /** The instance's scheduled status, when the entry was handed to the instance's scheduler. */
+  remote?: { id: string; at: number } | null;
 }
 
 /** Waits `ms` (the engine's own timers in production; tests pass one that returns at once). */
@@ -45,7 +47,7 @@ export interface MastodonAdapterOptions {
 
 function readProgress(ctx: PublishContext): MastodonProgress {
   const raw = ctx.progress.get() as Partial<MastodonProgress> | null;
-  return { parts: Array.isArray(raw?.parts) ? [...raw.parts] : [], inflight: raw?.inflight ?? null };
+  return { parts: Array.isArray(raw?.parts) ? [...raw.parts] : [], inflight: raw?.inflight ?? null, remote: raw?.remote ?? null };
 }
 
 function token(ctx: PublishContext): string {
@@ -86,6 +88,21 @@ function plainText(html: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** The JSON body of a status POST. */
+function statusBody(text: string, index: number, replyTo: string | null, mediaIds: string[], settings: PlatformSettings<'mastodon'>): Record<string, unknown> {
+  const body: Record<string, unknown> = { status: text, visibility: settings.visibility };
+  if (mediaIds.length) body['media_ids'] = mediaIds;
+  if (settings.spoilerText) body['spoiler_text'] = settings.spoilerText;
+  if (settings.sensitive) body['sensitive'] = true;
+  if (settings.language) body['language'] = settings.language;
+  if (replyTo) body['in_reply_to_id'] = replyTo;
+  if (index === 0 && settings.poll) body['poll'] = { options: settings.poll.options, expires_in: settings.poll.expiresIn, multiple: settings.poll.multiple };
+  return body;
+}
+
+/** Mastodon refuses a scheduled status less than 5 minutes ahead. */
+export const SCHEDULE_MIN_LEAD_MS = 5 * 60_000;
 
 /** Creates the Mastodon adapter; tests pass their own `sleep`. */
 export function createMastodonAdapter(options: MastodonAdapterOptions = {}): PlatformAdapter {
@@ -128,15 +145,7 @@ export function createMastodonAdapter(options: MastodonAdapterOptions = {}): Pla
     progress.inflight = inflight;
     await ctx.progress.save({ ...progress });
 
-    const body: Record<string, unknown> = { status: part.text, visibility: settings.visibility };
-    if (mediaIds.length) body['media_ids'] = mediaIds;
-    if (settings.spoilerText) body['spoiler_text'] = settings.spoilerText;
-    if (settings.sensitive) body['sensitive'] = true;
-    if (settings.language) body['language'] = settings.language;
-    if (replyTo) body['in_reply_to_id'] = replyTo;
-    if (index === 0 && settings.poll) {
-      body['poll'] = { options: settings.poll.options, expires_in: settings.poll.expiresIn, multiple: settings.poll.multiple };
-    }
+    const body = statusBody(part.text, index, replyTo, mediaIds, settings);
     const what = ctx.parts.length > 1 ? `Posting part ${index + 1} of ${ctx.parts.length}` : 'Posting';
     const response = await mastodonCall<Record<string, unknown>>(baseUrl(ctx), '/api/v1/statuses', {
       method: 'POST',
@@ -155,6 +164,25 @@ export function createMastodonAdapter(options: MastodonAdapterOptions = {}): Pla
     progress.inflight = null;
     await ctx.progress.save({ ...progress });
     return { id, url };
+  }
+
+  /** Uploads a part's media (saving each id at once, so a retry attaches instead of uploading again) and waits until processed. */
+  async function prepareMedia(ctx: PublishContext, progress: MastodonProgress, index: number): Promise<string[]> {
+    const part = ctx.parts[index]!;
+    const mediaIds = [...(progress.parts[index]?.mediaIds ?? [])];
+    const fresh = new Set<string>();
+    for (let m = mediaIds.length; m < part.media.length; m++) {
+      const label = `${part.media[m]!.kind} ${m + 1}${ctx.parts.length > 1 ? ` of part ${index + 1}` : ''}`;
+      const uploaded = await upload(ctx, part.media[m]!, label);
+      mediaIds.push(uploaded.id);
+      if (uploaded.ready) fresh.add(uploaded.id);
+      progress.parts[index] = { ...progress.parts[index], mediaIds: [...mediaIds] };
+      await ctx.progress.save({ ...progress });
+    }
+    for (let m = 0; m < mediaIds.length; m++) {
+      if (!fresh.has(mediaIds[m]!)) await waitProcessed(ctx, mediaIds[m]!, `${part.media[m]?.kind ?? 'media'} ${m + 1}`);
+    }
+    return mediaIds;
   }
 
   async function publish(ctx: PublishContext): Promise<PublishResult> {
@@ -181,21 +209,7 @@ export function createMastodonAdapter(options: MastodonAdapterOptions = {}): Pla
         replyTo = saved.statusId;
         continue;
       }
-      const part = ctx.parts[index]!;
-      const mediaIds = [...(saved?.mediaIds ?? [])];
-      const fresh = new Set<string>();
-      for (let m = mediaIds.length; m < part.media.length; m++) {
-        const label = `${part.media[m]!.kind} ${m + 1}${ctx.parts.length > 1 ? ` of part ${index + 1}` : ''}`;
-        const uploaded = await upload(ctx, part.media[m]!, label);
-        mediaIds.push(uploaded.id);
-        if (uploaded.ready) fresh.add(uploaded.id);
-        // Saved at once: a retry attaches these instead of uploading the file again.
-        progress.parts[index] = { mediaIds: [...mediaIds] };
-        await ctx.progress.save({ ...progress });
-      }
-      for (let m = 0; m < mediaIds.length; m++) {
-        if (!fresh.has(mediaIds[m]!)) await waitProcessed(ctx, mediaIds[m]!, `${part.media[m]?.kind ?? 'media'} ${m + 1}`);
-      }
+      const mediaIds = await prepareMedia(ctx, progress, index);
       const sent = await sendStatus(ctx, progress, index, replyTo, mediaIds, settings);
       replyTo = sent.id;
     }
@@ -204,37 +218,129 @@ export function createMastodonAdapter(options: MastodonAdapterOptions = {}): Pla
     return { platformPostId: first.statusId, platformUrl: first.url ?? null };
   }
 
-  /**
-   * When a status POST may have gone through but its key has left the instance's memory, looks
-   * for it among the account's latest statuses (same parent, same attachments or text).
-   */
-  async function findSent(ctx: PublishContext, progress: MastodonProgress): Promise<{ id: string; url: string | null } | null> {
-    const inflight = progress.inflight!;
-    const part = ctx.parts[inflight.part];
-    if (!part) return null;
-    const parent = inflight.part > 0 ? (progress.parts[inflight.part - 1]?.statusId ?? null) : null;
-    const mediaIds = progress.parts[inflight.part]?.mediaIds ?? [];
+  /** Looks among the account's latest statuses for one we made: same parent, same attachments or text. */
+  async function findOnTimeline(ctx: PublishContext, wanted: { text: string; parent: string | null; mediaIds: string[]; after: number }): Promise<{ id: string; url: string | null } | null> {
     const response = await mastodonCall<Array<Record<string, unknown>>>(baseUrl(ctx), `/api/v1/accounts/${encodeURIComponent(ctx.account.platformUserId)}/statuses?limit=40`, {
       token: token(ctx),
       signal: ctx.signal,
       now: ctx.now(),
       what: 'Looking for the post on the instance',
     });
-    if (!Array.isArray(response.body)) throw new PublishError('transient', 'The instance did not list the account\'s statuses');
-    const wanted = plainText(part.text);
+    if (!Array.isArray(response.body)) throw new PublishError('transient', "The instance did not list the account's statuses");
+    const text = plainText(wanted.text);
     for (const status of response.body) {
       const created = Date.parse(String(status['created_at'] ?? ''));
-      if (!Number.isNaN(created) && created < inflight.at - 10 * 60_000) continue;
-      if ((status['in_reply_to_id'] ?? null) !== parent) continue;
+      if (!Number.isNaN(created) && created < wanted.after) continue;
+      if ((status['in_reply_to_id'] ?? null) !== wanted.parent) continue;
       const attached = Array.isArray(status['media_attachments']) ? (status['media_attachments'] as Array<Record<string, unknown>>).map((m) => String(m['id'])) : [];
-      const same = mediaIds.length > 0 ? mediaIds.length === attached.length && mediaIds.every((id) => attached.includes(id)) : plainText(String(status['content'] ?? '')) === wanted;
+      const same = wanted.mediaIds.length > 0 ? wanted.mediaIds.length === attached.length && wanted.mediaIds.every((id) => attached.includes(id)) : plainText(String(status['content'] ?? '')) === text;
       if (same) return { id: String(status['id']), url: typeof status['url'] === 'string' ? status['url'] : null };
     }
     return null;
   }
 
+  /**
+   * When a status POST may have gone through but its key has left the instance's memory, looks
+   * for it on the account's timeline.
+   */
+  async function findSent(ctx: PublishContext, progress: MastodonProgress): Promise<{ id: string; url: string | null } | null> {
+    const inflight = progress.inflight!;
+    const part = ctx.parts[inflight.part];
+    if (!part) return null;
+    return findOnTimeline(ctx, {
+      text: part.text,
+      parent: inflight.part > 0 ? (progress.parts[inflight.part - 1]?.statusId ?? null) : null,
+      mediaIds: progress.parts[inflight.part]?.mediaIds ?? [],
+      after: inflight.at - 10 * 60_000,
+    });
+  }
+
+  function remoteOf(ctx: PublishContext, remoteId: string) {
+    const progress = readProgress(ctx);
+    return { progress, at: progress.remote?.id === remoteId ? progress.remote.at : null };
+  }
+
+  const remote: RemoteScheduler = {
+    minLeadMs: SCHEDULE_MIN_LEAD_MS,
+
+    async schedule(ctx, at) {
+      const settings = settingsOf(ctx);
+      if (ctx.parts.length !== 1) {
+        throw new PublishError('permanent', 'A thread cannot be handed to the instance (each reply needs the post before it to exist); let Outbox send it instead');
+      }
+      if (settings.poll && ctx.parts[0]!.media.length > 0) throw new PublishError('permanent', 'Mastodon cannot attach a poll and media to the same post: remove one of them');
+      if (at - ctx.now() < SCHEDULE_MIN_LEAD_MS) throw new PublishError('permanent', 'The instance only accepts posts scheduled at least 5 minutes ahead; let Outbox send this one');
+      const progress = readProgress(ctx);
+      if (progress.remote) {
+        // Already handed over (a retry): move it instead of scheduling a second one.
+        if (progress.remote.at !== at) await remote.reschedule(ctx, progress.remote.id, at);
+        return { remoteId: progress.remote.id };
+      }
+      const mediaIds = await prepareMedia(ctx, progress, 0);
+      const body = { ...statusBody(ctx.parts[0]!.text, 0, null, mediaIds, settings), scheduled_at: new Date(at).toISOString() };
+      const response = await mastodonCall<Record<string, unknown>>(baseUrl(ctx), '/api/v1/statuses', {
+        method: 'POST',
+        json: body,
+        token: token(ctx),
+        headers: { 'idempotency-key': idempotencyKey(`${ctx.entry.attemptKey}-scheduled`, 0) },
+        signal: ctx.signal,
+        now: ctx.now(),
+        sending: true,
+        what: 'Handing the post to the instance',
+      });
+      const id = typeof response.body['id'] === 'string' ? response.body['id'] : '';
+      if (!id || typeof response.body['scheduled_at'] !== 'string') throw new PublishError('permanent', 'The instance did not schedule the post (it answered with something other than a scheduled status)');
+      progress.remote = { id, at };
+      await ctx.progress.save({ ...progress });
+      return { remoteId: id };
+    },
+
+    async reschedule(ctx, remoteId, at) {
+      if (at - ctx.now() < SCHEDULE_MIN_LEAD_MS) throw new PublishError('permanent', 'The instance only accepts posts scheduled at least 5 minutes ahead');
+      const response = await mastodonFetch<Record<string, unknown>>(baseUrl(ctx), `/api/v1/scheduled_statuses/${encodeURIComponent(remoteId)}`, {
+        method: 'PUT',
+        json: { scheduled_at: new Date(at).toISOString() },
+        token: token(ctx),
+        signal: ctx.signal,
+        now: ctx.now(),
+        what: 'Moving the scheduled post',
+      });
+      if (response.status === 404) throw new PublishError('permanent', 'The instance no longer has this scheduled post (it was published or deleted there)', { httpStatus: 404 });
+      if (response.status < 200 || response.status >= 300) throw classifyAnswer(response, { now: ctx.now(), what: 'Moving the scheduled post' });
+      const { progress } = remoteOf(ctx, remoteId);
+      progress.remote = { id: remoteId, at };
+      await ctx.progress.save({ ...progress });
+    },
+
+    async cancel(ctx, remoteId) {
+      const response = await mastodonFetch(baseUrl(ctx), `/api/v1/scheduled_statuses/${encodeURIComponent(remoteId)}`, { method: 'DELETE', token: token(ctx), signal: ctx.signal, now: ctx.now(), what: 'Cancelling the scheduled post' });
+      if (response.status !== 404 && (response.status < 200 || response.status >= 300)) throw classifyAnswer(response, { now: ctx.now(), what: 'Cancelling the scheduled post' });
+      // The attachments are free again on the instance, but a later send uploads afresh.
+      await ctx.progress.save({ parts: [], inflight: null, remote: null });
+    },
+
+    async status(ctx, remoteId): Promise<RemoteStatus> {
+      const response = await mastodonFetch<Record<string, unknown>>(baseUrl(ctx), `/api/v1/scheduled_statuses/${encodeURIComponent(remoteId)}`, { token: token(ctx), signal: ctx.signal, now: ctx.now(), what: 'Asking the instance about the scheduled post' });
+      if (response.status === 200) {
+        const at = Date.parse(String(response.body['scheduled_at'] ?? ''));
+        return { state: 'scheduled', at: Number.isNaN(at) ? (remoteOf(ctx, remoteId).at ?? ctx.now()) : at };
+      }
+      if (response.status !== 404) throw classifyAnswer(response, { now: ctx.now(), what: 'Asking the instance about the scheduled post' });
+      // Gone from the schedule: the instance published it, or someone deleted it there.
+      const { progress, at } = remoteOf(ctx, remoteId);
+      const part = ctx.parts[0];
+      if (!part) return { state: 'missing' };
+      const found = await findOnTimeline(ctx, { text: part.text, parent: null, mediaIds: progress.parts[0]?.mediaIds ?? [], after: (at ?? ctx.now()) - 10 * 60_000 });
+      if (!found) return { state: 'missing' };
+      progress.parts[0] = { mediaIds: progress.parts[0]?.mediaIds ?? [], statusId: found.id, url: found.url };
+      await ctx.progress.save({ ...progress });
+      return { state: 'published', result: { platformPostId: found.id, platformUrl: found.url } };
+    },
+  };
+
   return {
     platform: 'mastodon',
+    remote,
     // Every status POST carries an Idempotency-Key; repeating it within the hour cannot post twice.
     idempotent: true,
 
