@@ -6,6 +6,8 @@ export const BLUESKY_LIMITS = {
   maxImages: 4,
   /** app.bsky.embed.images `image` and app.bsky.embed.external `thumb` maxSize, in bytes. */
   maxImageBytes: 1_000_000,
+  /** app.bsky.embed.video `video` maxSize, in bytes (MP4 only). */
+  maxVideoBytes: 100_000_000,
   /** app.bsky.feed.post `langs` maxLength. */
   maxLanguages: 3,
   /** app.bsky.embed.external `title` is unbounded in the lexicon; the app shows about this much. */

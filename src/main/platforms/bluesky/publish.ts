@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type Agent, RichText } from '@atproto/api';
 import { TID } from '@atproto/common-web';
-import { type PlatformAdapter, type PublishContext, type PublishPart, type PublishResult, PublishError } from '../types';
+import { type PlatformAdapter, type PublishContext, type PublishMedia, type PublishPart, type PublishResult, PublishError } from '../types';
 import { type FittedImage, fitImage } from './image';
 import { BLUESKY_LIMITS } from './limits';
 import { readLinkCard } from './link-card';
@@ -113,7 +113,10 @@ export function createBlueskyAdapter(options: BlueskyAdapterOptions = {}): Platf
     const facets = await resolveFacets(rt, session.agent, ctx, mentions);
     const languages = readLanguages(ctx.entry.settings);
     let embed: Record<string, unknown> | undefined;
-    if (part.media.length > 0) {
+    const video = part.media.find((m) => m.kind === 'video');
+    if (video) {
+      embed = await videoEmbed(ctx, session.agent, video);
+    } else if (part.media.length > 0) {
       embed = { $type: 'app.bsky.embed.images', images: await uploadImages(ctx, session.agent, part) };
     } else if (ctx.entry.settings.linkCard !== false) {
       const link = firstLink(facets ?? []);
@@ -163,7 +166,10 @@ function checkParts(parts: PublishPart[]) {
   if (parts.length === 0) throw new PublishError('permanent', 'The post has no text or media');
   for (const [i, part] of parts.entries()) {
     const where = parts.length > 1 ? ` (part ${i + 1})` : '';
-    if (part.media.some((m) => m.kind !== 'image')) throw new PublishError('permanent', `Bluesky: video is not supported by Outbox yet${where}`);
+    const videos = part.media.filter((m) => m.kind === 'video');
+    if (videos.length > 0 && part.media.length > 1) throw new PublishError('permanent', `Bluesky takes one video on its own, without other media${where}`);
+    if (videos.some((v) => v.mime !== 'video/mp4')) throw new PublishError('permanent', `Bluesky takes MP4 video only${where}`);
+    if (videos.some((v) => v.bytes > BLUESKY_LIMITS.maxVideoBytes)) throw new PublishError('permanent', `Bluesky takes video up to ${BLUESKY_LIMITS.maxVideoBytes / 1_000_000} MB${where}`);
     if (part.media.length > BLUESKY_LIMITS.maxImages) throw new PublishError('permanent', `Bluesky takes at most ${BLUESKY_LIMITS.maxImages} images per post${where}`);
     if (!part.text.trim() && part.media.length === 0) throw new PublishError('permanent', `Bluesky: a post needs text or images${where}`);
   }
@@ -227,6 +233,27 @@ async function upload(agent: Agent, bytes: Uint8Array, mime: string, ctx: Publis
   } catch (err) {
     throw classify(err, { now: ctx.now(), what: `uploading the ${what}` });
   }
+}
+
+/**
+ * The "simple method" of Bluesky's video guide: the MP4 goes to the PDS as a blob and the video
+ * service processes it once the post appears (a few seconds without a playable video). The
+ * pre-processing route through video.bsky.app is not implemented yet.
+ */
+async function videoEmbed(ctx: PublishContext, agent: Agent, video: PublishMedia): Promise<Record<string, unknown>> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(video.path);
+  } catch (err) {
+    throw new PublishError('permanent', `The video could not be read from the library (${(err as Error).message})`, { cause: err });
+  }
+  const blob = await upload(agent, bytes, 'video/mp4', ctx, 'video');
+  return {
+    $type: 'app.bsky.embed.video',
+    video: blob,
+    ...(video.altText ? { alt: video.altText } : {}),
+    ...(video.width && video.height ? { aspectRatio: { width: video.width, height: video.height } } : {}),
+  };
 }
 
 async function uploadImages(ctx: PublishContext, agent: Agent, part: PublishPart) {

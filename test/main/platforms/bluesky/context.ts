@@ -101,3 +101,21 @@ export async function imageFile(dir: string, name: string, options: { width: num
 export function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
+
+/**
+ * A tiny MP4 (an ISO BMFF `ftyp` box and some `mdat` bytes): enough for the PDS, which sniffs the
+ * type of a blob but never decodes video.
+ */
+export function mp4File(dir: string, name: string): PublishMedia {
+  const box = (type: string, body: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(8 + body.length, 0);
+    head.write(type, 4, 'latin1');
+    return Buffer.concat([head, body]);
+  };
+  const ftyp = box('ftyp', Buffer.concat([Buffer.from('isom', 'latin1'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2avc1mp41', 'latin1')]));
+  const bytes = Buffer.concat([ftyp, box('mdat', randomBytes(4096))]);
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return { mediaId: name, path, kind: 'video', mime: 'video/mp4', bytes: bytes.byteLength, width: null, height: null, durationMs: 1000, altText: '' };
+}

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import sharp from 'sharp';
 import { blueskyConnector } from '../../../../src/main/platforms/bluesky/auth';
@@ -6,7 +7,7 @@ import { type ConnectedAccount } from '../../../../src/main/platforms/connect-ty
 import { PublishError } from '../../../../src/main/platforms/types';
 import { startPds, type PdsAccount, type TestPds } from '../../../support/pds';
 import { tempDir } from '../../../support/core';
-import { connectContext, imageFile, publishContext, sha256, TestProgress } from './context';
+import { connectContext, imageFile, mp4File, publishContext, sha256, TestProgress } from './context';
 import { ARTICLE, startOgServer, type OgServer } from './og-server';
 
 // One real PDS for the file (startup is slow); every test posts as its own account.
@@ -269,13 +270,27 @@ describe('bluesky publish against a real PDS', () => {
     expect((failure as Error).message).toMatch(/maximum 300, got 301/);
   });
 
-  test('video and more than 4 images are refused before anything is sent', async () => {
+  test('an MP4 video goes up as a blob with its alt text and aspect ratio (app.bsky.embed.video)', async () => {
+    const { account, connected: acc } = await connected();
+    const video = { ...(await mp4File(files.dir, 'clip.mp4')), width: 1080, height: 1920, altText: 'A vertical clip' };
+    const result = await blueskyAdapter.publish(publishContext({ secrets: acc.secrets, parts: [{ text: 'Watch', media: [video] }] }));
+    const embed = (await pds.getRecord(result.platformPostId)).value.embed as { $type: string; alt: string; aspectRatio: unknown; video: { mimeType: string; size: number } };
+    expect(embed).toMatchObject({ $type: 'app.bsky.embed.video', alt: 'A vertical clip', aspectRatio: { width: 1080, height: 1920 }, video: { mimeType: 'video/mp4', size: video.bytes } });
+    expect(Buffer.from(await pds.getBlob(account.did, cidOf(embed.video))).equals(readFileSync(video.path))).toBe(true);
+  });
+
+  test('more than 4 images, a video beside an image and a non-MP4 video are refused before anything is sent', async () => {
     const { account, connected: acc } = await connected();
     const image = await imageFile(files.dir, 'five.png', { width: 10, height: 10 });
-    const five = publishContext({ secrets: acc.secrets, parts: [{ text: 'five', media: [image, image, image, image, image] }] });
-    await expect(blueskyAdapter.publish(five)).rejects.toMatchObject({ kind: 'permanent' });
-    const video = publishContext({ secrets: acc.secrets, parts: [{ text: 'video', media: [{ ...image, kind: 'video', mime: 'video/mp4' }] }] });
-    await expect(blueskyAdapter.publish(video)).rejects.toMatchObject({ kind: 'permanent', message: expect.stringMatching(/video/) });
+    const video = await mp4File(files.dir, 'refused.mp4');
+    const cases = [
+      { media: [image, image, image, image, image], message: /at most 4 images/ },
+      { media: [image, video], message: /one video on its own/ },
+      { media: [{ ...video, mime: 'video/quicktime' }], message: /MP4 video only/ },
+    ];
+    for (const { media, message } of cases) {
+      await expect(blueskyAdapter.publish(publishContext({ secrets: acc.secrets, parts: [{ text: 'refused', media }] }))).rejects.toMatchObject({ kind: 'permanent', message: expect.stringMatching(message) });
+    }
     expect(await pds.listRecords(account.did, 'app.bsky.feed.post')).toHaveLength(0);
   });
 });
