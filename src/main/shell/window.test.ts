@@ -96,6 +96,8 @@ describe('window lifecycle', () => {
     expect(t.windows.show()).toBe(window);
     expect(window).toMatchObject({ visible: true, minimized: false, focused: true });
     expect(t.shown()).toBe(1);
+    window.emit('focus');
+    expect(t.shown()).toBe(2);
     t.state.quitting = true;
     window.close();
     const again = t.windows.show();

@@ -129,7 +129,7 @@ export interface WindowLifecycleDeps<W extends BrowserWindowLike> {
   isQuitting(): boolean;
   /** Shows the one-time "still publishing from the tray" explanation. */
   explainHideToTray(): void;
-  /** Called when the window is shown (the tray clears its "needs attention" state). */
+  /** Called when the window is shown or focused (the tray clears its "needs attention" state). */
   onShown?(): void;
   /** Start without showing the window (launched at login). */
   startHidden: boolean;
@@ -175,7 +175,9 @@ export function createWindowController<W extends BrowserWindowLike>(deps: Window
       saveTimer?.cancel();
       if (window === win) window = null;
     });
+    // Seen: shown from the tray, or brought to the front by the creator.
     win.on('show', () => deps.onShown?.());
+    win.on('focus', () => deps.onShown?.());
     if (deps.prefs.bounds()?.maximized) win.maximize();
     if (showWhenReady) win.once('ready-to-show', () => win.show());
     return win;
