@@ -16,7 +16,7 @@ let bsky: ScriptedAdapter;
 let masto: ScriptedAdapter;
 let media: Server;
 let mediaBase: string;
-const acct: Record<string, string> = {};
+const acct = {} as { bsky1: string; bsky2: string; bskyOff: string; masto: string; x: string };
 
 beforeAll(async () => {
   bsky = new ScriptedAdapter('bluesky', true);
