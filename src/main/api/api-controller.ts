@@ -39,9 +39,13 @@ export async function startApiServer(options: ApiControllerOptions): Promise<Api
   let queue: Promise<void> = Promise.resolve();
 
   async function reconcile() {
-    const settings = await options.core.invoke('settings:get');
-    if (!settings.ok) return;
-    const want = closed || !settings.value.apiEnabled ? null : settings.value.apiPort;
+    let want: number | null = null;
+    if (!closed) {
+      const settings = await options.core.invoke('settings:get');
+      // Unreadable settings (the engine is closing): leave things as they are.
+      if (!settings.ok) return;
+      want = settings.value.apiEnabled ? settings.value.apiPort : null;
+    }
     if (running && running.port === want) return;
     if (running) {
       await running.close();

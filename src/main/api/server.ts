@@ -215,6 +215,8 @@ export async function listenApiServer(options: ApiServerOptions & { port: number
       resolve();
     });
   });
+  // After listening, a server error (e.g. out of file descriptors) is logged, never thrown at the app.
+  server.on('error', (error) => (options.log ?? console.error)('server error', error));
   const address = server.address();
   bound = typeof address === 'object' && address ? address.port : options.port;
   return {

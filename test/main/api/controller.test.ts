@@ -76,3 +76,19 @@ describe('startApiServer follows the settings', () => {
     }
   });
 });
+
+describe('closing', () => {
+  it('close() stops the server even when the engine closed first', async () => {
+    const runtime = createApiRuntime();
+    t = await makeTestCore({ apiRuntime: runtime });
+    const port = await freePort();
+    await t.core.invoke('settings:update', { apiEnabled: true, apiPort: port });
+    const token = (await t.core.invoke('api:regenerateToken')) as { ok: true; value: { token: string } };
+    const controller = await startApiServer({ core: t.core, secrets: t.secrets, runtime, log: () => {} });
+    expect(await reachable(port, token.value.token)).toBe(200);
+    await t.core.close();
+    await controller.close();
+    expect(await reachable(port, token.value.token)).toBe('refused');
+    expect(runtime.get()).toEqual({ running: false, port: null, error: null });
+  });
+});
