@@ -45,7 +45,7 @@ export async function readLinkCard(url: string, options: LinkCardOptions): Promi
       await page.body?.cancel();
       return null;
     }
-    const html = new TextDecoder().decode(await readAtMost(page, MAX_PAGE_BYTES, '</head>'));
+    const html = decode(await readAtMost(page, MAX_PAGE_BYTES, '</head>'), page.headers.get('content-type'));
     const tags = parseHead(html);
     const title = (tags.meta.get('og:title') ?? tags.meta.get('twitter:title') ?? tags.title ?? '').trim();
     const description = (tags.meta.get('og:description') ?? tags.meta.get('twitter:description') ?? tags.meta.get('description') ?? '').trim();
@@ -79,6 +79,16 @@ async function readImage(src: string, base: string, signal: AbortSignal): Promis
     return { bytes, mime };
   } catch {
     return null;
+  }
+}
+
+/** Decodes a page in the charset its Content-Type names (UTF-8 when it names none or an unknown one). */
+function decode(bytes: Uint8Array, contentType: string | null): string {
+  const charset = /charset\s*=\s*"?([\w-]+)/i.exec(contentType ?? '')?.[1];
+  try {
+    return new TextDecoder(charset ?? 'utf-8').decode(bytes);
+  } catch {
+    return new TextDecoder().decode(bytes);
   }
 }
 

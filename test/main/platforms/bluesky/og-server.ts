@@ -19,6 +19,8 @@ export interface OgServer {
   slow: string;
   /** HTML with only a <title>. */
   titleOnly: string;
+  /** A page in ISO-8859-1 (says so in its Content-Type). */
+  latin1: string;
   /** Requests received, by path. */
   hits: string[];
   close(): Promise<void>;
@@ -53,6 +55,8 @@ export async function startOgServer(): Promise<OgServer> {
         return send(200, 'text/html', html(`<meta property="og:title" content="Big picture"><meta property="og:image" content="/big.png">`));
       case '/title-only':
         return send(200, 'text/html', html('<title>  Just a   title </title>'));
+      case '/latin1':
+        return send(200, 'text/html; charset=ISO-8859-1', Buffer.from(html('<meta property="og:title" content="Caf\u00e9 cr\u00e8me"><meta property="og:description" content="\u00e0 la carte">'), 'latin1'));
       case '/thumb.png':
         return send(200, 'image/png', thumb);
       case '/big.png':
@@ -75,6 +79,7 @@ export async function startOgServer(): Promise<OgServer> {
     broken: `${base}/broken`,
     slow: `${base}/slow`,
     titleOnly: `${base}/title-only`,
+    latin1: `${base}/latin1`,
     hits,
     async close() {
       for (const res of pending) res.destroy();

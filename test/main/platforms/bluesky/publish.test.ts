@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import sharp from 'sharp';
 import { blueskyConnector } from '../../../../src/main/platforms/bluesky/auth';
+import { readLinkCard } from '../../../../src/main/platforms/bluesky/link-card';
 import { blueskyAdapter, createBlueskyAdapter } from '../../../../src/main/platforms/bluesky/publish';
 import { type ConnectedAccount } from '../../../../src/main/platforms/connect-types';
 import { PublishError } from '../../../../src/main/platforms/types';
@@ -159,6 +160,11 @@ describe('bluesky publish against a real PDS', () => {
 
     const plain = await blueskyAdapter.publish(publishContext({ secrets: acc.secrets, parts: [{ text: `Plain: ${og.titleOnly}`, media: [] }] }));
     expect((await pds.getRecord(plain.platformPostId)).value.embed).toEqual({ $type: 'app.bsky.embed.external', external: { uri: og.titleOnly, title: 'Just a title', description: '' } });
+  });
+
+  test('a card reads a page in the charset its Content-Type names', async () => {
+    const card = await readLinkCard(og.latin1, { timeoutMs: 5_000 });
+    expect(card).toEqual({ uri: og.latin1, title: 'Café crème', description: 'à la carte', image: null });
   });
 
   test('no card, and still a post, when the page is down, fails or is too slow', async () => {
