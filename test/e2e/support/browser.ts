@@ -55,6 +55,11 @@ export function useApp(options: HarnessOptions = {}): E2E {
     state.closeBrowser = close;
     state.context = await browser.newContext({ viewport: { width: 1280, height: 820 }, timezoneId: 'UTC', locale: 'en-US' });
     state.page = await state.context.newPage();
+    // Page errors and console errors show in the test output: a blank page otherwise says nothing.
+    state.page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+    state.page.on('console', (message) => {
+      if (message.type() === 'error') console.error(`[page console] ${message.text()}`);
+    });
     await state.page.goto(state.harness.url);
     state.reload = async () => {
       await state.page.reload();

@@ -1,3 +1,8 @@
+import { useComposerStore } from '../stores/composer.store';
+import { Icon } from './Icon';
+import { useUiStore } from '../stores/ui.store';
+import { useAttentionCount } from './NotificationsPanel';
+
 /** The app's main views. */
 export type View = 'calendar' | 'posts' | 'accounts' | 'settings';
 
@@ -9,11 +14,18 @@ const ITEMS: Array<{ view: View; label: string; icon: string }> = [
 ];
 
 export function Sidebar({ current, onSelect }: { current: View; onSelect: (view: View) => void }) {
+  const openNew = useComposerStore((s) => s.openNew);
+  const attention = useAttentionCount();
+  const setNotificationsOpen = useUiStore((s) => s.setNotificationsOpen);
+  const scheduler = useUiStore((s) => s.scheduler);
   return (
     <nav className="sidebar" aria-label="Main">
       <div className="brand" aria-hidden="true">
         <span className="brand-mark">◆</span> Outbox
       </div>
+      <button type="button" className="button button-primary new-post" onClick={() => openNew()} aria-keyshortcuts="N">
+        <Icon name="plus" /> New post
+      </button>
       <ul>
         {ITEMS.map((item) => (
           <li key={item.view}>
@@ -31,6 +43,25 @@ export function Sidebar({ current, onSelect }: { current: View; onSelect: (view:
           </li>
         ))}
       </ul>
+      <div className="sidebar-foot">
+        <button type="button" className="nav-item" onClick={() => setNotificationsOpen(true)} aria-label={attention > 0 ? `Notifications, ${attention} need attention` : 'Notifications'}>
+          <span className="nav-icon" aria-hidden="true">
+            ◔
+          </span>
+          Notifications
+          {attention > 0 ? (
+            <span className="count-badge" aria-hidden="true">
+              {attention}
+            </span>
+          ) : null}
+        </button>
+        {scheduler ? (
+          <p className="scheduler-line">
+            <span aria-hidden="true">{scheduler.paused ? '⏸' : scheduler.online ? '●' : '○'} </span>
+            {scheduler.paused ? 'Publishing paused' : scheduler.online ? (scheduler.publishing > 0 ? `Sending ${scheduler.publishing}…` : 'Publishing on') : 'Offline'}
+          </p>
+        ) : null}
+      </div>
     </nav>
   );
 }

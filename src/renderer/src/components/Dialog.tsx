@@ -1,0 +1,98 @@
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+
+/** A modal on the native <dialog> (focus stays inside; Escape closes). */
+export function Dialog({
+  open,
+  title,
+  onClose,
+  children,
+  className,
+  role,
+  footer,
+  describedBy,
+}: {
+  open: boolean;
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  className?: string;
+  role?: 'dialog' | 'alertdialog';
+  footer?: ReactNode;
+  describedBy?: string;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  if (!open) return null;
+  return (
+    <dialog
+      ref={ref}
+      className={`dialog ${className ?? ''}`}
+      aria-labelledby={titleId}
+      aria-describedby={describedBy}
+      role={role}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+      onMouseDown={(e) => {
+        if (e.target === ref.current) onClose();
+      }}
+    >
+      <header className="dialog-header">
+        <h2 id={titleId}>{title}</h2>
+        <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+          ✕
+        </button>
+      </header>
+      <div className="dialog-body">{children}</div>
+      {footer ? <footer className="dialog-footer">{footer}</footer> : null}
+    </dialog>
+  );
+}
+
+/** Asks before something that cannot be undone. */
+export function ConfirmDialog({
+  open,
+  title,
+  message,
+  confirmLabel,
+  onConfirm,
+  onCancel,
+}: {
+  open: boolean;
+  title: string;
+  message: string;
+  confirmLabel: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const messageId = useId();
+  return (
+    <Dialog
+      open={open}
+      title={title}
+      onClose={onCancel}
+      role="alertdialog"
+      className="dialog-small"
+      describedBy={messageId}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onCancel} autoFocus>
+            Cancel
+          </button>
+          <button type="button" className="button button-danger" onClick={onConfirm}>
+            {confirmLabel}
+          </button>
+        </>
+      }
+    >
+      <p id={messageId}>{message}</p>
+    </Dialog>
+  );
+}

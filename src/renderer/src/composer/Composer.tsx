@@ -1,0 +1,446 @@
+import { useMemo, useRef, useState } from 'react';
+import { Icon } from '../components/Icon';
+import type { Account, PlatformId, PostPart, RepeatUnit } from '../../../shared/domain';
+import { REPEAT_UNITS } from '../../../shared/domain';
+import type { EntryValidation } from '../../../shared/ipc/posts';
+import { Avatar, StatusBadge } from '../components/Badges';
+import { Dialog } from '../components/Dialog';
+import { PLATFORM_INFO, PLATFORM_ORDER, platformName } from '../lib/platforms';
+import { POST_STATUS } from '../lib/status';
+import { systemZone, utcHint, zonedToIso, zoneAbbreviation } from '../lib/time';
+import { useAccountsStore } from '../stores/accounts.store';
+import { hasBlockingProblems, nextHour, useComposerStore, validationFor } from '../stores/composer.store';
+import { useLabelsStore } from '../stores/labels.store';
+import { useSettingsStore } from '../stores/settings.store';
+import { useUiStore } from '../stores/ui.store';
+import { MediaStrip } from './MediaStrip';
+import { PlatformOptions } from './PlatformOptions';
+import { Preview } from './Preview';
+
+const LABEL_COLORS = ['#4f46e5', '#0e7490', '#15803d', '#b45309', '#be123c', '#7c3aed'];
+
+/** Counters like "X 291/280" for the entries a part concerns. */
+function Counters({ checks, accounts }: { checks: EntryValidation[]; accounts: Account[] }) {
+  if (checks.length === 0) return null;
+  // One counter per platform (and instance): accounts of one platform count alike.
+  const seen = new Map<string, EntryValidation>();
+  for (const c of checks) {
+    const key = `${c.platform}:${c.limit}`;
+    if (!seen.has(key)) seen.set(key, c);
+  }
+  return (
+    <ul className="counters" aria-label="Length per platform">
+      {[...seen.values()].map((c) => {
+        const over = c.length > c.limit;
+        const near = !over && c.length > c.limit * 0.9;
+        const many = accounts.filter((a) => a.platform === c.platform).length > 1;
+        return (
+          <li key={`${c.accountId}`} className={`counter${over ? ' over' : near ? ' near' : ''}`}>
+            {over ? <span aria-hidden="true">⚠ </span> : null}
+            {PLATFORM_INFO[c.platform]?.name ?? c.platform}
+            {many ? '' : ''} {c.length}/{c.limit}
+            {over ? <span className="sr-only"> (over the limit by {c.length - c.limit})</span> : null}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function PartEditor({
+  index,
+  count,
+  part,
+  checks,
+  problems,
+  accounts,
+  onChange,
+  onRemove,
+}: {
+  index: number;
+  count: number;
+  part: PostPart;
+  checks: EntryValidation[];
+  problems: Array<{ message: string; platform?: string }>;
+  accounts: Account[];
+  onChange: (part: PostPart) => void;
+  onRemove: () => void;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  const label = count > 1 ? `Part ${index + 1} of ${count}` : 'Post text';
+  const partLabel = count > 1 ? `part ${index + 1}` : 'the post';
+  return (
+    <div className="part" ref={box}>
+      <div className="part-head">
+        <label htmlFor={`part-${index}`} className={count > 1 ? '' : 'sr-only'}>
+          {label}
+        </label>
+        {count > 1 ? (
+          <button type="button" className="button button-small button-quiet" onClick={onRemove}>
+            Remove part {index + 1}
+          </button>
+        ) : null}
+      </div>
+      <textarea
+        id={`part-${index}`}
+        className="part-text"
+        rows={count > 1 ? 3 : 5}
+        placeholder={index === 0 ? 'What do you want to share?' : 'Continue the thread…'}
+        value={part.text}
+        onChange={(e) => onChange({ ...part, text: e.target.value })}
+        autoFocus={index === 0}
+      />
+      <MediaStrip media={part.media} partLabel={partLabel} dropTarget={box} onChange={(media) => onChange({ ...part, media })} />
+      {index === 0 ? <Counters checks={checks} accounts={accounts} /> : null}
+      {problems.length > 0 ? (
+        <ul className="problems" aria-label={`Problems with ${partLabel}`}>
+          {problems.map((p, i) => (
+            <li key={i}>
+              <span aria-hidden="true">⚠ </span>
+              {p.platform ? `${platformName(p.platform as PlatformId)}: ` : ''}
+              {p.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+function SaveState() {
+  const { saveState, saveError, dirty, draft } = useComposerStore();
+  const online = useUiStore((s) => s.online);
+  let text = '';
+  if (saveState === 'saving') text = 'Saving…';
+  else if (saveState === 'error') text = online ? `Not saved: ${saveError}` : 'Offline: kept on this device';
+  else if (dirty && (draft.status === null || draft.status === 'draft')) text = 'Editing…';
+  else if (dirty) text = 'Unsaved changes';
+  else if (saveState === 'saved' || draft.postId) text = 'Saved';
+  return (
+    <span className={`save-state${saveState === 'error' ? ' error-text' : ''}`} role="status" aria-live="polite">
+      {text}
+    </span>
+  );
+}
+
+/** The composer: write once, pick accounts, check per platform, and choose when. */
+export function Composer() {
+  const store = useComposerStore();
+  const { open, draft, validation, validationError, submitting, submitError, submitIssues, change } = store;
+  const accounts = useAccountsStore((s) => s.accounts);
+  const labels = useLabelsStore((s) => s.labels);
+  const createLabel = useLabelsStore((s) => s.create);
+  const zone = useSettingsStore((s) => s.settings?.timeZone) ?? systemZone();
+  const setView = useUiStore((s) => s.setView);
+  const [newLabel, setNewLabel] = useState('');
+
+  const byPlatform = useMemo(() => {
+    const groups = new Map<PlatformId, Account[]>();
+    for (const a of accounts) groups.set(a.platform, [...(groups.get(a.platform) ?? []), a]);
+    return PLATFORM_ORDER.filter((p) => groups.has(p)).map((p) => ({ platform: p, accounts: groups.get(p)! }));
+  }, [accounts]);
+
+  if (!open) return null;
+
+  const blocking = hasBlockingProblems(validation);
+  const noTargets = draft.targets.length === 0;
+  const empty = !draft.parts.some((p) => p.text.trim() || p.media.length);
+  const isNew = draft.postId === null;
+  const status = draft.status;
+  const editable = status === null || status === 'draft' || status === 'scheduled' || status === 'failed' || status === 'partially_published';
+  const atIso = draft.when ? zonedToIso(draft.when.date, draft.when.time, zone) : null;
+  const inPast = atIso ? Date.parse(atIso) <= Date.now() : false;
+  const cannotSend = blocking || noTargets || empty;
+  const whyNot = empty ? 'Write something first.' : noTargets ? 'Choose at least one account.' : blocking ? 'Fix the problems marked ⚠ first.' : null;
+
+  // Problems by part (paths like parts.1.text) and the rest by account.
+  const partProblems = (i: number) => [
+    ...validation.flatMap((v) => v.problems.filter((p) => p.path.startsWith(`parts.${i}.`) || p.path === `parts.${i}`).map((p) => ({ ...p, platform: p.platform ?? v.platform }))),
+    ...submitIssues.filter((p) => p.path.startsWith(`parts.${i}.`)),
+  ];
+  const otherSubmitIssues = submitIssues.filter((p) => !p.path.startsWith('parts.'));
+  const title = draft.fresh || isNew ? 'New post' : status === 'draft' ? 'Edit draft' : 'Edit post';
+
+  const setPart = (i: number, part: PostPart) => change((d) => ({ ...d, parts: d.parts.map((p, j) => (j === i ? part : p)) }));
+
+  return (
+    <Dialog open={open} title={title} onClose={() => void store.close()} className="composer-dialog">
+      <div className="composer">
+        <div className="composer-main">
+          <div className="composer-meta">
+            {status ? <StatusBadge look={POST_STATUS[status]} /> : null}
+            <SaveState />
+          </div>
+
+          <fieldset className="accounts-picker">
+            <legend>Post to</legend>
+            {accounts.length === 0 ? (
+              <p className="muted">
+                No accounts yet.{' '}
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => {
+                    void store.close();
+                    setView('accounts');
+                  }}
+                >
+                  Connect an account
+                </button>{' '}
+                — you can keep writing meanwhile.
+              </p>
+            ) : (
+              <div className="account-groups">
+                {byPlatform.map((g) => (
+                  <div key={g.platform} className="account-group" role="group" aria-label={platformName(g.platform)}>
+                    {g.accounts.map((a) => {
+                      const on = draft.targets.some((t) => t.accountId === a.id);
+                      return (
+                        <button
+                          key={a.id}
+                          type="button"
+                          className="account-toggle"
+                          aria-pressed={on}
+                          onClick={() => store.toggleAccount(a)}
+                        >
+                          <Avatar account={a} size={22} />
+                          <span className="sr-only">{platformName(a.platform)} </span>
+                          <span className="account-toggle-name">{a.handle}</span>
+                          {a.connection !== 'connected' ? <span className="sr-only"> (needs reconnecting)</span> : null}
+                          <span aria-hidden="true" className="check">
+                            {on ? '✓' : ''}
+                          </span>
+                        </button>
+                      );
+                    })}
+                  </div>
+                ))}
+              </div>
+            )}
+          </fieldset>
+
+          <div className="parts">
+            {draft.parts.map((part, i) => (
+              <PartEditor
+                key={i}
+                index={i}
+                count={draft.parts.length}
+                part={part}
+                accounts={accounts}
+                checks={validation}
+                problems={partProblems(i)}
+                onChange={(p) => setPart(i, p)}
+                onRemove={() => change((d) => ({ ...d, parts: d.parts.filter((_, j) => j !== i) }))}
+              />
+            ))}
+            <button type="button" className="button button-small button-quiet add-part" onClick={() => change((d) => ({ ...d, parts: [...d.parts, { text: '', media: [] }] }))}>
+              <Icon name="plus" /> Add to thread
+            </button>
+            {validationError ? (
+              <p className="hint error-text">
+                <span aria-hidden="true">⚠ </span>Checks unavailable: {validationError}
+              </p>
+            ) : null}
+          </div>
+
+          {draft.targets.length > 0 ? (
+            <section className="composer-section" aria-label="Options per account">
+              <h3>Per platform</h3>
+              {draft.targets.map((t) => {
+                const account = accounts.find((a) => a.id === t.accountId);
+                if (!account) return null;
+                return (
+                  <PlatformOptions
+                    key={t.accountId}
+                    account={account}
+                    target={t}
+                    check={(() => {
+                      const v = validationFor(validation, t.accountId);
+                      return v ? { ...v, problems: v.problems.filter((p) => !p.path.startsWith('parts.')) } : null;
+                    })()}
+                    fallbackText={draft.parts[0]?.text ?? ''}
+                    onChange={(patch) => change((d) => ({ ...d, targets: d.targets.map((x) => (x.accountId === t.accountId ? { ...x, ...patch } : x)) }))}
+                  />
+                );
+              })}
+            </section>
+          ) : null}
+
+          <section className="composer-section when" aria-label="When and labels">
+            <h3>When</h3>
+            <div className="when-row">
+              <div className="field compact">
+                <label htmlFor="when-date">Date</label>
+                <input
+                  id="when-date"
+                  type="date"
+                  value={draft.when?.date ?? ''}
+                  onChange={(e) => change((d) => ({ ...d, when: e.target.value ? { date: e.target.value, time: d.when?.time ?? nextHour().time } : null }))}
+                />
+              </div>
+              <div className="field compact">
+                <label htmlFor="when-time">Time</label>
+                <input
+                  id="when-time"
+                  type="time"
+                  value={draft.when?.time ?? ''}
+                  onChange={(e) => change((d) => ({ ...d, when: e.target.value ? { date: d.when?.date ?? nextHour().date, time: e.target.value } : d.when }))}
+                />
+              </div>
+              <p className="hint when-hint">
+                {zone.replace(/_/g, ' ')} ({zoneAbbreviation(zone)})
+                {atIso ? ` · ${utcHint(atIso)}` : ''}
+                {inPast ? (
+                  <span className="error-text">
+                    {' '}
+                    · <span aria-hidden="true">⚠ </span>in the past
+                  </span>
+                ) : null}
+              </p>
+            </div>
+            <div className="when-row">
+              <div className="field compact">
+                <label htmlFor="repeat">Repeat</label>
+                <select
+                  id="repeat"
+                  value={draft.repeat ? 'on' : 'off'}
+                  onChange={(e) => change((d) => ({ ...d, repeat: e.target.value === 'on' ? { count: 4, every: 1, unit: 'weeks' } : null }))}
+                >
+                  <option value="off">Does not repeat</option>
+                  <option value="on">Repeats…</option>
+                </select>
+              </div>
+              {draft.repeat ? (
+                <>
+                  <div className="field compact narrow">
+                    <label htmlFor="repeat-every">Every</label>
+                    <input
+                      id="repeat-every"
+                      type="number"
+                      min={1}
+                      max={1000}
+                      value={draft.repeat.every}
+                      onChange={(e) => change((d) => ({ ...d, repeat: { ...d.repeat!, every: Math.max(1, Number(e.target.value) || 1) } }))}
+                    />
+                  </div>
+                  <div className="field compact">
+                    <label htmlFor="repeat-unit">Unit</label>
+                    <select id="repeat-unit" value={draft.repeat.unit} onChange={(e) => change((d) => ({ ...d, repeat: { ...d.repeat!, unit: e.target.value as RepeatUnit } }))}>
+                      {REPEAT_UNITS.map((u) => (
+                        <option key={u} value={u}>
+                          {u}
+                        </option>
+                      ))}
+                    </select>
+                  </div>
+                  <div className="field compact narrow">
+                    <label htmlFor="repeat-count">Times in all</label>
+                    <input
+                      id="repeat-count"
+                      type="number"
+                      min={2}
+                      max={1000}
+                      value={draft.repeat.count}
+                      onChange={(e) => change((d) => ({ ...d, repeat: { ...d.repeat!, count: Math.max(2, Number(e.target.value) || 2) } }))}
+                    />
+                  </div>
+                </>
+              ) : null}
+            </div>
+            <div className="labels-row" role="group" aria-label="Labels">
+              {labels.map((l) => {
+                const on = draft.labelIds.includes(l.id);
+                return (
+                  <button
+                    key={l.id}
+                    type="button"
+                    className="label-toggle"
+                    aria-pressed={on}
+                    onClick={() => change((d) => ({ ...d, labelIds: on ? d.labelIds.filter((x) => x !== l.id) : [...d.labelIds, l.id] }))}
+                  >
+                    <span className="label-dot" style={{ background: l.color }} aria-hidden="true" />
+                    {l.name}
+                    <span aria-hidden="true">{on ? ' ✓' : ''}</span>
+                  </button>
+                );
+              })}
+              <form
+                className="new-label"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  const name = newLabel.trim();
+                  if (!name) return;
+                  void createLabel(name, LABEL_COLORS[labels.length % LABEL_COLORS.length]!).then((l) => {
+                    if (l) change((d) => ({ ...d, labelIds: [...d.labelIds, l.id] }));
+                  });
+                  setNewLabel('');
+                }}
+              >
+                <input type="text" aria-label="New label" placeholder="New label" value={newLabel} onChange={(e) => setNewLabel(e.target.value)} />
+              </form>
+            </div>
+          </section>
+        </div>
+
+        <aside className="composer-preview" aria-label="Preview">
+          <h3>Preview</h3>
+          <Preview parts={draft.parts} targets={draft.targets} accounts={accounts} />
+        </aside>
+      </div>
+
+      <footer className="composer-footer">
+        <div className="composer-errors">
+          {submitError ? (
+            <p className="error-text" role="alert">
+              <span aria-hidden="true">⚠ </span>
+              {submitError}
+              {otherSubmitIssues.length > 0 && !submitError.includes(otherSubmitIssues[0]!.message) ? ` (${otherSubmitIssues.map((i) => i.message).join('; ')})` : ''}
+            </p>
+          ) : whyNot && !empty ? (
+            <p className="hint" id="why-not">
+              {whyNot}
+            </p>
+          ) : null}
+        </div>
+        <div className="composer-actions">
+          {status === 'scheduled' ? (
+            <button type="button" className="button" disabled={submitting} onClick={() => void store.unschedule()}>
+              Move to drafts
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="button"
+              disabled={submitting}
+              onClick={() => {
+                void store.flush().then((ok) => ok && void store.close());
+              }}
+            >
+              Save draft
+            </button>
+          )}
+          {status !== null && status !== 'draft' && store.dirty ? (
+            <button type="button" className="button" disabled={submitting} onClick={() => void store.saveChanges()}>
+              Save changes
+            </button>
+          ) : null}
+          <button type="button" className="button" disabled={submitting || cannotSend || !editable} aria-describedby={whyNot ? 'why-not' : undefined} onClick={() => void store.queue()}>
+            Add to queue
+          </button>
+          <button type="button" className="button" disabled={submitting || cannotSend || !editable} aria-describedby={whyNot ? 'why-not' : undefined} onClick={() => void store.publishNow()}>
+            {status === 'failed' || status === 'partially_published' ? 'Retry now' : 'Publish now'}
+          </button>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={submitting || cannotSend || !draft.when || !editable}
+            aria-describedby={whyNot ? 'why-not' : undefined}
+            onClick={() => void store.schedule()}
+          >
+            {status === 'scheduled' ? 'Reschedule' : 'Schedule'}
+          </button>
+        </div>
+      </footer>
+    </Dialog>
+  );
+}

@@ -1,0 +1,158 @@
+import { useEffect, useRef, useState } from 'react';
+import { Icon } from '../components/Icon';
+import type { PartMedia } from '../../../shared/domain';
+import { outbox } from '../api';
+import { plainError } from '../lib/errors';
+import { fileToBase64, formatBytes } from '../lib/text';
+import { useMediaStore } from '../stores/media.store';
+
+/** A part's media: thumbnails, alt text, reorder, remove, and picking or dropping files. */
+export function MediaStrip({
+  media,
+  partLabel,
+  onChange,
+  dropTarget,
+}: {
+  media: PartMedia[];
+  partLabel: string;
+  onChange: (media: PartMedia[]) => void;
+  /** The element files may be dropped on (the part's box). */
+  dropTarget: React.RefObject<HTMLElement | null>;
+}) {
+  const { items, thumbs, ensure, remember } = useMediaStore();
+  const [busy, setBusy] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const latest = useRef(media);
+  latest.current = media;
+
+  useEffect(() => ensure(media.map((m) => m.mediaId)), [media, ensure]);
+
+  async function importFiles(files: File[]) {
+    setError(null);
+    for (const file of files) {
+      setBusy((n) => n + 1);
+      try {
+        const data = await fileToBase64(file);
+        const result = await outbox().media.importData({ name: file.name, data });
+        if (!result.ok) {
+          setError(`${file.name}: ${plainError(result.error)}`);
+          continue;
+        }
+        remember(result.value);
+        latest.current = [...latest.current, { mediaId: result.value.id, altText: result.value.altText ?? '' }];
+        onChange(latest.current);
+      } catch (e) {
+        setError(`${file.name}: ${(e as Error).message}`);
+      } finally {
+        setBusy((n) => n - 1);
+      }
+    }
+  }
+
+  useEffect(() => {
+    const el = dropTarget.current;
+    if (!el) return;
+    const over = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes('Files')) {
+        e.preventDefault();
+        el.classList.add('drop-over');
+      }
+    };
+    const leave = () => el.classList.remove('drop-over');
+    const drop = (e: DragEvent) => {
+      if (!e.dataTransfer?.files.length) return;
+      e.preventDefault();
+      el.classList.remove('drop-over');
+      void importFiles([...e.dataTransfer.files]);
+    };
+    el.addEventListener('dragover', over);
+    el.addEventListener('dragleave', leave);
+    el.addEventListener('drop', drop);
+    return () => {
+      el.removeEventListener('dragover', over);
+      el.removeEventListener('dragleave', leave);
+      el.removeEventListener('drop', drop);
+    };
+  });
+
+  const move = (from: number, to: number) => {
+    const next = [...media];
+    const [item] = next.splice(from, 1);
+    next.splice(to, 0, item!);
+    onChange(next);
+  };
+
+  return (
+    <div className="media-strip">
+      {media.length > 0 ? (
+        <ul className="media-list" aria-label={`Media of ${partLabel}`}>
+          {media.map((m, i) => {
+            const info = items[m.mediaId];
+            const name = `${info?.kind === 'video' ? 'Video' : 'Image'} ${i + 1}`;
+            return (
+              <li key={m.mediaId} className="media-item">
+                <div className="media-thumb">
+                  {thumbs[m.mediaId] ? <img src={thumbs[m.mediaId]} alt="" /> : <span className="muted">{info?.kind === 'video' ? '▶' : '…'}</span>}
+                  {info ? <span className="media-size">{info.kind === 'video' ? 'Video · ' : ''}{formatBytes(info.bytes)}</span> : null}
+                </div>
+                <label className="sr-only" htmlFor={`alt-${m.mediaId}-${partLabel}`}>
+                  Alt text for {name}
+                </label>
+                <textarea
+                  id={`alt-${m.mediaId}-${partLabel}`}
+                  className="alt-input"
+                  rows={2}
+                  placeholder="Describe it for people who cannot see it"
+                  value={m.altText}
+                  onChange={(e) => onChange(media.map((x, j) => (j === i ? { ...x, altText: e.target.value } : x)))}
+                />
+                <div className="media-actions">
+                  <button type="button" className="icon-button" aria-label={`Move ${name} earlier`} disabled={i === 0} onClick={() => move(i, i - 1)}>
+                    ‹
+                  </button>
+                  <button type="button" className="icon-button" aria-label={`Move ${name} later`} disabled={i === media.length - 1} onClick={() => move(i, i + 1)}>
+                    ›
+                  </button>
+                  <button type="button" className="icon-button" aria-label={`Remove ${name}`} onClick={() => onChange(media.filter((_, j) => j !== i))}>
+                    ✕
+                  </button>
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+      <div className="media-add">
+        <button type="button" className="button button-small button-quiet" onClick={() => input.current?.click()}>
+          <Icon name="image" /> Add media{partLabel !== 'the post' ? <span className="sr-only"> to {partLabel}</span> : null}
+        </button>
+        <span className="hint">or drop images and videos here</span>
+        <input
+          ref={input}
+          type="file"
+          accept="image/*,video/*"
+          multiple
+          hidden
+          aria-label={`Choose media files for ${partLabel}`}
+          onChange={(e) => {
+            const files = [...(e.target.files ?? [])];
+            e.target.value = '';
+            void importFiles(files);
+          }}
+        />
+        {busy > 0 ? (
+          <span className="hint" role="status">
+            Importing {busy} file{busy > 1 ? 's' : ''}…
+          </span>
+        ) : null}
+      </div>
+      {error ? (
+        <p className="field-error" role="alert">
+          <span aria-hidden="true">⚠ </span>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+import { useState } from 'react';
+import type { Account, PostPart } from '../../../shared/domain';
+import { Avatar } from '../components/Badges';
+import { PLATFORM_INFO, platformName } from '../lib/platforms';
+import { linkify } from '../lib/text';
+import { useMediaStore } from '../stores/media.store';
+import type { ComposerTarget } from '../stores/composer.store';
+
+function Text({ text }: { text: string }) {
+  return (
+    <p className="preview-text">
+      {linkify(text).map((run, i) =>
+        run.href ? (
+          <span key={i} className="preview-link">
+            {run.text}
+          </span>
+        ) : (
+          <span key={i}>{run.text}</span>
+        ),
+      )}
+    </p>
+  );
+}
+
+/** Roughly how the post will look on each platform: name, handle, text with links, media grid. */
+export function Preview({ parts, targets, accounts }: { parts: PostPart[]; targets: ComposerTarget[]; accounts: Account[] }) {
+  const chosen = targets.map((t) => ({ target: t, account: accounts.find((a) => a.id === t.accountId) })).filter((x): x is { target: ComposerTarget; account: Account } => !!x.account);
+  const [selected, setSelected] = useState<string | null>(null);
+  const thumbs = useMediaStore((s) => s.thumbs);
+  const current = chosen.find((c) => c.account.id === selected) ?? chosen[0];
+  if (!current) return <p className="muted preview-empty">Choose an account to see a preview.</p>;
+  const { account, target } = current;
+  const threads = target.textOverride !== null ? [{ text: target.textOverride, media: parts[0]?.media ?? [] }] : parts;
+  return (
+    <div className="preview">
+      <div className="preview-tabs" role="group" aria-label="Preview for">
+        {chosen.map(({ account: a }) => (
+          <button key={a.id} type="button" aria-pressed={a.id === account.id} onClick={() => setSelected(a.id)} title={`${platformName(a.platform)} ${a.handle}`}>
+            <span aria-hidden="true" className="platform-mark platform-mark-small" style={{ background: PLATFORM_INFO[a.platform]?.color }}>
+              {PLATFORM_INFO[a.platform]?.mark}
+            </span>
+            <span className="sr-only">
+              Preview on {platformName(a.platform)} {a.handle}
+            </span>
+          </button>
+        ))}
+      </div>
+      <div className={`preview-card preview-${account.platform}`} aria-label={`Preview on ${platformName(account.platform)}`} role="figure">
+        {threads.map((part, i) => (
+          <div key={i} className="preview-post">
+            <Avatar account={account} size={36} />
+            <div className="preview-main">
+              <div className="preview-head">
+                <strong>{account.displayName || account.handle}</strong> <span className="muted">{account.handle}</span>
+              </div>
+              {part.text ? <Text text={part.text} /> : <p className="muted preview-text">Nothing written yet</p>}
+              {part.media.length > 0 ? (
+                <div className={`preview-media n${Math.min(part.media.length, 4)}`}>
+                  {part.media.slice(0, 4).map((m) => (thumbs[m.mediaId] ? <img key={m.mediaId} src={thumbs[m.mediaId]} alt={m.altText} /> : <span key={m.mediaId} className="preview-media-empty" />))}
+                </div>
+              ) : null}
+            </div>
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,333 @@
+import { create } from 'zustand';
+import type { Account, Post, PostPart, PostStatus, RepeatUnit } from '../../../shared/domain';
+import type { EntryValidation } from '../../../shared/ipc/posts';
+import type { Issue, ResultError } from '../../../shared/result';
+import { outbox } from '../api';
+import { plainError } from '../lib/errors';
+import { dateTimeLabel, isoToZoned, systemZone, zonedToIso } from '../lib/time';
+import { useAccountsStore } from './accounts.store';
+import { useSettingsStore } from './settings.store';
+import { useUiStore } from './ui.store';
+
+/** One account the post goes to, with its per-platform options. */
+export interface ComposerTarget {
+  accountId: string;
+  contentType?: string;
+  settings: Record<string, unknown>;
+  /** A different text for this platform, or null to use the parts. */
+  textOverride: string | null;
+}
+
+/** What the creator is writing, as it survives a reload (localStorage) before the engine has it. */
+export interface ComposerDraft {
+  postId: string | null;
+  status: PostStatus | null;
+  parts: PostPart[];
+  targets: ComposerTarget[];
+  labelIds: string[];
+  repeat: { count: number; every: number; unit: RepeatUnit } | null;
+  /** The chosen moment as wall-clock date and time in the creator's zone. */
+  when: { date: string; time: string } | null;
+  /** Started in this composer (stays "New post" after its first autosave). */
+  fresh: boolean;
+}
+
+export type SaveState = 'idle' | 'saving' | 'saved' | 'error';
+
+interface ComposerState {
+  open: boolean;
+  draft: ComposerDraft;
+  /** Changes the engine has not stored yet. */
+  dirty: boolean;
+  saveState: SaveState;
+  saveError: string | null;
+  validation: EntryValidation[];
+  validationError: string | null;
+  submitting: boolean;
+  submitError: string | null;
+  submitIssues: Issue[];
+  openNew(options?: { at?: string }): void;
+  openPost(id: string): Promise<void>;
+  close(): Promise<void>;
+  change(recipe: (draft: ComposerDraft) => ComposerDraft): void;
+  toggleAccount(account: Account): void;
+  flush(): Promise<boolean>;
+  schedule(): Promise<boolean>;
+  publishNow(): Promise<boolean>;
+  queue(): Promise<boolean>;
+  unschedule(): Promise<boolean>;
+  saveChanges(): Promise<boolean>;
+  restore(): void;
+}
+
+const STORAGE_KEY = 'outbox.composer.v1';
+const SAVE_DELAY = 400;
+const VALIDATE_DELAY = 250;
+
+const emptyDraft = (): ComposerDraft => ({ postId: null, status: null, parts: [{ text: '', media: [] }], targets: [], labelIds: [], repeat: null, when: null, fresh: true });
+
+const zone = () => useSettingsStore.getState().settings?.timeZone ?? systemZone();
+
+/** Drafts (new or saved as draft) save themselves; a scheduled post's edits wait for "Save changes". */
+const autosaves = (d: ComposerDraft) => d.status === null || d.status === 'draft';
+const hasContent = (d: ComposerDraft) => d.parts.some((p) => p.text.trim() !== '' || p.media.length > 0);
+
+function targetsPayload(d: ComposerDraft) {
+  return d.targets.map((t) => ({
+    accountId: t.accountId,
+    enabled: true,
+    ...(t.contentType ? { contentType: t.contentType } : {}),
+    settings: t.settings,
+    textOverride: t.textOverride,
+  }));
+}
+
+function draftFromPost(post: Post): ComposerDraft {
+  return {
+    postId: post.id,
+    status: post.status,
+    parts: post.parts.map((p) => ({ text: p.text, media: p.media.map((m) => ({ ...m })) })),
+    targets: post.entries
+      .filter((e) => e.accountId !== null)
+      .map((e) => ({ accountId: e.accountId!, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride })),
+    labelIds: [...post.labelIds],
+    repeat: post.repeat ? { count: post.repeat.count, every: post.repeat.every, unit: post.repeat.unit } : null,
+    when: post.scheduledAt ? isoToZoned(post.scheduledAt, zone()) : null,
+    fresh: false,
+  };
+}
+
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+let validateTimer: ReturnType<typeof setTimeout> | undefined;
+let inFlight: Promise<boolean> | null = null;
+let validateToken = 0;
+
+function persist(state: Pick<ComposerState, 'open' | 'draft' | 'dirty'>) {
+  try {
+    if (!state.open && !state.dirty) localStorage.removeItem(STORAGE_KEY);
+    else localStorage.setItem(STORAGE_KEY, JSON.stringify({ open: state.open, draft: state.draft, dirty: state.dirty }));
+  } catch {
+    // Storage full or unavailable: the engine copy still saves within a second.
+  }
+}
+
+function describe(error: ResultError): { message: string; issues: Issue[] } {
+  return { message: plainError(error), issues: error.issues ?? [] };
+}
+
+/** The composer: what is being written, its autosave, its checks, and how it leaves. */
+export const useComposerStore = create<ComposerState>((set, get) => {
+  const update = (patch: Partial<ComposerState>) => {
+    set(patch);
+    const s = get();
+    persist(s);
+  };
+
+  function scheduleSave() {
+    clearTimeout(saveTimer);
+    if (!autosaves(get().draft)) return;
+    saveTimer = setTimeout(() => void get().flush(), SAVE_DELAY);
+  }
+
+  function scheduleValidate() {
+    clearTimeout(validateTimer);
+    validateTimer = setTimeout(() => void validate(), VALIDATE_DELAY);
+  }
+
+  async function validate() {
+    const { draft } = get();
+    if (draft.targets.length === 0) {
+      set({ validation: [], validationError: null });
+      return;
+    }
+    const token = ++validateToken;
+    const result = await outbox().posts.validate({ parts: draft.parts, targets: targetsPayload(draft) });
+    if (token !== validateToken) return;
+    if (result.ok) set({ validation: result.value.entries, validationError: null });
+    else set({ validationError: plainError(result.error) });
+  }
+
+  async function saveOnce(): Promise<boolean> {
+    const { draft } = get();
+    if (!get().dirty) return true;
+    if (!draft.postId && !hasContent(draft)) return true;
+    update({ saveState: 'saving' });
+    const snapshot = draft;
+    const result = draft.postId
+      ? await outbox().posts.update({ id: draft.postId, parts: draft.parts, targets: targetsPayload(draft), labelIds: draft.labelIds, repeat: draft.repeat })
+      : await outbox().posts.create({ parts: draft.parts, targets: targetsPayload(draft), labelIds: draft.labelIds, repeat: draft.repeat, schedule: { mode: 'draft' } });
+    if (!result.ok) {
+      update({ saveState: 'error', saveError: plainError(result.error) });
+      return false;
+    }
+    const post = result.value.post;
+    const current = get().draft;
+    // Keep what was typed meanwhile; only the saved post's identity comes back.
+    update({
+      draft: { ...current, postId: post.id, status: post.status },
+      dirty: current !== snapshot,
+      saveState: 'saved',
+      saveError: null,
+    });
+    if (current !== snapshot) scheduleSave();
+    return true;
+  }
+
+  function finish(message: string) {
+    clearTimeout(saveTimer);
+    update({ open: false, dirty: false, draft: emptyDraft(), submitting: false, submitError: null, submitIssues: [], saveState: 'idle', validation: [] });
+    useUiStore.getState().toast(message);
+  }
+
+  function fail(error: ResultError) {
+    const { message, issues } = describe(error);
+    update({ submitting: false, submitError: message, submitIssues: issues });
+    return false;
+  }
+
+  return {
+    open: false,
+    draft: emptyDraft(),
+    dirty: false,
+    saveState: 'idle',
+    saveError: null,
+    validation: [],
+    validationError: null,
+    submitting: false,
+    submitError: null,
+    submitIssues: [],
+
+    openNew(options = {}) {
+      const accounts = useAccountsStore.getState().accounts;
+      const draft = emptyDraft();
+      draft.targets = accounts.filter((a) => a.active && a.connection === 'connected').map((a) => ({ accountId: a.id, settings: {}, textOverride: null }));
+      if (options.at) draft.when = isoToZoned(options.at, zone());
+      update({ open: true, draft, dirty: false, saveState: 'idle', saveError: null, submitError: null, submitIssues: [], validation: [] });
+      scheduleValidate();
+    },
+    async openPost(id) {
+      const result = await outbox().posts.get({ id });
+      if (!result.ok) {
+        useUiStore.getState().toast(plainError(result.error), 'error');
+        return;
+      }
+      update({ open: true, draft: draftFromPost(result.value), dirty: false, saveState: 'idle', saveError: null, submitError: null, submitIssues: [], validation: [] });
+      scheduleValidate();
+    },
+    async close() {
+      const { draft, dirty } = get();
+      if (dirty && autosaves(draft)) await get().flush();
+      const stillDirty = get().dirty;
+      // A scheduled post's unsaved edits stay in local storage until saved or discarded.
+      update({ open: false, ...(stillDirty && !autosaves(draft) ? {} : { dirty: false, draft: emptyDraft() }) });
+      if (stillDirty && !autosaves(draft)) useUiStore.getState().toast('Your changes were not saved: open the post again to keep them.');
+      else if (stillDirty) useUiStore.getState().toast('Kept on this device: the draft will be saved when Outbox can store it.');
+    },
+    change(recipe) {
+      update({ draft: recipe(get().draft), dirty: true, submitError: null, submitIssues: [] });
+      scheduleSave();
+      scheduleValidate();
+    },
+    toggleAccount(account) {
+      get().change((d) =>
+        d.targets.some((t) => t.accountId === account.id)
+          ? { ...d, targets: d.targets.filter((t) => t.accountId !== account.id) }
+          : { ...d, targets: [...d.targets, { accountId: account.id, settings: {}, textOverride: null }] },
+      );
+    },
+    async flush() {
+      clearTimeout(saveTimer);
+      while (inFlight) await inFlight;
+      if (!get().dirty) return true;
+      inFlight = saveOnce().finally(() => (inFlight = null));
+      return inFlight;
+    },
+    async schedule() {
+      const { draft } = get();
+      if (!draft.when) return fail({ code: 'validation', message: 'Pick a date and time first.' });
+      const at = zonedToIso(draft.when.date, draft.when.time, zone());
+      if (Date.parse(at) <= Date.now()) return fail({ code: 'validation', message: 'That time has already passed: pick a later one.', issues: [{ path: 'schedule.at', message: 'That time has already passed: pick a later one.' }] });
+      update({ submitting: true, submitError: null, submitIssues: [] });
+      if (autosaves(draft) && !(await get().flush())) return fail({ code: 'internal', message: get().saveError ?? 'Could not save the draft.' });
+      const d = get().draft;
+      const result = d.postId
+        ? await outbox().posts.update({ id: d.postId, parts: d.parts, targets: targetsPayload(d), labelIds: d.labelIds, repeat: d.repeat, scheduledAt: at })
+        : await outbox().posts.create({ parts: d.parts, targets: targetsPayload(d), labelIds: d.labelIds, repeat: d.repeat, schedule: { mode: 'at', at } });
+      if (!result.ok) return fail(result.error);
+      finish(`Scheduled for ${dateTimeLabel(at, zone())}`);
+      return true;
+    },
+    async publishNow() {
+      update({ submitting: true, submitError: null, submitIssues: [] });
+      const d0 = get().draft;
+      if (autosaves(d0)) {
+        if (!(await get().flush())) return fail({ code: 'internal', message: get().saveError ?? 'Could not save the draft.' });
+      } else if (get().dirty && !(await get().saveChanges())) return false;
+      const d = get().draft;
+      const result = d.postId
+        ? await outbox().posts.publish({ id: d.postId })
+        : await outbox().posts.create({ parts: d.parts, targets: targetsPayload(d), labelIds: d.labelIds, repeat: d.repeat, schedule: { mode: 'now' } }).then((r) => (r.ok ? { ok: true as const, value: r.value.post } : r));
+      if (!result.ok) return fail(result.error);
+      finish('Publishing now');
+      return true;
+    },
+    async queue() {
+      update({ submitting: true, submitError: null, submitIssues: [] });
+      const d0 = get().draft;
+      if (autosaves(d0) && !(await get().flush())) return fail({ code: 'internal', message: get().saveError ?? 'Could not save the draft.' });
+      const d = get().draft;
+      const result = await outbox().posts.create({ parts: d.parts, targets: targetsPayload(d), labelIds: d.labelIds, repeat: d.repeat, schedule: { mode: 'queue' } });
+      if (!result.ok) return fail(result.error);
+      // The queue picks its slot only when a post is created, so the saved copy makes way for it.
+      if (d.postId) await outbox().posts.delete({ id: d.postId });
+      const at = result.value.post.scheduledAt;
+      finish(at ? `Added to the queue: ${dateTimeLabel(at, zone())}` : 'Added to the queue');
+      return true;
+    },
+    async unschedule() {
+      const d = get().draft;
+      if (!d.postId) return false;
+      update({ submitting: true });
+      const result = await outbox().posts.update({ id: d.postId, parts: d.parts, targets: targetsPayload(d), labelIds: d.labelIds, repeat: d.repeat, scheduledAt: null });
+      if (!result.ok) return fail(result.error);
+      update({ submitting: false, dirty: false, draft: { ...get().draft, status: result.value.post.status }, saveState: 'saved' });
+      useUiStore.getState().toast('Moved back to drafts');
+      return true;
+    },
+    async saveChanges() {
+      const d = get().draft;
+      if (!d.postId) return get().flush();
+      update({ submitting: true, submitError: null, submitIssues: [] });
+      const result = await outbox().posts.update({ id: d.postId, parts: d.parts, targets: targetsPayload(d), labelIds: d.labelIds, repeat: d.repeat });
+      if (!result.ok) return fail(result.error);
+      update({ submitting: false, dirty: false, saveState: 'saved', draft: { ...get().draft, status: result.value.post.status } });
+      return true;
+    },
+    restore() {
+      try {
+        const raw = localStorage.getItem(STORAGE_KEY);
+        if (!raw) return;
+        const saved = JSON.parse(raw) as { open: boolean; draft: ComposerDraft; dirty: boolean };
+        if (!saved.draft || !Array.isArray(saved.draft.parts)) return;
+        set({ open: saved.open, draft: saved.draft, dirty: saved.dirty });
+        if (saved.dirty) scheduleSave();
+        if (saved.open) scheduleValidate();
+      } catch {
+        localStorage.removeItem(STORAGE_KEY);
+      }
+    },
+  };
+});
+
+/** The check for one account, if any. */
+export const validationFor = (entries: EntryValidation[], accountId: string) => entries.find((e) => e.accountId === accountId) ?? null;
+
+/** True when some problem stops the post leaving (over a limit, missing media, ...). */
+export const hasBlockingProblems = (entries: EntryValidation[]) => entries.some((e) => e.problems.length > 0 || e.length > e.limit);
+
+/** The zone's wall clock an hour from now, rounded to the hour (the default "when"). */
+export function nextHour(): { date: string; time: string } {
+  const at = new Date(Math.ceil((Date.now() + 30 * 60_000) / 3_600_000) * 3_600_000);
+  return isoToZoned(at.toISOString(), zone());
+}
+export { zonedToIso };

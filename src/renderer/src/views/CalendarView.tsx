@@ -1,0 +1,468 @@
+import { DndContext, DragOverlay, PointerSensor, useDraggable, useDroppable, useSensor, useSensors, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
+import { Icon } from '../components/Icon';
+import { addDays, addMonths, addWeeks, format, startOfDay } from 'date-fns';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { Post } from '../../../shared/domain';
+import { PlatformMark, StatusBadge } from '../components/Badges';
+import { POST_STATUS } from '../lib/status';
+import { firstWords } from '../lib/text';
+import { fastDayKey, fastTime, inZone, monthGridDays, systemZone, weekDays, zonedToIso, zoneAbbreviation } from '../lib/time';
+import { useCalendarStore, type CalendarMode } from '../stores/calendar.store';
+import { nextHour, useComposerStore } from '../stores/composer.store';
+import { usePostsStore } from '../stores/posts.store';
+import { useSettingsStore } from '../stores/settings.store';
+import { useUiStore } from '../stores/ui.store';
+
+const MONTH_CHIPS = 3;
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Where a post sits on the calendar: its planned time, else when it went out. */
+const postTime = (p: Post) => p.scheduledAt ?? p.publishedAt;
+const canMove = (p: Post) => p.status === 'scheduled';
+
+/** One post on the calendar: time, first words, platforms, status; draggable when it can move. */
+const PostChip = memo(function PostChip({
+  post,
+  zone,
+  onOpen,
+  onKeyMove,
+}: {
+  post: Post;
+  zone: string;
+  onOpen?: (post: Post) => void;
+  onKeyMove?: (post: Post, event: KeyboardEvent) => void;
+}) {
+  const movable = canMove(post);
+  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: post.id, disabled: !movable, data: { post } });
+  const at = postTime(post);
+  const look = POST_STATUS[post.status];
+  const platforms = [...new Set(post.entries.map((e) => e.platform))];
+  const links = post.status === 'published' || post.status === 'partially_published' ? post.entries.filter((e) => e.platformUrl) : [];
+  return (
+    <div className={`chip-wrap tone-${look.tone}${isDragging ? ' dragging' : ''}`}>
+      <button
+        ref={setNodeRef}
+        type="button"
+        className="chip"
+        data-post-id={post.id}
+        {...(movable ? attributes : {})}
+        {...(movable ? listeners : {})}
+        aria-roledescription={movable ? 'movable post' : undefined}
+        aria-keyshortcuts={movable ? 'Alt+ArrowLeft Alt+ArrowRight Alt+ArrowUp Alt+ArrowDown' : undefined}
+        onClick={() => onOpen?.(post)}
+        onKeyDown={(e) => {
+          if (movable && e.altKey && e.key.startsWith('Arrow')) onKeyMove?.(post, e);
+        }}
+      >
+        <span className="chip-time">{at ? fastTime(at, zone) : ''}</span>
+        <span className="chip-text">{firstWords(post.parts[0]?.text ?? '', 48) || 'Untitled post'}</span>
+        <span className="sr-only">,</span>
+        <StatusBadge look={look} compact />
+        <span className="chip-marks">
+          {platforms.slice(0, 3).map((p) => (
+            <PlatformMark key={p} platform={p} />
+          ))}
+          {platforms.length > 3 ? <span className="chip-more">+{platforms.length - 3}</span> : null}
+        </span>
+      </button>
+      {links.map((e) => (
+        <a key={e.id} className="chip-link" href={e.platformUrl!} target="_blank" rel="noreferrer" aria-label={`Open on ${e.platform}`}>
+          ↗
+        </a>
+      ))}
+    </div>
+  );
+});
+
+function DayCell({
+  day,
+  zone,
+  posts,
+  outside,
+  today,
+  onOpen,
+  onCompose,
+  onKeyMove,
+  onShowDay,
+}: {
+  day: Date;
+  zone: string;
+  posts: Post[];
+  outside: boolean;
+  today: boolean;
+  onOpen: (p: Post) => void;
+  onCompose: (date: string) => void;
+  onKeyMove: (p: Post, e: KeyboardEvent) => void;
+  onShowDay: (day: Date) => void;
+}) {
+  const key = format(day, 'yyyy-MM-dd');
+  const { setNodeRef, isOver } = useDroppable({ id: `day:${key}` });
+  const label = format(day, 'EEEE d MMMM yyyy');
+  const shown = posts.slice(0, MONTH_CHIPS);
+  return (
+    <li
+      ref={setNodeRef}
+      className={`day${outside ? ' outside' : ''}${today ? ' today' : ''}${isOver ? ' over' : ''}`}
+      aria-label={`${label}${posts.length ? `, ${posts.length} post${posts.length > 1 ? 's' : ''}` : ''}`}
+      data-day={key}
+      onClick={(e) => {
+        if (e.target === e.currentTarget) onCompose(key);
+      }}
+    >
+      <div className="day-head">
+        <button type="button" className="day-number" aria-label={`New post on ${label}`} onClick={() => onCompose(key)}>
+          {today ? <span className="sr-only">Today, </span> : null}
+          {format(day, 'd')}
+        </button>
+      </div>
+      {shown.length > 0 ? (
+        <ul className="chips">
+          {shown.map((p) => (
+            <li key={p.id}>
+              <PostChip post={p} zone={zone} onOpen={onOpen} onKeyMove={onKeyMove} />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {posts.length > MONTH_CHIPS ? (
+        <button type="button" className="more-link" onClick={() => onShowDay(day)}>
+          +{posts.length - MONTH_CHIPS} more
+        </button>
+      ) : null}
+    </li>
+  );
+}
+
+function Slot({
+  day,
+  hour,
+  posts,
+  zone,
+  past,
+  onOpen,
+  onCompose,
+  onKeyMove,
+}: {
+  day: string;
+  hour: number;
+  posts: Post[];
+  zone: string;
+  past: boolean;
+  onOpen: (p: Post) => void;
+  onCompose: (day: string, time: string) => void;
+  onKeyMove: (p: Post, e: KeyboardEvent) => void;
+}) {
+  const { setNodeRef, isOver } = useDroppable({ id: `slot:${day}T${pad(hour)}` });
+  return (
+    <div
+      ref={setNodeRef}
+      className={`slot${past ? ' past' : ''}${isOver ? ' over' : ''}`}
+      data-slot={`${day}T${pad(hour)}`}
+      onClick={(e) => {
+        if (e.target === e.currentTarget) onCompose(day, `${pad(hour)}:00`);
+      }}
+    >
+      {posts.map((p) => (
+        <PostChip key={p.id} post={p} zone={zone} onOpen={onOpen} onKeyMove={onKeyMove} />
+      ))}
+    </div>
+  );
+}
+
+function TimeGrid({
+  days,
+  zone,
+  byDay,
+  todayKey,
+  onOpen,
+  onCompose,
+  onKeyMove,
+}: {
+  days: Date[];
+  zone: string;
+  byDay: Map<string, Post[]>;
+  todayKey: string;
+  onOpen: (p: Post) => void;
+  onCompose: (day: string, time: string) => void;
+  onKeyMove: (p: Post, e: KeyboardEvent) => void;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    // Open on the working day rather than at midnight.
+    if (scroller.current) scroller.current.scrollTop = 7 * 52;
+  }, []);
+  const now = Date.now();
+  const keys = days.map((d) => format(d, 'yyyy-MM-dd'));
+  // Posts of each day by hour.
+  const byHour = useMemo(() => {
+    const out = new Map<string, Post[]>();
+    for (const key of keys) {
+      for (const p of byDay.get(key) ?? []) {
+        const hour = Number(fastTime(postTime(p)!, zone).slice(0, 2));
+        const slot = `${key}T${pad(hour)}`;
+        out.set(slot, [...(out.get(slot) ?? []), p]);
+      }
+    }
+    return out;
+  }, [byDay, keys.join(), zone]);
+  return (
+    <div className="timegrid" style={{ ['--cols' as string]: days.length }}>
+      <div className="timegrid-head" aria-hidden="true">
+        <div />
+        {days.map((d, i) => (
+          <div key={keys[i]} className={`timegrid-day${keys[i] === todayKey ? ' today' : ''}`}>
+            <span className="weekday">{format(d, 'EEE')}</span> <span className="daynum">{format(d, 'd')}</span>
+          </div>
+        ))}
+      </div>
+      <div className="timegrid-body" ref={scroller} role="group" aria-label="Time slots" tabIndex={0}>
+        {HOURS.map((h) => (
+          <div className="timegrid-row" key={h}>
+            <div className="hour-label" aria-hidden="true">
+              {pad(h)}:00
+            </div>
+            {keys.map((key) => (
+              <Slot
+                key={key}
+                day={key}
+                hour={h}
+                zone={zone}
+                posts={byHour.get(`${key}T${pad(h)}`) ?? []}
+                past={Date.parse(zonedToIso(key, `${pad(h)}:59`, zone)) < now}
+                onOpen={onOpen}
+                onCompose={onCompose}
+                onKeyMove={onKeyMove}
+              />
+            ))}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function rangeOf(mode: CalendarMode, anchor: number, zone: string): { days: Date[]; from: string; to: string } {
+  const days = mode === 'month' ? monthGridDays(new Date(anchor), zone) : mode === 'week' ? weekDays(new Date(anchor), zone) : [startOfDay(inZone(anchor, zone))];
+  const first = format(days[0]!, 'yyyy-MM-dd');
+  const after = format(addDays(days[days.length - 1]!, 1), 'yyyy-MM-dd');
+  return { days, from: zonedToIso(first, '00:00', zone), to: zonedToIso(after, '00:00', zone) };
+}
+
+/** The home view: month, week and day, in the creator's zone, with drag (and Alt+arrows) to reschedule. */
+export function CalendarView() {
+  const zone = useSettingsStore((s) => s.settings?.timeZone) ?? systemZone();
+  const { mode, anchor, setMode, setAnchor } = useCalendarStore();
+  const { calendarPosts, calendarError, loadRange, reschedule } = usePostsStore();
+  const openPost = useComposerStore((s) => s.openPost);
+  const openNew = useComposerStore((s) => s.openNew);
+  const toast = useUiStore((s) => s.toast);
+  const [dragging, setDragging] = useState<Post | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const renderStart = useRef(performance.now());
+  renderStart.current = performance.now();
+
+  const { days, from, to } = useMemo(() => rangeOf(mode, anchor, zone), [mode, anchor, zone]);
+  useEffect(() => {
+    void loadRange(from, to);
+  }, [from, to, loadRange]);
+
+  const byDay = useMemo(() => {
+    const map = new Map<string, Post[]>();
+    for (const p of calendarPosts) {
+      const at = postTime(p);
+      if (!at) continue;
+      const key = fastDayKey(at, zone);
+      const list = map.get(key);
+      if (list) list.push(p);
+      else map.set(key, [p]);
+    }
+    for (const list of map.values()) list.sort((a, b) => postTime(a)!.localeCompare(postTime(b)!));
+    return map;
+  }, [calendarPosts, zone]);
+
+  useEffect(() => {
+    // For the render bench: from this render's start to the commit, with the data drawn.
+    performance.measure(`calendar:${mode}`, { start: renderStart.current, end: performance.now(), detail: { posts: calendarPosts.length } });
+  });
+
+  const todayKey = fastDayKey(new Date().toISOString(), zone);
+  const anchorDate = inZone(anchor, zone);
+  const title =
+    mode === 'month'
+      ? format(anchorDate, 'MMMM yyyy')
+      : mode === 'week'
+        ? `${format(days[0]!, 'd MMM')} – ${format(days[6]!, 'd MMM yyyy')}`
+        : format(anchorDate, 'EEEE d MMMM yyyy');
+
+  const step = (dir: 1 | -1) => {
+    const a = inZone(anchor, zone);
+    setAnchor(+(mode === 'month' ? addMonths(a, dir) : mode === 'week' ? addWeeks(a, dir) : addDays(a, dir)));
+  };
+
+  const onOpen = useCallback((p: Post) => void openPost(p.id), [openPost]);
+  // A drop ends with a click on whatever is under the pointer; it must not open the composer.
+  const lastDrop = useRef(0);
+  const composeAt = useCallback(
+    (date: string, time = '09:00') => {
+      if (performance.now() - lastDrop.current < 400) return;
+      const at = zonedToIso(date, time, zone);
+      if (Date.parse(at) > Date.now()) return openNew({ at });
+      // An earlier moment today becomes the next hour; a past day gets no time.
+      const next = nextHour();
+      openNew(next.date === date ? { at: zonedToIso(next.date, next.time, zone) } : {});
+    },
+    [openNew, zone],
+  );
+
+  const move = useCallback(
+    async (post: Post, at: string, focus: boolean) => {
+      const error = await reschedule(post, at);
+      if (error) {
+        toast(error, 'error');
+        setAnnouncement(error);
+        return;
+      }
+      const message = `Moved to ${format(inZone(at, zone), 'EEEE d MMMM, HH:mm')}`;
+      setAnnouncement(message);
+      toast(message);
+      if (focus) requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-post-id="${post.id}"]`)?.focus());
+    },
+    [reschedule, toast, zone],
+  );
+
+  const onKeyMove = useCallback(
+    (post: Post, e: KeyboardEvent) => {
+      e.preventDefault();
+      const at = inZone(post.scheduledAt!, zone);
+      const byHour = mode !== 'month' && (e.key === 'ArrowUp' || e.key === 'ArrowDown');
+      const sign = e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 1;
+      const next = byHour ? new Date(+at + sign * 3_600_000) : addDays(at, sign * (mode === 'month' && (e.key === 'ArrowUp' || e.key === 'ArrowDown') ? 7 : 1));
+      void move(post, new Date(+next).toISOString(), true);
+    },
+    [mode, move, zone],
+  );
+
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }));
+  const onDragStart = (e: DragStartEvent) => setDragging((e.active.data.current as { post: Post }).post);
+  const onDragEnd = (e: DragEndEvent) => {
+    setDragging(null);
+    lastDrop.current = performance.now();
+    const post = (e.active.data.current as { post: Post } | undefined)?.post;
+    const target = e.over?.id ? String(e.over.id) : null;
+    if (!post || !target || !post.scheduledAt) return;
+    const time = format(inZone(post.scheduledAt, zone), 'HH:mm');
+    const at = target.startsWith('day:')
+      ? zonedToIso(target.slice(4), time, zone)
+      : zonedToIso(target.slice(5, 15), `${target.slice(16, 18)}:${time.slice(3)}`, zone);
+    if (at === post.scheduledAt || Date.parse(at) === Date.parse(post.scheduledAt)) return;
+    void move(post, at, false);
+  };
+
+  const monthIndex = anchorDate.getMonth();
+  const zoneLabel = `${zone.replace(/_/g, ' ')} (${zoneAbbreviation(zone)})`;
+
+  return (
+    <section className="view view-wide calendar-view" aria-labelledby="view-title">
+      <header className="view-header calendar-header">
+        <div className="calendar-title">
+          <h1 id="view-title">{title}</h1>
+          <span className="zone-pill" title="Times are shown in this time zone (Settings)">
+            <Icon name="globe" size={12} /> 
+            <span className="sr-only">Time zone: </span>
+            {zoneLabel}
+          </span>
+        </div>
+        <div className="toolbar" role="toolbar" aria-label="Calendar">
+          <button type="button" className="button" onClick={() => setAnchor(Date.now())}>
+            Today
+          </button>
+          <div className="button-group">
+            <button type="button" className="button icon-only" aria-label={`Previous ${mode}`} onClick={() => step(-1)}>
+              ‹
+            </button>
+            <button type="button" className="button icon-only" aria-label={`Next ${mode}`} onClick={() => step(1)}>
+              ›
+            </button>
+          </div>
+          <div className="segmented" role="group" aria-label="Period">
+            {(['month', 'week', 'day'] as const).map((m) => (
+              <button key={m} type="button" aria-pressed={mode === m} onClick={() => setMode(m)}>
+                {m[0]!.toUpperCase() + m.slice(1)}
+              </button>
+            ))}
+          </div>
+        </div>
+      </header>
+      {calendarError ? (
+        <p className="error-banner" role="alert">
+          <span aria-hidden="true">⚠ </span>Could not load posts: {calendarError}
+        </p>
+      ) : null}
+      <DndContext
+        sensors={sensors}
+        onDragStart={onDragStart}
+        onDragEnd={onDragEnd}
+        onDragCancel={() => setDragging(null)}
+        accessibility={{
+          screenReaderInstructions: { draggable: 'To move this post, hold Alt and press the arrow keys, or drag it with the mouse. Press Enter to open it.' },
+          announcements: {
+            onDragStart: () => 'Picked up the post.',
+            onDragOver: ({ over }) => (over ? `Over ${String(over.id).replace(/^(day|slot):/, '')}.` : 'Not over a day.'),
+            onDragEnd: ({ over }) => (over ? `Dropped on ${String(over.id).replace(/^(day|slot):/, '')}.` : 'Dropped outside the calendar.'),
+            onDragCancel: () => 'Move cancelled.',
+          },
+        }}
+      >
+        {mode === 'month' ? (
+          <div className="month" role="group" aria-label={title}>
+            <div className="weekday-row" aria-hidden="true">
+              {days.slice(0, 7).map((d) => (
+                <div key={+d}>{format(d, 'EEE')}</div>
+              ))}
+            </div>
+            <ol className="month-grid">
+              {days.map((d) => {
+                const key = format(d, 'yyyy-MM-dd');
+                return (
+                  <DayCell
+                    key={key}
+                    day={d}
+                    zone={zone}
+                    posts={byDay.get(key) ?? EMPTY}
+                    outside={d.getMonth() !== monthIndex}
+                    today={key === todayKey}
+                    onOpen={onOpen}
+                    onCompose={composeAt}
+                    onKeyMove={onKeyMove}
+                    onShowDay={(day) => {
+                      setAnchor(+day);
+                      setMode('day');
+                    }}
+                  />
+                );
+              })}
+            </ol>
+          </div>
+        ) : (
+          <TimeGrid days={days} zone={zone} byDay={byDay} todayKey={todayKey} onOpen={onOpen} onCompose={composeAt} onKeyMove={onKeyMove} />
+        )}
+        <DragOverlay dropAnimation={null}>
+          {dragging ? (
+            <div className="chip-wrap chip-overlay" aria-hidden="true">
+              <div className="chip">
+                <span className="chip-time">{fastTime(dragging.scheduledAt!, zone)}</span>
+                <span className="chip-text">{firstWords(dragging.parts[0]?.text ?? '', 48) || 'Untitled post'}</span>
+              </div>
+            </div>
+          ) : null}
+        </DragOverlay>
+      </DndContext>
+      <p className="sr-only" role="status" aria-live="polite">
+        {announcement}
+      </p>
+    </section>
+  );
+}
+
+const EMPTY: Post[] = [];

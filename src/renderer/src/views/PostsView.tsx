@@ -1,0 +1,256 @@
+import { useEffect, useState } from 'react';
+import { Icon } from '../components/Icon';
+import type { Post } from '../../../shared/domain';
+import { POST_STATUSES } from '../../../shared/domain';
+import { PlatformMark, StatusBadge } from '../components/Badges';
+import { ConfirmDialog } from '../components/Dialog';
+import { platformName } from '../lib/platforms';
+import { ENTRY_STATUS, POST_STATUS } from '../lib/status';
+import { firstWords } from '../lib/text';
+import { dateTimeLabel, systemZone, zonedToIso } from '../lib/time';
+import { accountById, useAccountsStore } from '../stores/accounts.store';
+import { useComposerStore } from '../stores/composer.store';
+import { useLabelsStore } from '../stores/labels.store';
+import { usePostsStore, type PostFilters } from '../stores/posts.store';
+import { useSettingsStore } from '../stores/settings.store';
+
+function PostRow({ post, zone, onDelete }: { post: Post; zone: string; onDelete: (post: Post) => void }) {
+  const accounts = useAccountsStore((s) => s.accounts);
+  const labels = useLabelsStore((s) => s.labels);
+  const { duplicate, publishNow } = usePostsStore();
+  const openPost = useComposerStore((s) => s.openPost);
+  const text = firstWords(post.parts[0]?.text ?? '', 140) || 'Untitled post';
+  const when = post.publishedAt ?? post.scheduledAt;
+  const failed = post.entries.some((e) => e.status === 'failed');
+  return (
+    <li className="post-row" aria-label={text}>
+      <div className="post-row-main">
+        <div className="post-row-top">
+          <StatusBadge look={POST_STATUS[post.status]} />
+          <span className="muted">{when ? dateTimeLabel(when, zone) : 'No date'}</span>
+          {post.parts.length > 1 ? <span className="pill">Thread · {post.parts.length}</span> : null}
+          {post.repeat ? <span className="pill">Repeats ×{post.repeat.count}</span> : null}
+          {post.overdue ? (
+            <span className="pill pill-warning">
+              <Icon name="clock" size={11} /> Missed
+            </span>
+          ) : null}
+          {post.labelIds.map((id) => {
+            const l = labels.find((x) => x.id === id);
+            return l ? (
+              <span key={id} className="pill">
+                <span className="label-dot" style={{ background: l.color }} aria-hidden="true" />
+                {l.name}
+              </span>
+            ) : null;
+          })}
+        </div>
+        <p className="post-row-text">{text}</p>
+        {post.entries.length > 0 ? (
+          <ul className="entries" aria-label="Per platform">
+            {post.entries.map((e) => {
+              const account = accountById(accounts, e.accountId);
+              return (
+                <li key={e.id} className="entry">
+                  <PlatformMark platform={e.platform} />
+                  <span className="entry-handle">{account?.handle ?? (e.accountId ? platformName(e.platform) : 'Disconnected account')}</span>
+                  <StatusBadge look={ENTRY_STATUS[e.status]} />
+                  {e.platformUrl ? (
+                    <a href={e.platformUrl} target="_blank" rel="noreferrer">
+                      View on {platformName(e.platform)}
+                    </a>
+                  ) : null}
+                  {e.errorMessage ? <span className="entry-error">{e.errorMessage}</span> : null}
+                </li>
+              );
+            })}
+          </ul>
+        ) : (
+          <p className="hint">No accounts chosen yet.</p>
+        )}
+      </div>
+      <div className="post-row-actions" role="group" aria-label={`Actions for ${firstWords(text, 40)}`}>
+        <button type="button" className="button button-small" onClick={() => void openPost(post.id)}>
+          Edit
+        </button>
+        <button type="button" className="button button-small" onClick={() => void duplicate(post.id)}>
+          Duplicate
+        </button>
+        {post.status === 'draft' || post.status === 'scheduled' ? (
+          <button type="button" className="button button-small" onClick={() => void publishNow(post.id)} disabled={post.entries.length === 0}>
+            Publish now
+          </button>
+        ) : null}
+        {failed || post.status === 'failed' || post.status === 'partially_published' ? (
+          <button type="button" className="button button-small" onClick={() => void publishNow(post.id)}>
+            Retry failed
+          </button>
+        ) : null}
+        <button type="button" className="button button-small button-danger-quiet" onClick={() => onDelete(post)} disabled={post.status === 'publishing'}>
+          Delete
+        </button>
+      </div>
+    </li>
+  );
+}
+
+const STATUS_LABEL: Record<string, string> = Object.fromEntries(POST_STATUSES.map((s) => [s, POST_STATUS[s].text]));
+
+/** Every post, filtered and paged, with what happened per platform and what to do next. */
+export function PostsView() {
+  const zone = useSettingsStore((s) => s.settings?.timeZone) ?? systemZone();
+  const { list, total, filters, page, pageSize, listError, listLoading, overdue, setFilters, setPage, loadList, loadOverdue, remove } = usePostsStore();
+  const accounts = useAccountsStore((s) => s.accounts);
+  const labels = useLabelsStore((s) => s.labels);
+  const [query, setQuery] = useState(filters.query ?? '');
+  const [fromDate, setFromDate] = useState('');
+  const [toDate, setToDate] = useState('');
+  const [confirm, setConfirm] = useState<Post | null>(null);
+
+  useEffect(() => {
+    void loadList();
+    void loadOverdue();
+  }, [loadList, loadOverdue]);
+
+  // Search as the creator types, without a request per keystroke.
+  useEffect(() => {
+    if ((filters.query ?? '') === query) return;
+    const t = setTimeout(() => setFilters({ ...filters, query: query || undefined }), 250);
+    return () => clearTimeout(t);
+  }, [query]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const set = (patch: Partial<PostFilters>) => setFilters({ ...filters, ...patch });
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+
+  return (
+    <section className="view" aria-labelledby="view-title">
+      <header className="view-header">
+        <h1 id="view-title">Posts</h1>
+        <span className="muted">{total === 1 ? '1 post' : `${total} posts`}</span>
+      </header>
+
+      {overdue.length > 0 ? (
+        <section className="overdue" aria-labelledby="overdue-title">
+          <h2 id="overdue-title">
+            <Icon name="clock" /> Missed while Outbox was closed
+          </h2>
+          <p className="hint">These were due while your computer was off or asleep for too long. Publish them now, pick a new time, or delete them.</p>
+          <ul className="post-list">
+            {overdue.map((p) => (
+              <PostRow key={p.id} post={p} zone={zone} onDelete={setConfirm} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <form className="filters" role="search" aria-label="Filter posts" onSubmit={(e) => e.preventDefault()}>
+        <div className="field compact grow">
+          <label htmlFor="filter-query">Search</label>
+          <input id="filter-query" type="search" placeholder="Words in the post" value={query} onChange={(e) => setQuery(e.target.value)} />
+        </div>
+        <div className="field compact">
+          <label htmlFor="filter-status">Status</label>
+          <select id="filter-status" value={filters.status ?? ''} onChange={(e) => set({ status: (e.target.value || undefined) as PostFilters['status'] })}>
+            <option value="">Any status</option>
+            {POST_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABEL[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field compact">
+          <label htmlFor="filter-account">Account</label>
+          <select id="filter-account" value={filters.accountId ?? ''} onChange={(e) => set({ accountId: e.target.value || undefined })}>
+            <option value="">Any account</option>
+            {accounts.map((a) => (
+              <option key={a.id} value={a.id}>
+                {platformName(a.platform)} · {a.handle}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field compact">
+          <label htmlFor="filter-label">Label</label>
+          <select id="filter-label" value={filters.labelId ?? ''} onChange={(e) => set({ labelId: e.target.value || undefined })}>
+            <option value="">Any label</option>
+            {labels.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field compact">
+          <label htmlFor="filter-from">From</label>
+          <input
+            id="filter-from"
+            type="date"
+            value={fromDate}
+            onChange={(e) => {
+              setFromDate(e.target.value);
+              set({ from: e.target.value ? zonedToIso(e.target.value, '00:00', zone) : undefined });
+            }}
+          />
+        </div>
+        <div className="field compact">
+          <label htmlFor="filter-to">To</label>
+          <input
+            id="filter-to"
+            type="date"
+            value={toDate}
+            onChange={(e) => {
+              setToDate(e.target.value);
+              set({ to: e.target.value ? zonedToIso(e.target.value, '23:59', zone) : undefined });
+            }}
+          />
+        </div>
+      </form>
+
+      {listError ? (
+        <p className="error-banner" role="alert">
+          <span aria-hidden="true">⚠ </span>Could not load posts: {listError}
+        </p>
+      ) : null}
+
+      {list.length === 0 && !listLoading && !listError ? (
+        <div className="empty-state">
+          <p>{Object.values(filters).some(Boolean) ? 'No post matches these filters.' : 'No posts yet. Press “New post” to write your first.'}</p>
+        </div>
+      ) : (
+        <ul className="post-list" aria-label="Posts" aria-busy={listLoading}>
+          {list.map((p) => (
+            <PostRow key={p.id} post={p} zone={zone} onDelete={setConfirm} />
+          ))}
+        </ul>
+      )}
+
+      {total > pageSize ? (
+        <nav className="pager" aria-label="Pages">
+          <button type="button" className="button button-small" disabled={page === 0} onClick={() => setPage(page - 1)}>
+            Previous page
+          </button>
+          <span className="muted">
+            Page {page + 1} of {pages}
+          </span>
+          <button type="button" className="button button-small" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>
+            Next page
+          </button>
+        </nav>
+      ) : null}
+
+      <ConfirmDialog
+        open={confirm !== null}
+        title="Delete this post?"
+        message={`“${firstWords(confirm?.parts[0]?.text ?? '', 80) || 'Untitled post'}” will be removed from Outbox. Anything already published stays on the platforms.`}
+        confirmLabel="Delete post"
+        onCancel={() => setConfirm(null)}
+        onConfirm={() => {
+          const post = confirm;
+          setConfirm(null);
+          if (post) void remove(post.id);
+        }}
+      />
+    </section>
+  );
+}

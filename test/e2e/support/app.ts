@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { Account, PlatformId, Post } from '../../../src/shared/domain';
+import type { Harness } from '../../harness/server';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Puts an account straight into the database, as if it had been connected (no platform server
+ * needed): the UI tests that are not about connecting use it. The engine hears of it through
+ * accounts:changed only when the test asks the page to reload.
+ */
+export function insertAccount(harness: Harness, account: { platform: PlatformId; handle: string; displayName?: string; connection?: Account['connection']; active?: boolean }): string {
+  const db = new Database(join(harness.dataDir, 'outbox.db'));
+  try {
+    const id = randomUUID();
+    const now = Date.now();
+    db.prepare(
+      `INSERT INTO accounts (id, platform, platform_user_id, handle, display_name, avatar_url, instance_url, active, connection, meta, created_at, updated_at)
+       VALUES (@id, @platform, @puid, @handle, @displayName, NULL, '', @active, @connection, '{}', @now, @now)`,
+    ).run({
+      id,
+      platform: account.platform,
+      puid: `${account.platform}-${account.handle}`,
+      handle: account.handle,
+      displayName: account.displayName ?? account.handle.replace(/^@/, ''),
+      active: account.active === false ? 0 : 1,
+      connection: account.connection ?? 'connected',
+      now,
+    });
+    return id;
+  } finally {
+    db.close();
+  }
+}
+
+/** Calls the engine directly and returns the value (fails the test on an error). */
+export async function engine<T = unknown>(harness: Harness, channel: string, payload?: unknown): Promise<T> {
+  // The harness core is typed per channel; the tests pass literal payloads.
+  const result = (await harness.core.invoke(channel as never, payload as never)) as { ok: boolean; value?: T; error?: unknown };
+  if (!result.ok) throw new Error(`${channel} failed: ${JSON.stringify(result.error)}`);
+  return result.value as T;
+}
+
+/** Every post the engine has (up to 100). */
+export async function allPosts(harness: Harness): Promise<Post[]> {
+  return (await engine<{ posts: Post[] }>(harness, 'posts:list', { limit: 100 })).posts;
+}
+
+/** Goes to a main view through the sidebar. */
+export async function go(page: Page, view: 'Calendar' | 'Posts' | 'Accounts' | 'Settings') {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: view, exact: true }).click();
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+}
+
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Runs axe-core on the page; fails on serious or critical violations, naming them. */
+export async function expectNoSeriousA11yViolations(page: Page, where: string) {
+  // page.evaluate runs through the DevTools protocol, so the page's CSP does not block axe.
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  expect(violations, `axe on ${where}`).toEqual([]);
+}
+
+/** The zone's wall-clock date `days` from now (yyyy-MM-dd). */
+export function dateInZone(zone: string, days: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(Date.now() + days * 86_400_000);
+}
+
+/** `Tuesday 24 November 2026` for a yyyy-MM-dd date, as the calendar labels its days. */
+export function longDay(date: string): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  const weekday = d.toLocaleDateString('en-GB', { weekday: 'long', timeZone: 'UTC' });
+  const month = d.toLocaleDateString('en-GB', { month: 'long', timeZone: 'UTC' });
+  return `${weekday} ${d.getUTCDate()} ${month} ${d.getUTCFullYear()}`;
+}
+
+/** Drags with the mouse from the centre of one element to the centre of another, in steps (dnd-kit needs real moves). */
+export async function dragTo(page: Page, from: { boundingBox(): Promise<{ x: number; y: number; width: number; height: number } | null> }, to: { boundingBox(): Promise<{ x: number; y: number; width: number; height: number } | null> }) {
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 8, a.y + a.height / 2 + 4, { steps: 4 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+  await page.mouse.move(b.x + b.width / 2 + 1, b.y + b.height / 2 + 1, { steps: 2 });
+  await page.mouse.up();
+}
