@@ -14,7 +14,7 @@ import { createLoginItem } from './shell/login-item';
 import { createOsNotifier } from './shell/notifier';
 import { createNetworkPort, createOpenBrowser, createPowerPort } from './shell/os-ports';
 import { createShellPrefs, type KeyValueStore } from './shell/prefs';
-import { createQuitController, QUIT_DRAIN_MS, type PreventableEvent } from './shell/quit';
+import { createQuitController, QUIT_DRAIN_MS, WINDOW_CLOSE_MS, type PreventableEvent } from './shell/quit';
 import { registerShellIpc } from './shell/shell-ipc';
 import { claimSingleInstance } from './shell/single-instance';
 import { createTrayService, type TrayService } from './shell/tray';
@@ -106,7 +106,19 @@ async function start(): Promise<void> {
     return;
   }
 
-  const quit = createQuitController({ app, closeEngine: () => core.close(), clock: systemClock, log });
+  let ipcIdle: () => Promise<void> = async () => {};
+  const quit = createQuitController({
+    app,
+    // The page flushes what is being typed when it unloads: let that reach the engine first.
+    closeWindows: async () => {
+      await windows?.closeForQuit(WINDOW_CLOSE_MS);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await ipcIdle();
+    },
+    closeEngine: () => core.close(),
+    clock: systemClock,
+    log,
+  });
   // Electron passes an event to 'shutdown' (its docs: preventDefault delays the shutdown) though its typings omit it.
   powerMonitor.on('shutdown', (...args: unknown[]) => quit.onShutdown(args[0] as PreventableEvent | undefined));
 
@@ -130,7 +142,7 @@ async function start(): Promise<void> {
     startHidden: loginItem.launchedAtLogin(),
   });
 
-  registerIpc(ipcMain, core, { appUrl, sinks: () => [windows?.current()?.webContents].filter((c) => c !== undefined) });
+  ipcIdle = registerIpc(ipcMain, core, { appUrl, sinks: () => [windows?.current()?.webContents].filter((c) => c !== undefined) }).idle;
   registerShellIpc(ipcMain, prefs, { appUrl, apply, log });
 
   const image = (state: Parameters<typeof trayIconPath>[1]) => nativeImage.createFromPath(trayIconPath(trayDir, state, process.platform, isDarkPanel(nativeTheme, process.platform)));

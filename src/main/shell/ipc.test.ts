@@ -63,6 +63,28 @@ describe('IPC wrapper', () => {
     await t.dispose();
   });
 
+  it('idle() waits for the calls being answered (Quit lets the page\'s last writes land)', async () => {
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const core = {
+      invoke: (async () => {
+        await slow;
+        return { ok: true, value: null };
+      }) as never,
+      on: () => () => {},
+    };
+    const ipc = new FakeIpcMain();
+    const off = registerIpc(ipc, core, { appUrl: () => APP, sinks: () => [] });
+    void ipc.handlers.get('settings:update')!({ senderFrame: { url: APP } }, { publishingPaused: true });
+    let idle = false;
+    void off.idle().then(() => (idle = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(idle).toBe(false);
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(idle).toBe(true);
+  });
+
   it('recognises the app page by exact file path or dev-server origin', () => {
     expect(isAppPage(APP, APP)).toBe(true);
     expect(isAppPage(`${APP}#/calendar`, APP)).toBe(true);

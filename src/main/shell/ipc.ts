@@ -39,16 +39,21 @@ export function isAppPage(frameUrl: string, appUrl: string): boolean {
 /**
  * Registers every contract channel on ipcMain through one wrapper: it refuses messages from
  * any frame but the app's page, then hands the payload to `core.invoke`, which parses it.
- * Returns a function that removes the handlers and event forwarding.
+ * Returns a function that removes the handlers and event forwarding, with `idle()`: resolves
+ * once no call from the page is being answered (Quit waits for the page's last writes).
  */
 export function registerIpc(ipcMain: IpcMainLike, core: Pick<Core, 'invoke' | 'on'>, options: { appUrl: () => string; sinks: () => EventSink[] }) {
+  const pending = new Set<Promise<unknown>>();
   for (const channel of CHANNELS) {
     ipcMain.handle(channel, async (event, payload): Promise<Result<unknown>> => {
       const url = event.senderFrame?.url ?? '';
       if (!isAppPage(url, options.appUrl())) {
         return fail('unauthorized', `Refused ${channel} from a page that is not Outbox (${url.slice(0, 120) || 'unknown sender'})`);
       }
-      return core.invoke(channel as Channel, payload as never);
+      const answer = core.invoke(channel as Channel, payload as never);
+      pending.add(answer);
+      void answer.finally(() => pending.delete(answer));
+      return answer;
     });
   }
   const unsubscribe = EVENT_NAMES.map((name) =>
@@ -56,8 +61,12 @@ export function registerIpc(ipcMain: IpcMainLike, core: Pick<Core, 'invoke' | 'o
       for (const sink of options.sinks()) if (!sink.isDestroyed()) sink.send(IPC_EVENT_CHANNEL, name, payload);
     }),
   );
-  return () => {
+  const off = () => {
     for (const channel of CHANNELS) ipcMain.removeHandler(channel);
-    for (const off of unsubscribe) off();
+    for (const unsubscribeOne of unsubscribe) unsubscribeOne();
   };
+  const idle = async () => {
+    while (pending.size > 0) await Promise.allSettled([...pending]);
+  };
+  return Object.assign(off, { idle });
 }

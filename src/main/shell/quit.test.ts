@@ -59,6 +59,26 @@ describe('quit', () => {
     expect(logs[0]).toMatch(/did not close within 12000 ms/);
   });
 
+  it('closes the window first (the page flushes what is being typed), then the engine', async () => {
+    const app = new FakeApp();
+    const clock = new ManualClock();
+    const order: string[] = [];
+    const windowClosed = deferred();
+    createQuitController({
+      app,
+      clock,
+      closeWindows: () => (order.push('window'), windowClosed.promise),
+      closeEngine: async () => void order.push('engine'),
+    });
+    app.quit();
+    await clock.advance(0);
+    expect(order).toEqual(['window']);
+    windowClosed.resolve();
+    await clock.advance(0);
+    expect(order).toEqual(['window', 'engine']);
+    expect(app.exited).toBe(0);
+  });
+
   it('an OS shutdown is delayed while the engine drains', async () => {
     const app = new FakeApp();
     const clock = new ManualClock();

@@ -5,6 +5,8 @@ export const QUIT_DRAIN_MS = 10_000;
 // The engine's own close gives up on in-flight publishes at QUIT_DRAIN_MS and records them;
 // this margin covers writing those records before the shell stops waiting.
 const RECORD_MARGIN_MS = 2_000;
+/** How long Quit lets the page unload (and flush what is being typed) before closing the engine. */
+export const WINDOW_CLOSE_MS = 2_000;
 
 /** The event Electron passes to `before-quit` and powerMonitor's `shutdown`. */
 export interface PreventableEvent {
@@ -29,6 +31,11 @@ export type QuitPhase = 'running' | 'draining' | 'exiting';
  */
 export function createQuitController(deps: {
   app: QuitAppLike;
+  /**
+   * Closes the window first, so the page's last writes (the composer flushes on unload) reach
+   * the engine before it closes; resolves when those have been answered.
+   */
+  closeWindows?(): Promise<void>;
   /** Closes the engine (waits for in-flight publishes up to QUIT_DRAIN_MS, records the rest). */
   closeEngine(): Promise<void>;
   clock: Clock;
@@ -36,7 +43,7 @@ export function createQuitController(deps: {
   log?(message: string, error?: unknown): void;
 }) {
   let phase: QuitPhase = 'running';
-  const limit = (deps.drainMs ?? QUIT_DRAIN_MS) + RECORD_MARGIN_MS;
+  const limit = (deps.drainMs ?? QUIT_DRAIN_MS) + RECORD_MARGIN_MS + (deps.closeWindows ? WINDOW_CLOSE_MS : 0);
 
   const drain = async () => {
     phase = 'draining';
@@ -46,8 +53,9 @@ export function createQuitController(deps: {
         timedOut = true;
         resolve();
       }, limit);
-      deps
-        .closeEngine()
+      (deps.closeWindows?.() ?? Promise.resolve())
+        .catch((error: unknown) => deps.log?.('closing the window failed', error))
+        .then(() => deps.closeEngine())
         .catch((error: unknown) => deps.log?.('closing the engine failed', error))
         .finally(() => {
           timer.cancel();

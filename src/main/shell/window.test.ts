@@ -137,6 +137,23 @@ describe('window lifecycle', () => {
     expect(FakeWindow.created).toHaveLength(1);
   });
 
+  it('Quit closes the window for good, or stops waiting if the page holds the unload', async () => {
+    const t = setup();
+    t.state.quitting = true;
+    const closing = t.windows.closeForQuit(2_000);
+    await closing;
+    expect(FakeWindow.created[0]!.destroyed).toBe(true);
+    const held = setup();
+    // Not quitting: the close is turned into a hide, as a page's beforeunload could hold it.
+    let done = false;
+    void held.windows.closeForQuit(2_000).then(() => (done = true));
+    await held.clock.advance(1_999);
+    expect(done).toBe(false);
+    await held.clock.advance(1);
+    expect(done).toBe(true);
+    expect(await setup({ startHidden: true }).windows.closeForQuit(10)).toBeUndefined();
+  });
+
   it('messages for the page wait until it has loaded', () => {
     const t = setup();
     const window = FakeWindow.created[0]!;

@@ -45,6 +45,7 @@ export interface BrowserWindowLike {
   // (any: each listener is typed where it is registered).
   on(event: string, listener: (...args: any[]) => void): unknown;
   once(event: string, listener: (...args: any[]) => void): unknown;
+  close(): void;
   show(): void;
   hide(): void;
   focus(): void;
@@ -143,6 +144,11 @@ export interface WindowController<W> {
   show(): W;
   /** Sends a message to the page once it has loaded (creating the window if needed, not showing it). */
   send(channel: string, ...args: unknown[]): void;
+  /**
+   * Closes the window for good (Quit), letting the page unload; resolves when it is closed, or
+   * after `maxMs` if the page holds the unload.
+   */
+  closeForQuit(maxMs: number): Promise<void>;
 }
 
 const SAVE_BOUNDS_AFTER_MS = 500;
@@ -213,6 +219,18 @@ export function createWindowController<W extends BrowserWindowLike>(deps: Window
       };
       if (contents.isLoading()) contents.once('did-finish-load', deliver);
       else deliver();
+    },
+    closeForQuit(maxMs) {
+      const win = window;
+      if (!win || win.isDestroyed()) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = deps.clock.setTimeout(resolve, maxMs);
+        win.once('closed', () => {
+          timer.cancel();
+          resolve();
+        });
+        win.close();
+      });
     },
   };
 }
