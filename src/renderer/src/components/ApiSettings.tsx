@@ -1,12 +1,10 @@
-import { useCallback, useEffect, useRef, useState } from "react";
-import type { ApiStatus } from "../../../shared/ipc/api";
-import type { ResultError } from "../../../shared/result";
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ApiStatus } from '../../../shared/ipc/api';
+import type { ResultError } from '../../../shared/result';
 
 function message(error: ResultError): string {
   const issues = error.issues ?? [];
-  return issues.length > 0
-    ? issues.map((i) => i.message).join(" · ")
-    : error.message;
+  return issues.length > 0 ? issues.map((i) => i.message).join(' · ') : error.message;
 }
 
 /**
@@ -15,7 +13,7 @@ function message(error: ResultError): string {
  */
 export default function ApiSettings() {
   const [status, setStatus] = useState<ApiStatus | null>(null);
-  const [portText, setPortText] = useState("");
+  const [portText, setPortText] = useState('');
   const [token, setToken] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -30,26 +28,20 @@ export default function ApiSettings() {
       return null;
     }
     setStatus(result.value);
-    setPortText((text) =>
-      document.activeElement?.id === "api-port"
-        ? text
-        : String(result.value.port),
-    );
+    setPortText((text) => (document.activeElement?.id === 'api-port' ? text : String(result.value.port)));
     return result.value;
   }, []);
 
   // The server starts or moves a moment after the setting changes: look again a few times.
   const followUp = useCallback(() => {
     polls.current.forEach(clearTimeout);
-    polls.current = [250, 750, 1500, 3000].map((ms) =>
-      setTimeout(() => void load(), ms),
-    );
+    polls.current = [250, 750, 1500, 3000].map((ms) => setTimeout(() => void load(), ms));
   }, [load]);
 
   useEffect(() => {
     void load();
-    const off = window.outbox.on("settings:changed", ({ keys }) => {
-      if (keys.includes("apiEnabled") || keys.includes("apiPort")) {
+    const off = window.outbox.on('settings:changed', ({ keys }) => {
+      if (keys.includes('apiEnabled') || keys.includes('apiPort')) {
         void load();
         followUp();
       }
@@ -76,7 +68,7 @@ export default function ApiSettings() {
     if (!status || portText === String(status.port)) return;
     const port = Number(portText);
     if (!/^\d+$/.test(portText) || port < 1024 || port > 65535) {
-      setError("The port must be a whole number from 1024 to 65535.");
+      setError('The port must be a whole number from 1024 to 65535.');
       setPortText(String(status.port));
       return;
     }
@@ -84,13 +76,7 @@ export default function ApiSettings() {
   }
 
   async function regenerate() {
-    if (
-      status?.tokenSet &&
-      !window.confirm(
-        "Generate a new token? The current one stops working at once, so scripts using it must be updated.",
-      )
-    )
-      return;
+    if (status?.tokenSet && !window.confirm('Generate a new token? The current one stops working at once, so scripts using it must be updated.')) return;
     setBusy(true);
     setError(null);
     setCopied(false);
@@ -115,21 +101,16 @@ export default function ApiSettings() {
     } catch {
       // Some windows may not write the clipboard: select it so Ctrl/Cmd+C works.
       tokenInput.current?.select();
-      setError(
-        "Could not copy automatically: the token is selected, press Ctrl+C (Cmd+C on a Mac).",
-      );
+      setError('Could not copy automatically: the token is selected, press Ctrl+C (Cmd+C on a Mac).');
     }
   }
 
   if (!status) {
     return (
-      <section
-        className="settings-section"
-        aria-labelledby="api-settings-title"
-      >
+      <section className="settings-section" aria-labelledby="api-settings-title">
         <h2 id="api-settings-title">Automation API</h2>
         <div className="settings-form">
-          <p className="muted">{error ? `⚠ ${error}` : "Loading…"}</p>
+          <p className="muted">{error ? `⚠ ${error}` : 'Loading…'}</p>
         </div>
       </section>
     );
@@ -137,20 +118,18 @@ export default function ApiSettings() {
 
   const base = `http://127.0.0.1:${status.port}/v1`;
   const state = !status.enabled
-    ? "Off. Scripts on this computer cannot reach Outbox."
+    ? 'Off. Scripts on this computer cannot reach Outbox.'
     : status.running
       ? `Running at ${base} (this computer only).`
       : status.error
         ? `Not running: ${status.error}`
-        : "Starting…";
+        : 'Starting…';
 
   return (
     <section className="settings-section" aria-labelledby="api-settings-title">
       <h2 id="api-settings-title">Automation API</h2>
       <p className="hint section-hint">
-        Lets scripts on this computer create, schedule and publish posts through
-        a REST API on 127.0.0.1 (Octopost-style shapes). Web pages cannot use
-        it.
+        Lets scripts on this computer create, schedule and publish posts through a REST API on 127.0.0.1 (Octopost-style shapes). Web pages cannot use it.
       </p>
       <div className="settings-form">
         <div className="field field-row">
@@ -180,7 +159,7 @@ export default function ApiSettings() {
             onChange={(e) => setPortText(e.target.value.trim())}
             onBlur={savePort}
             onKeyDown={(e) => {
-              if (e.key === "Enter") savePort();
+              if (e.key === 'Enter') savePort();
             }}
           />
           <p className="hint" id="api-port-hint">
@@ -191,26 +170,19 @@ export default function ApiSettings() {
           {/* Not a <label>: it would replace the button's own name. */}
           <span className="field-label">Personal access token</span>
           <div>
-            <button
-              type="button"
-              className="button"
-              disabled={busy}
-              onClick={() => void regenerate()}
-            >
-              {status.tokenSet ? "Regenerate token" : "Generate token"}
+            <button type="button" className="button" disabled={busy} onClick={() => void regenerate()}>
+              {status.tokenSet ? 'Regenerate token' : 'Generate token'}
             </button>
           </div>
           <p className="hint">
             {status.tokenSet
-              ? "A token is set and kept in your system keychain. Regenerating replaces it."
-              : "No token yet: every request is refused until you generate one."}
+              ? 'A token is set and kept in your system keychain. Regenerating replaces it.'
+              : 'No token yet: every request is refused until you generate one.'}
           </p>
           {token && (
             <div aria-live="polite" style={{ marginTop: 10 }}>
-              <label htmlFor="api-token">
-                New token (shown only now: copy it)
-              </label>
-              <div style={{ display: "flex", gap: 8 }}>
+              <label htmlFor="api-token">New token (shown only now: copy it)</label>
+              <div style={{ display: 'flex', gap: 8 }}>
                 <input
                   id="api-token"
                   ref={tokenInput}
@@ -219,14 +191,10 @@ export default function ApiSettings() {
                   value={token}
                   onFocus={(e) => e.target.select()}
                   spellCheck={false}
-                  style={{ fontFamily: "ui-monospace, monospace" }}
+                  style={{ fontFamily: 'ui-monospace, monospace' }}
                 />
-                <button
-                  type="button"
-                  className="button"
-                  onClick={() => void copy()}
-                >
-                  {copied ? "Copied" : "Copy"}
+                <button type="button" className="button" onClick={() => void copy()}>
+                  {copied ? 'Copied' : 'Copy'}
                 </button>
               </div>
             </div>
@@ -237,17 +205,14 @@ export default function ApiSettings() {
           <pre
             className="hint"
             style={{
-              whiteSpace: "pre-wrap",
-              wordBreak: "break-all",
-              margin: "4px 0 0",
+              whiteSpace: 'pre-wrap',
+              wordBreak: 'break-all',
+              margin: '4px 0 0',
             }}
           >
-            <code>{`curl -H "Authorization: Bearer ${token ?? "<token>"}" ${base}/posts`}</code>
+            <code>{`curl -H "Authorization: Bearer ${token ?? '<token>'}" ${base}/posts`}</code>
           </pre>
-          <p className="hint">
-            The full description is at {base}/openapi.json (it needs the token
-            too).
-          </p>
+          <p className="hint">The full description is at {base}/openapi.json (it needs the token too).</p>
         </div>
         {error && (
           <p role="alert" className="error-text">
