@@ -156,6 +156,8 @@ export interface MastodonFake {
   nextConsent: string | 'deny';
   /** Revokes every token (later calls answer 401). */
   revokeAllTokens(): void;
+  /** Forgets every registered app, as when an admin removes them. */
+  removeAllApps(): void;
   /** The instance's scheduler: publishes every scheduled status due at the fake's `now()`. */
   runScheduler(): FakeStatus[];
   /** The status URL the fake reports. */
@@ -256,6 +258,9 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
     },
     revokeAllTokens() {
       for (const t of fake.tokens) t.revoked = true;
+    },
+    removeAllApps() {
+      fake.apps.length = 0;
     },
     runScheduler() {
       const sent: FakeStatus[] = [];
@@ -584,6 +589,12 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
       }
       const app = fake.apps.find((a) => a.clientId === clientId && a.clientSecret === clientSecret);
       if (!app) throw err(401, 'invalid_client', 'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.');
+      if (f['grant_type'] === 'client_credentials') {
+        const scopes = (typeof f['scope'] === 'string' ? f['scope'] : 'read').split(/[\s+]+/).filter(Boolean);
+        if (scopes.some((sc) => !app.scopes.some((allowed) => allowed === sc || allowed === sc.split(':')[0]))) throw err(400, 'invalid_scope', 'The requested scope is invalid, unknown, or malformed.');
+        const appToken = randomBytes(24).toString('base64url');
+        return { status: 200, body: { access_token: appToken, token_type: 'Bearer', scope: scopes.join(' '), created_at: Math.floor(now() / 1000) } };
+      }
       if (f['grant_type'] !== 'authorization_code') throw err(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
       const grant = grants.find((g) => g.code === f['code'] && g.clientId === app.clientId && !g.used);
       const invalidGrant = () => err(400, 'invalid_grant', 'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.');

@@ -65,8 +65,15 @@ export class OpenApiValidator {
   private readonly cache = new Map<string, ValidateFunction>();
   private static readonly ID = 'openapi-doc';
 
-  /** `fix` corrects known defects of the description before use (each says why). */
-  constructor(file: string, fix?: (doc: unknown) => void) {
+  /**
+   * `fix` corrects known defects of the description before use (each says why);
+   * `genericErrors` are statuses any operation may answer with the named error schema.
+   */
+  constructor(
+    file: string,
+    fix?: (doc: unknown) => void,
+    private readonly genericErrors?: { statuses: number[]; schema: string },
+  ) {
     this.doc = loadJson(file) as OpenApiValidator['doc'];
     fix?.(this.doc);
     this.ajv.addSchema(this.doc as object, OpenApiValidator.ID);
@@ -116,7 +123,15 @@ export class OpenApiValidator {
     // OAuth's authorize step answers with a redirect to the client (RFC 6749 §4.1.2), not a document.
     if (status >= 300 && status < 400 && path.endsWith('/oauth/authorize')) return [];
     const response = found.op.responses?.[String(status)];
-    if (!response) return [`${method} ${path}: status ${status} is not documented`];
+    if (!response) {
+      // Errors any authenticated call can meet (a token lacking the scope, an overloaded server)
+      // are not repeated on every operation; they still must be the documented Error entity.
+      if (this.genericErrors?.statuses.includes(status)) {
+        const validate = this.compile(pointer('components', 'schemas', this.genericErrors.schema));
+        return validate(body) ? [] : formatErrors(`${method} ${path} ${status} response`, validate);
+      }
+      return [`${method} ${path}: status ${status} is not documented`];
+    }
     const problems: string[] = [];
     const schema = response.content?.['application/json']?.schema;
     if (schema) {
@@ -159,12 +174,17 @@ export function mastodonSpec(): OpenApiValidator {
   mastodon ??= new OpenApiValidator('mastodon-openapi.json', (doc) => {
     // The description says a status body is oneOf text / media / poll, but a status with text
     // and media (or text and a poll) matches two of them; the docs mean "at least one".
-    const schema = (doc as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }>> }).paths['/api/v1/statuses']?.['post']?.requestBody?.content['application/json']?.schema;
+    const paths = (doc as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }>> }).paths;
+    const schema = paths['/api/v1/statuses']?.['post']?.requestBody?.content['application/json']?.schema;
     if (schema?.['oneOf']) {
       schema['anyOf'] = schema['oneOf'];
       delete schema['oneOf'];
     }
-  });
+    // The token body lists `code` and `redirect_uri` as required, but the docs (and RFC 6749 §4.4)
+    // need them only for the authorization_code grant, not for client_credentials.
+    const token = paths['/oauth/token']?.['post']?.requestBody?.content['application/json']?.schema;
+    if (Array.isArray(token?.['required'])) token['required'] = ['client_id', 'client_secret', 'grant_type'];
+  }, { statuses: [403, 500, 502, 503], schema: 'Error' });
   return mastodon;
 }
 

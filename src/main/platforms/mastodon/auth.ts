@@ -49,7 +49,9 @@ async function appFor(base: string, ctx: ConnectContext): Promise<AppRegistratio
   if (cached) {
     try {
       const app = JSON.parse(cached) as Partial<AppRegistration>;
-      if (app.clientId && app.clientSecret) return { clientId: app.clientId, clientSecret: app.clientSecret };
+      if (app.clientId && app.clientSecret && (await appStillKnown(base, { clientId: app.clientId, clientSecret: app.clientSecret }, ctx))) {
+        return { clientId: app.clientId, clientSecret: app.clientSecret };
+      }
     } catch {
       // A damaged cache entry: register again below.
     }
@@ -65,6 +67,21 @@ async function appFor(base: string, ctx: ConnectContext): Promise<AppRegistratio
   if (!app.clientId || !app.clientSecret) throw new PublishError('permanent', 'The instance registered Outbox but sent no client credentials; it may not be a Mastodon server.');
   await ctx.secretCache.set(key, JSON.stringify(app));
   return app;
+}
+
+/**
+ * Whether the instance still knows a cached app (an admin may have removed it). Checked with the
+ * client-credentials grant, so the creator is not sent to a consent page that can only fail.
+ * Anything but a clear `invalid_client` counts as known: the check must not block connecting.
+ */
+async function appStillKnown(base: string, app: AppRegistration, ctx: ConnectContext): Promise<boolean> {
+  const answer = await mastodonFetch<Record<string, unknown>>(base, '/oauth/token', {
+    method: 'POST',
+    json: { grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.clientSecret, scope: 'read:accounts' },
+    signal: ctx.signal,
+    now: ctx.now(),
+  }).catch(() => null);
+  return !(answer && answer.status === 401 && answer.body && (answer.body as Record<string, unknown>)['error'] === 'invalid_client');
 }
 
 /** Reads the instance description: v2 first, v1 for servers older than Mastodon 4. */

@@ -82,6 +82,16 @@ describe('Mastodon connector', () => {
     }
   });
 
+  it('a cached app the instance no longer knows is registered again instead of failing at the consent page', async () => {
+    const cache = new Map<string, string>();
+    await mastodonConnector.connect({ instanceUrl: fake.url }, testConnectContext({ now: () => clock.now(), cache }));
+    fake.removeAllApps();
+    const again = (await mastodonConnector.connect({ instanceUrl: fake.url }, testConnectContext({ now: () => clock.now(), cache }))) as ConnectedAccount;
+    expect(fake.apps).toHaveLength(1);
+    expect(fake.exchanges.filter((e) => e.path === '/api/v1/apps')).toHaveLength(2);
+    expect(again.secrets['clientId']).toBe(fake.apps[0]!.clientId);
+  });
+
   it('a refused consent ends the attempt with no token issued', async () => {
     fake.nextConsent = 'deny';
     await expect(mastodonConnector.connect({ instanceUrl: fake.url }, testConnectContext({ now: () => clock.now() }))).rejects.toThrow(/not granted/);

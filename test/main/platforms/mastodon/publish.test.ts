@@ -201,6 +201,13 @@ describe('Mastodon adapter', () => {
     expect(error.httpStatus).toBe(401);
   });
 
+  it('a token without the needed scope (403) is an auth failure: reconnecting grants it', async () => {
+    fake.tokens.push({ token: 'read-only-token', clientId: fake.apps[0]!.clientId, userId: fake.users[0]!.id, scopes: ['read:accounts'], revoked: false, createdAt: clock.now() });
+    const error = await failure(adapter.publish(publishContext({ account, credentials: { accessToken: 'read-only-token' }, parts: [{ text: 'x', media: [] }], now: () => clock.now() })));
+    expect(error.kind).toBe('auth');
+    expect(error.httpStatus).toBe(403);
+  });
+
   it("422 is permanent and carries the instance's message", async () => {
     const error = await failure(adapter.publish(ctxFor([{ text: 'x'.repeat(501), media: [] }])));
     expect(error.kind).toBe('permanent');
