@@ -111,4 +111,23 @@ describe('Mastodon and Telegram through the engine', () => {
     // Telegram was not sent again.
     expect(telegram.messages).toHaveLength(2);
   });
+
+  it('an answer lost after the instance made the status is retried by the engine with the same Idempotency-Key: one status', async () => {
+    const { mastodonId } = await connectBoth();
+    mastodon.failNext({ method: 'POST', path: '/api/v1/statuses', status: 0, drop: true, afterHandling: true });
+    const created = await t.core.invoke('posts:create', {
+      parts: [{ text: 'Exactly once', media: [] }],
+      targets: [{ accountId: mastodonId }],
+      schedule: { mode: 'at', at: new Date(clock.now() + 5 * 60_000).toISOString() },
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    const post = await settle(created.value.post.id);
+
+    expect(post.status).toBe('published');
+    expect(mastodon.statuses.map((s) => s.text)).toEqual(['Exactly once']);
+    // The first answer never arrived, so the engine can only know the id from a second POST, which
+    // the instance answered from its Idempotency-Key memory instead of posting again.
+    expect(mastodon.exchanges.filter((e) => e.method === 'POST' && e.path === '/api/v1/statuses')).toHaveLength(1);
+    expect(post.entries[0]).toMatchObject({ status: 'published', platformPostId: mastodon.statuses[0]!.id });
+  });
 });
