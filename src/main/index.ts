@@ -130,6 +130,8 @@ async function start(): Promise<void> {
         workAreas: screen.getAllDisplays().map((display) => display.workArea),
         icon: process.platform === 'linux' ? appIcon : undefined,
       });
+      // Windows logging off or shutting down: delay it while publishes in flight settle.
+      window.on('query-session-end', (event) => quit.onShutdown(event));
       void window.loadURL(appUrl());
       return window;
     },
