@@ -189,28 +189,44 @@ export function createPostsRepo(db: Db) {
   }
 
   function listStatements(f: ListFilter) {
+    // A search filters and sorts its matches on post_search (a small mirror of the columns it
+    // needs, see migration 0003) and reads posts rows for one page only.
+    const t = f.match !== undefined ? 'ps' : 'p';
     const where: string[] = [];
-    let from = 'posts p';
-    if (f.match !== undefined) {
-      from = 'posts_fts f JOIN post_search ps ON ps.id = f.rowid JOIN posts p ON p.id = ps.post_id';
-      where.push('posts_fts MATCH @match');
-    }
-    if (f.status !== undefined) where.push('p.status = @status');
-    if (f.from !== undefined) where.push('p.scheduled_at >= @from');
-    if (f.to !== undefined) where.push('p.scheduled_at < @to');
-    if (f.overdue !== undefined) where.push(f.overdue ? 'p.overdue = 1' : 'p.overdue = 0');
-    if (f.labelId !== undefined) where.push('EXISTS (SELECT 1 FROM post_labels pl WHERE pl.post_id = p.id AND pl.label_id = @labelId)');
-    if (f.accountId !== undefined) where.push('EXISTS (SELECT 1 FROM entries e WHERE e.post_id = p.id AND e.account_id = @accountId)');
-    const sql = `FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
-    let cached = listCache.get(sql);
+    if (f.match !== undefined) where.push('posts_fts MATCH @match');
+    if (f.status !== undefined) where.push(`${t}.status = @status`);
+    if (f.from !== undefined) where.push(`${t}.scheduled_at >= @from`);
+    if (f.to !== undefined) where.push(`${t}.scheduled_at < @to`);
+    if (f.overdue !== undefined) where.push(f.overdue ? `${t}.overdue = 1` : `${t}.overdue = 0`);
+    const postId = f.match !== undefined ? 'ps.post_id' : 'p.id';
+    if (f.labelId !== undefined) where.push(`EXISTS (SELECT 1 FROM post_labels pl WHERE pl.post_id = ${postId} AND pl.label_id = @labelId)`);
+    if (f.accountId !== undefined) where.push(`EXISTS (SELECT 1 FROM entries e WHERE e.post_id = ${postId} AND e.account_id = @accountId)`);
+    const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+    const key = `${t}${filter}`;
+    let cached = listCache.get(key);
     if (!cached) {
-      // Posts without a time (drafts) sort first, as SQLite sorts NULL; this keeps the
-      // (scheduled_at, created_at) index usable for the order.
-      cached = {
-        page: db.prepare(`SELECT p.* ${sql} ORDER BY p.scheduled_at, p.created_at, p.id LIMIT @limit OFFSET @offset`),
-        count: db.prepare(`SELECT count(*) AS n ${sql}`),
-      };
-      listCache.set(sql, cached);
+      // Posts without a time (drafts) sort first, as SQLite sorts NULL; the rowid tie-break keeps
+      // the order total and lets the (scheduled_at, created_at) index give it without sorting.
+      if (f.match !== undefined) {
+        const from = 'posts_fts f JOIN post_search ps ON ps.id = f.rowid';
+        cached = {
+          page: db.prepare(
+            `SELECT p.* FROM (SELECT ps.post_id, ps.scheduled_at, ps.created_at, ps.id FROM ${from}${filter}
+               ORDER BY ps.scheduled_at, ps.created_at, ps.id LIMIT @limit OFFSET @offset) s
+             JOIN posts p ON p.id = s.post_id ORDER BY s.scheduled_at, s.created_at, s.id`,
+          ),
+          count: db.prepare(`SELECT count(*) AS n FROM ${from}${filter}`),
+        };
+      } else {
+        // One entry per account and post (UNIQUE (post_id, account_id)): counting an account's
+        // entries counts its posts, from the account index instead of a scan of every post.
+        const countSql = where.length === 1 && f.accountId !== undefined ? 'SELECT count(*) AS n FROM entries WHERE account_id = @accountId' : `SELECT count(*) AS n FROM posts p${filter}`;
+        cached = {
+          page: db.prepare(`SELECT p.* FROM posts p${filter} ORDER BY p.scheduled_at, p.created_at, p.rowid LIMIT @limit OFFSET @offset`),
+          count: db.prepare(countSql),
+        };
+      }
+      listCache.set(key, cached);
     }
     return cached;
   }

@@ -128,6 +128,18 @@ describe('posts:list', () => {
     expect(value(await s.core.invoke('posts:list', { query: 'NEAR(launch' })).total).toBe(0);
   });
 
+  it('a search filters on the status, time and overdue flag as the engine leaves them', async () => {
+    const s = await setup();
+    const post = await s.create('engine moved me', { mode: 'at', at: s.at(3) });
+    setPostStatus(s.t.dataDir, post.id, 'published', { overdue: 1 });
+    expect(value(await s.core.invoke('posts:list', { query: 'engine', status: 'scheduled' })).total).toBe(0);
+    expect(value(await s.core.invoke('posts:list', { query: 'engine', status: 'published', overdue: true })).posts.map((p) => p.id)).toEqual([post.id]);
+    value(await s.core.invoke('posts:delete', { id: post.id }));
+    const copy = await s.create('engine moved me', { mode: 'draft' });
+    value(await s.core.invoke('posts:update', { id: copy.id, scheduledAt: s.at(9) }));
+    expect(value(await s.core.invoke('posts:list', { query: 'engine', from: s.at(9), to: s.at(10) })).posts.map((p) => p.id)).toEqual([copy.id]);
+  });
+
   it('filters combine', async () => {
     const s = await setup();
     const label = value(await s.core.invoke('labels:create', { name: 'Promo', color: '#000000' }));

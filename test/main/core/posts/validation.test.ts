@@ -14,7 +14,7 @@ beforeAll(async () => {
   const s = await postsCore(PLATFORMS.map((platform) => ({ platform })));
   t = s.t;
   PLATFORMS.forEach((p, i) => (account[p] = s.ids[i]!));
-  [bigMastodon] = insertAccounts(t.dataDir, [{ platform: 'mastodon', handle: 'big', meta: { limits: { maxCharacters: 5000, charactersReservedPerUrl: 30, maxMediaAttachments: 6, imageSizeLimit: 2 * MB } } }]);
+  bigMastodon = insertAccounts(t.dataDir, [{ platform: 'mastodon', handle: 'big', meta: { limits: { maxCharacters: 5000, charactersReservedPerUrl: 30, maxMediaAttachments: 6, imageSizeLimit: 2 * MB } } }])[0]!;
 });
 afterAll(async () => t.dispose());
 

@@ -3,15 +3,21 @@
 -- because a VACUUM may renumber the implicit rowids of posts (its key is TEXT).
 -- Triggers keep the index in step whoever writes posts or entries (the engine writes too).
 
+-- post_search also mirrors the columns a search filters and sorts on, so a search sorts its
+-- matches on this small table and reads only one page of posts rows.
 CREATE TABLE post_search (
   id INTEGER PRIMARY KEY,
-  post_id TEXT NOT NULL UNIQUE
+  post_id TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL,
+  scheduled_at INTEGER,
+  created_at INTEGER NOT NULL,
+  overdue INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
 CREATE VIRTUAL TABLE posts_fts USING fts5 (body, tokenize = 'unicode61 remove_diacritics 2');
 
 CREATE TRIGGER posts_search_insert AFTER INSERT ON posts BEGIN
-  INSERT INTO post_search (post_id) VALUES (NEW.id);
+  INSERT INTO post_search (post_id, status, scheduled_at, created_at, overdue) VALUES (NEW.id, NEW.status, NEW.scheduled_at, NEW.created_at, NEW.overdue);
   INSERT INTO posts_fts (rowid, body) VALUES (
     (SELECT id FROM post_search WHERE post_id = NEW.id),
     (SELECT group_concat(json_extract(value, '$.text'), char(10)) FROM json_each(NEW.parts))
@@ -23,6 +29,10 @@ CREATE TRIGGER posts_search_update AFTER UPDATE OF parts ON posts BEGIN
     coalesce((SELECT group_concat(json_extract(value, '$.text'), char(10)) FROM json_each(NEW.parts)), '')
     || coalesce(char(10) || (SELECT group_concat(text_override, char(10)) FROM entries WHERE post_id = NEW.id AND text_override IS NOT NULL), '')
   WHERE rowid = (SELECT id FROM post_search WHERE post_id = NEW.id);
+END;
+
+CREATE TRIGGER posts_search_columns AFTER UPDATE OF status, scheduled_at, overdue ON posts BEGIN
+  UPDATE post_search SET status = NEW.status, scheduled_at = NEW.scheduled_at, overdue = NEW.overdue WHERE post_id = NEW.id;
 END;
 
 CREATE TRIGGER posts_search_delete BEFORE DELETE ON posts BEGIN
@@ -53,7 +63,7 @@ CREATE TRIGGER entries_search_delete AFTER DELETE ON entries WHEN OLD.text_overr
 END;
 
 -- Posts written before this migration.
-INSERT INTO post_search (post_id) SELECT id FROM posts ORDER BY created_at;
+INSERT INTO post_search (post_id, status, scheduled_at, created_at, overdue) SELECT id, status, scheduled_at, created_at, overdue FROM posts ORDER BY created_at;
 INSERT INTO posts_fts (rowid, body)
   SELECT s.id,
     coalesce((SELECT group_concat(json_extract(value, '$.text'), char(10)) FROM json_each(p.parts)), '')

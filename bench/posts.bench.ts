@@ -1,0 +1,143 @@
+// Posts at scale: 100,000 posts (3 entries each) over four years, then the calendar's month
+// query, a filtered full-text page, a single post, and validation of a 10-target thread.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createCore } from '../src/main/core/create-core';
+import { ManualClock, MemorySecretStore } from '../src/main/core/ports/doubles';
+import { report, sample } from './stats';
+
+// Wall-clock figures swing with the machine's load (this one is shared); CPU time per call,
+// printed beside them, shows what the work itself costs.
+async function measure(name: string, fn: () => unknown, runs: number) {
+  const cpu = process.cpuUsage();
+  const ms = await sample(fn, runs);
+  const used = process.cpuUsage(cpu);
+  report(name, ms);
+  console.log(`  cpu ${((used.user + used.system) / 1000 / (runs + Math.min(20, runs))).toFixed(3)} ms per call`);
+}
+
+const POSTS = 100_000;
+// A vocabulary with natural (Zipf) word frequencies: a few words are in most posts, most words
+// in few. The searched words sit at ranks 10 to 800, from ~35% of posts down to under 1%.
+const VOCABULARY = (() => {
+  const syllables = ['ka', 'lo', 'mi', 'ne', 'su', 'ta', 'ri', 'po', 've', 'da', 'go', 'hu', 'zi', 'be', 'fa'];
+  const words: string[] = [];
+  for (const a of syllables) for (const b of syllables) for (const c of syllables) words.push(a + b + c);
+  const placed: Record<number, string> = { 10: 'morning', 50: 'launch', 120: 'coffee', 300: 'café', 400: 'roadmap', 600: 'thanks', 800: 'podcast' };
+  for (const [rank, word] of Object.entries(placed)) words[Number(rank) - 1] = word;
+  return words;
+})();
+const ZIPF = (() => {
+  const weights = VOCABULARY.map((_, k) => 1 / (k + 1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  let acc = 0;
+  return weights.map((w) => (acc += w / total));
+})();
+function zipfWord(u: number): string {
+  let lo = 0;
+  let hi = ZIPF.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ZIPF[mid]! < u) lo = mid + 1;
+    else hi = mid;
+  }
+  return VOCABULARY[lo]!;
+}
+const PLATFORMS = ['x', 'bluesky', 'mastodon', 'linkedin', 'threads', 'instagram', 'facebook', 'tiktok', 'youtube', 'telegram'] as const;
+
+function seed(file: string, now: number) {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  const accounts = PLATFORMS.map((platform, i) => ({ id: randomUUID(), platform, i }));
+  const insertAccount = db.prepare("INSERT INTO accounts (id, platform, platform_user_id, handle, created_at, updated_at) VALUES (@id, @platform, @id, @platform, @i, @i)");
+  const labels = Array.from({ length: 8 }, (_, i) => ({ id: randomUUID(), name: `Label ${i}` }));
+  const insertLabel = db.prepare("INSERT INTO labels (id, name, color, created_at) VALUES (@id, @name, '#336699', 0)");
+  const insertPost = db.prepare('INSERT INTO posts (id, status, scheduled_at, parts, created_at, updated_at) VALUES (@id, @status, @at, @parts, @created, @created)');
+  const insertEntry = db.prepare("INSERT INTO entries (id, post_id, account_id, platform, content_type, status, position) VALUES (@id, @post, @account, @platform, @type, @status, @position)");
+  const insertPostLabel = db.prepare('INSERT INTO post_labels (post_id, label_id) VALUES (@post, @label)');
+  let r = 12345;
+  const rand = () => ((r = (r * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const start = Date.UTC(2024, 0, 1);
+  const span = Date.UTC(2028, 0, 1) - start;
+  db.transaction(() => {
+    for (const a of accounts) insertAccount.run(a);
+    for (const l of labels) insertLabel.run(l);
+    for (let i = 0; i < POSTS; i++) {
+      const id = randomUUID();
+      const draft = rand() < 0.05;
+      const at = draft ? null : start + Math.floor(rand() * span);
+      const status = draft ? 'draft' : at! < now ? 'published' : 'scheduled';
+      const text = Array.from({ length: 8 + Math.floor(rand() * 30) }, () => zipfWord(rand())).join(' ');
+      insertPost.run({ id, status, at, parts: JSON.stringify([{ text, media: [] }]), created: start + i });
+      for (let k = 0; k < 3; k++) {
+        const a = accounts[(i + k) % accounts.length]!;
+        insertEntry.run({ id: randomUUID(), post: id, account: a.id, platform: a.platform, type: `${a.platform}_post`, status: status === 'published' ? 'published' : 'pending', position: k });
+      }
+      if (rand() < 0.3) insertPostLabel.run({ post: id, label: labels[Math.floor(rand() * labels.length)]!.id });
+    }
+  })();
+  db.close();
+  return { accounts, labels };
+}
+
+/** Seeds a database file in `dir` (exported for profiling). */
+export async function seeded(dir: string, clock: ManualClock) {
+  await (await createCore({ dataDir: dir, secrets: new MemorySecretStore(), clock })).close();
+  return seed(join(dir, 'outbox.db'), clock.now());
+}
+
+export async function run() {
+  const dir = mkdtempSync(join(tmpdir(), 'outbox-bench-posts-'));
+  const clock = new ManualClock('2026-01-01T00:00:00Z');
+  try {
+    // Create the schema, then seed it directly (100,000 creates through the contract, each
+    // an fsync'd commit, would take minutes and measure nothing we ask about).
+    await (await createCore({ dataDir: dir, secrets: new MemorySecretStore(), clock })).close();
+    const seedStart = performance.now();
+    const { accounts, labels } = seed(join(dir, 'outbox.db'), clock.now());
+    console.log(`seeded ${POSTS.toLocaleString('en-US')} posts (${(3 * POSTS).toLocaleString('en-US')} entries, FTS index by trigger) in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+
+    const core = await createCore({ dataDir: dir, secrets: new MemorySecretStore(), clock });
+    try {
+      const months = Array.from({ length: 24 }, (_, i) => [new Date(Date.UTC(2025, i, 1)).toISOString(), new Date(Date.UTC(2025, i + 1, 1)).toISOString()] as const);
+      let m = 0;
+      const month = await core.invoke('posts:list', { from: months[0]![0], to: months[0]![1], limit: 100 });
+      if (!month.ok) throw new Error(month.error.message);
+      console.log(`a month holds ~${month.value.total} posts; a page is 100 of them with entries, labels and attempts`);
+      await measure('posts:list month by from/to (limit 100)', () => core.invoke('posts:list', { from: months[m % 24]![0], to: months[m++ % 24]![1], limit: 100 }), 300);
+      await measure('posts:list month by from/to (limit 10)', () => core.invoke('posts:list', { from: months[m % 24]![0], to: months[m++ % 24]![1] }), 300);
+
+      const queries = ['launch', 'coffee morning', 'caf', 'roadmap thanks', 'podcast'];
+      let q = 0;
+      const searched = await core.invoke('posts:list', { query: 'launch', status: 'scheduled', labelId: labels[0]!.id });
+      if (!searched.ok) throw new Error(searched.error.message);
+      console.log(`filtered search "launch" + status + label: ${searched.value.total} matches`);
+      await measure('posts:list query + status + label (limit 10)', () => core.invoke('posts:list', { query: queries[q++ % queries.length], status: 'scheduled', labelId: labels[q % labels.length]!.id }), 200);
+      await measure('posts:list query + month (limit 10)', () => core.invoke('posts:list', { query: queries[q++ % queries.length], from: months[q % 24]![0], to: months[q % 24]![1] }), 200);
+      await measure('posts:list query only (limit 10)', () => core.invoke('posts:list', { query: queries[q++ % queries.length] }), 200);
+      await measure('posts:list account filter (limit 10)', () => core.invoke('posts:list', { accountId: accounts[q++ % accounts.length]!.id }), 200);
+
+      const some = month.value.posts.map((p) => p.id);
+      let g = 0;
+      await measure('posts:get', () => core.invoke('posts:get', { id: some[g++ % some.length]! }), 2000);
+
+      const parts = [
+        { text: 'Launch day! 🚀 Our new release is out: https://example.com/releases/2026/the-big-one — 日本語のサポートも。 e\u0301 👨‍👩‍👧‍👦 '.repeat(2) },
+        { text: 'Part two of the thread with more details and a link https://example.org/docs' },
+      ];
+      const targets = accounts.map((a) => ({ accountId: a.id, settings: a.platform === 'youtube' ? { title: 'Launch', madeForKids: false } : a.platform === 'tiktok' ? { privacyLevel: 'PUBLIC_TO_EVERYONE' } : {} }));
+      let n = 0;
+      // A different text each time, as a creator types: no count is reused between calls.
+      await measure('posts:validate 10 targets, 2-part thread', () => core.invoke('posts:validate', { parts: [{ text: `${parts[0]!.text}${n++}` }, parts[1]!], targets }), 2000);
+      await measure('posts:create scheduled, 3 targets (fsync per commit, engine re-arms)', () => core.invoke('posts:create', { parts: [{ text: `new post ${n++}` }], targets: targets.slice(0, 3), schedule: { mode: 'at', at: '2026-06-01T10:00:00Z' } }), 200);
+    } finally {
+      await core.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
