@@ -1,4 +1,5 @@
 import { settingsSchema, settingsShape, type Settings, type SettingsPatch } from '../../../shared/ipc/settings';
+import { DEFAULT_API_PORT } from '../../../shared/ipc/api';
 import type { Db } from '../db/database';
 import { createSettingsRepo } from './settings.repo';
 
@@ -15,7 +16,7 @@ export function defaultSettings(): Settings {
     catchUpGraceMinutes: 360,
     queueSlots: (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((day) => ({ day, time: '09:00' })),
     apiEnabled: false,
-    apiPort: 7787,
+    apiPort: DEFAULT_API_PORT,
   };
 }
 
