@@ -36,7 +36,8 @@ function loadJson(name: string): unknown {
 function newAjv(): Ajv2020 {
   // strict: false because OpenAPI documents carry keywords JSON Schema does not know
   // (example, externalDocs, discriminator); validateSchema: false keeps loading fast.
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
+  // inlineRefs: false compiles each component once and shares it (the Mastodon document is large).
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false, inlineRefs: false });
   addFormats(ajv);
   ajv.addFormat('iso-639-1', /^[a-z]{2,3}$/);
   ajv.addFormat('scopes', /^[a-z:]+( [a-z:]+)*$/);
@@ -207,6 +208,9 @@ interface TgDoc {
   types: Record<string, TgEntry>;
 }
 
+/** The id under which the Bot API types are registered once and shared by every method's schema. */
+const TG_ID = 'telegram-bot-api';
+
 function tgTypeSchema(type: string): Record<string, unknown> {
   if (type.startsWith('Array of ')) return { type: 'array', items: tgTypeSchema(type.slice('Array of '.length)) };
   switch (type) {
@@ -224,7 +228,7 @@ function tgTypeSchema(type: string): Record<string, unknown> {
       // A file part of a multipart request: the fakes record it as { file: true, ... }.
       return { type: 'object', required: ['file'], properties: { file: { const: true } } };
     default:
-      return { $ref: `#/$defs/${type}` };
+      return { $ref: `${TG_ID}#/$defs/${type}` };
   }
 }
 
@@ -249,6 +253,7 @@ export class TelegramSpec {
     for (const [name, t] of Object.entries(this.doc.types)) {
       this.defs[name] = t.subtypes?.length ? { anyOf: t.subtypes.map((s) => tgTypeSchema(s)) } : tgFieldsSchema(t.fields);
     }
+    this.ajv.addSchema({ $id: TG_ID, $defs: this.defs });
   }
 
   /** The declared types of a method's parameter (e.g. ['Integer', 'String']), or null. */
@@ -284,7 +289,7 @@ export class TelegramSpec {
   private compile(key: string, schema: Record<string, unknown>): ValidateFunction {
     let fn = this.cache.get(key);
     if (!fn) {
-      fn = this.ajv.compile({ ...schema, $defs: this.defs });
+      fn = this.ajv.compile(schema);
       this.cache.set(key, fn);
     }
     return fn;
@@ -314,7 +319,7 @@ export class TelegramSpec {
         {
           type: 'object',
           required: ['ok', 'error_code', 'description'],
-          properties: { ok: { const: false }, error_code: { type: 'integer' }, description: { type: 'string' }, parameters: { $ref: '#/$defs/ResponseParameters' } },
+          properties: { ok: { const: false }, error_code: { type: 'integer' }, description: { type: 'string' }, parameters: { $ref: `${TG_ID}#/$defs/ResponseParameters` } },
         },
       ],
     };
