@@ -101,10 +101,19 @@ export async function checkWith(fn: () => Promise<CheckResult>): Promise<CheckRe
   }
 }
 
+/** Thrown by a refresh that cannot happen for this account (no refresh token was issued): not a refusal. */
+export class RefreshNotPossible extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RefreshNotPossible';
+  }
+}
+
 /** The standard refresh-token grant: new secrets (rotated refresh token included) and expiry. */
 export async function standardRefresh(config: OAuthClientConfig, secrets: Record<string, unknown>, ctx: ConnectContext) {
   const refreshToken = secrets['refreshToken'];
-  if (typeof refreshToken !== 'string' || refreshToken === '') throw new PublishError('auth', 'No refresh token is stored; reconnect the account.');
+  // LinkedIn (for most apps) issues none: the token lives its 60 days, then the creator reconnects.
+  if (typeof refreshToken !== 'string' || refreshToken === '') throw new RefreshNotPossible('This account has no refresh token; it is reconnected when its token expires.');
   const tokens = await ctx.refreshToken(config, refreshToken);
   return { secrets: { ...secrets, ...secretsFrom(tokens, secrets) }, tokenExpiresAt: expiryOf(tokens, ctx.now()) };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Account, ConnectionState, PlatformId } from '../../../shared/domain';
 import { OAUTH_PLATFORMS, type ConnectResult } from '../../../shared/ipc/accounts';
 import type { ConnectChoice, ConnectContext, ConnectedAccount, OAuthClientConfig, PlatformConnector } from '../../platforms/connect-types';
+import { RefreshNotPossible } from '../../platforms/oauth-connector';
 import { PublishError } from '../../platforms/types';
 import { AppError, invalid, notFound } from '../errors';
 import type { EventBus } from '../events';
@@ -334,6 +335,7 @@ export function createAccountsService(deps: AccountsDeps) {
     try {
       out = await withFlow((signal) => connector.refresh!(toPublishAccount(row), envelope.secrets, connectContext(row.platform, app, signal)));
     } catch (error) {
+      if (error instanceof RefreshNotPossible) return 'unsupported';
       if (isRefusal(error)) {
         await markExpired(id, error instanceof Error ? error.message : String(error));
         return 'refused';
