@@ -93,7 +93,7 @@ async function readInstance(base: string, signal: AbortSignal, now: number): Pro
     if (v1.status === 200 && v1.body && typeof v1.body === 'object') return v1.body;
   }
   if (v2.status >= 500 || v2.status === 429) throw classifyAnswer(v2, { now, what: 'Reading the instance' });
-  throw new PublishError('permanent', `${new URL(base).host} does not look like a Mastodon server (no /api/v2/instance).`, { httpStatus: v2.status });
+  throw new PublishError('permanent', `instanceUrl: ${new URL(base).host} does not look like a Mastodon server (no /api/v2/instance).`, { httpStatus: v2.status });
 }
 
 function profileFrom(account: Record<string, unknown>, base: string, domain: string) {

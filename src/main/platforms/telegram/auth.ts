@@ -127,7 +127,10 @@ export const telegramConnector: PlatformConnector<TelegramConnectInput> = {
     const token = input.botToken.trim();
     const chatId = input.chatId.trim();
     const { base, custom } = apiBaseFor(input.apiBase, ctx);
-    const { me, chat, member } = await inspect(base, token, chatId, ctx.signal);
+    const { me, chat, member } = await inspect(base, token, chatId, ctx.signal).catch((error: unknown) => {
+      // While connecting, a refused token is bad input (a validation error on botToken), not an expired account.
+      throw error instanceof PublishError && error.kind === 'auth' ? new PublishError('permanent', error.message) : error;
+    });
     const refusal = postingRefusal(chat, member);
     if (refusal) throw new PublishError('permanent', `chatId: ${refusal}`);
     const described = describe(chat, me);

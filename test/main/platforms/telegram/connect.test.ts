@@ -61,6 +61,18 @@ describe('Telegram connector and text against telegram-test-api', () => {
     await expect(telegramConnector.connect({ botToken: FAKE_BOT_TOKEN, chatId: '@outboxnews', apiBase: fake.url }, ctx())).rejects.toThrow(/administrator of the channel/);
   });
 
+  it('a token Telegram refuses is bad input naming botToken', async () => {
+    const noUpstream = await startTelegramFake({ now: () => clock.now() });
+    try {
+      const error = await telegramConnector.connect({ botToken: '42:AAunknownunknownunknownunknown', chatId: '@outboxnews', apiBase: noUpstream.url }, ctx()).catch((e: unknown) => e);
+      expect((error as PublishError).kind).toBe('permanent');
+      expect((error as Error).message).toMatch(/^botToken: /);
+      expect((error as Error).message).not.toContain('AAunknown');
+    } finally {
+      await noUpstream.close();
+    }
+  });
+
   it('an unknown chat is refused with a message naming chatId', async () => {
     const error = await telegramConnector.connect({ botToken: FAKE_BOT_TOKEN, chatId: '-100999', apiBase: fake.url }, ctx()).catch((e: unknown) => e);
     expect((error as PublishError).kind).toBe('permanent');
