@@ -4,6 +4,8 @@ import { useApp } from './support/browser';
 import { allPosts, dateInZone, dragTo, engine, expectNoSeriousA11yViolations, go, insertAccount, longDay } from './support/app';
 
 const ZONE = 'Asia/Tokyo';
+// The node tsconfig has no DOM types; page callbacks name what they touch.
+type PageGlobals = { document: { activeElement: { textContent: string | null } | null } };
 
 describe('calendar', () => {
   const app = useApp();
@@ -65,7 +67,7 @@ describe('calendar', () => {
     await page.keyboard.press('Alt+ArrowRight');
     await expect.poll(async () => Date.parse((await engine<Post>(harness, 'posts:get', { id: post.id })).scheduledAt!)).toBe(before + 86_400_000);
     // Focus stays on the moved post, so a second press moves it again (a week back: into the past).
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent ?? '')).toMatch(/^09:30Launch day/);
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.textContent ?? '')).toMatch(/^09:30Launch day/);
     await page.keyboard.press('Alt+ArrowUp');
     await page.getByText('That time has already passed: pick a later one.').first().waitFor();
     expect(Date.parse((await engine<Post>(harness, 'posts:get', { id: post.id })).scheduledAt!)).toBe(before + 86_400_000);

@@ -85,14 +85,12 @@ export default function App() {
       );
     }
 
-    // The page may be closed at any moment: keep whatever is being typed.
-    const beforeUnload = () => void useComposerStore.getState().flush();
-    window.addEventListener('beforeunload', beforeUnload);
+    // No save on unload: its answer could never arrive, and the text is already in local storage
+    // (restore() saves it on the next start).
     return () => {
       offs.forEach((off) => off());
       window.removeEventListener('online', online);
       window.removeEventListener('offline', offline);
-      window.removeEventListener('beforeunload', beforeUnload);
     };
   }, []);
 

@@ -65,8 +65,9 @@ export async function expectNoSeriousA11yViolations(page: Page, where: string) {
   // page.evaluate runs through the DevTools protocol, so the page's CSP does not block axe.
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
+    // The node tsconfig has no DOM types: name what this callback touches in the page.
+    const page = globalThis as unknown as { document: unknown; axe: { run: (ctx: unknown, opts: object) => Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } };
+    const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
     return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
   });
   expect(violations, `axe on ${where}`).toEqual([]);
@@ -95,4 +96,26 @@ export async function dragTo(page: Page, from: { boundingBox(): Promise<{ x: num
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
   await page.mouse.move(b.x + b.width / 2 + 1, b.y + b.height / 2 + 1, { steps: 2 });
   await page.mouse.up();
+}
+
+/** Sets a post's state straight in the database (what publishing would have done), for views that show outcomes. */
+export function setOutcome(harness: Harness, postId: string, outcome: { status: Post['status']; entryStatus: 'published' | 'failed'; url?: string; error?: string }) {
+  const db = new Database(join(harness.dataDir, 'outbox.db'));
+  try {
+    const now = Date.now();
+    db.prepare('UPDATE posts SET status = @status, published_at = @publishedAt, updated_at = @now WHERE id = @id').run({
+      id: postId,
+      status: outcome.status,
+      publishedAt: outcome.entryStatus === 'published' ? now : null,
+      now,
+    });
+    db.prepare('UPDATE entries SET status = @status, platform_url = @url, error_message = @error WHERE post_id = @id').run({
+      id: postId,
+      status: outcome.entryStatus,
+      url: outcome.url ?? null,
+      error: outcome.error ?? null,
+    });
+  } finally {
+    db.close();
+  }
 }

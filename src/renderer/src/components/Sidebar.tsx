@@ -44,14 +44,16 @@ export function Sidebar({ current, onSelect }: { current: View; onSelect: (view:
         ))}
       </ul>
       <div className="sidebar-foot">
-        <button type="button" className="nav-item" onClick={() => setNotificationsOpen(true)} aria-label={attention > 0 ? `Notifications, ${attention} need attention` : 'Notifications'}>
+        <button type="button" className="nav-item" onClick={() => setNotificationsOpen(true)}>
           <span className="nav-icon" aria-hidden="true">
             ◔
           </span>
           Notifications
           {attention > 0 ? (
-            <span className="count-badge" aria-hidden="true">
+            <span className="count-badge">
+              <span className="sr-only">, </span>
               {attention}
+              <span className="sr-only"> need attention</span>
             </span>
           ) : null}
         </button>

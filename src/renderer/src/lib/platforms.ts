@@ -14,7 +14,7 @@ export const PLATFORM_INFO: Record<PlatformId, { name: string; mark: string; col
   tiktok: { name: 'TikTok', mark: 'Tk', color: '#161616' },
   youtube: { name: 'YouTube', mark: '▶', color: '#c4120c' },
   pinterest: { name: 'Pinterest', mark: 'P', color: '#b60020' },
-  telegram: { name: 'Telegram', mark: 'Tg', color: '#1d7fb8' },
+  telegram: { name: 'Telegram', mark: 'Tg', color: '#17689a' },
 };
 
 /** The platform's name, for text. */

@@ -173,6 +173,18 @@ export const useComposerStore = create<ComposerState>((set, get) => {
     return true;
   }
 
+  // A page closed while its first save was on the way may have left that draft in the engine
+  // without learning its id; taking it over avoids a twin.
+  async function adoptOrphan(draft: ComposerDraft) {
+    const text = draft.parts[0]?.text ?? '';
+    if (!text.trim()) return;
+    const result = await outbox().posts.list({ status: 'draft', query: text.slice(0, 80), limit: 10 });
+    if (!result.ok) return;
+    const since = Date.now() - 10 * 60_000;
+    const twin = result.value.posts.find((p) => Date.parse(p.createdAt) > since && p.parts.length === draft.parts.length && p.parts.every((part, i) => part.text === draft.parts[i]!.text));
+    if (twin && get().draft.postId === null) update({ draft: { ...get().draft, postId: twin.id, status: twin.status } });
+  }
+
   function finish(message: string) {
     clearTimeout(saveTimer);
     update({ open: false, dirty: false, draft: emptyDraft(), submitting: false, submitError: null, submitIssues: [], saveState: 'idle', validation: [] });
@@ -309,8 +321,9 @@ export const useComposerStore = create<ComposerState>((set, get) => {
         if (!raw) return;
         const saved = JSON.parse(raw) as { open: boolean; draft: ComposerDraft; dirty: boolean };
         if (!saved.draft || !Array.isArray(saved.draft.parts)) return;
-        set({ open: saved.open, draft: saved.draft, dirty: saved.dirty });
-        if (saved.dirty) scheduleSave();
+        set({ open: saved.open, draft: { ...saved.draft, fresh: saved.draft.fresh ?? false }, dirty: saved.dirty });
+        if (saved.dirty && saved.draft.postId === null) void adoptOrphan(saved.draft).then(scheduleSave);
+        else if (saved.dirty) scheduleSave();
         if (saved.open) scheduleValidate();
       } catch {
         localStorage.removeItem(STORAGE_KEY);

@@ -38,7 +38,7 @@ export const useUiStore = create<UiState>((set, get) => ({
   setScheduler: (scheduler) => set({ scheduler }),
   toast(text, tone = 'info') {
     const id = nextToast++;
-    set({ toasts: [...get().toasts.slice(-2), { id, text, tone }] });
+    set({ toasts: [...get().toasts.slice(-1), { id, text, tone }] });
     setTimeout(() => get().dismissToast(id), tone === 'error' ? 8000 : 4000);
   },
   dismissToast: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),

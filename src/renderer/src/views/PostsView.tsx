@@ -46,7 +46,17 @@ function PostRow({ post, zone, onDelete }: { post: Post; zone: string; onDelete:
           })}
         </div>
         <p className="post-row-text">{text}</p>
-        {post.entries.length > 0 ? (
+        {post.entries.length > 0 && (post.status === 'draft' || post.status === 'scheduled') && !failed ? (
+          <p className="entries-inline">
+            <span className="muted">To</span>
+            {post.entries.map((e) => (
+              <span key={e.id} className="entry-inline">
+                <PlatformMark platform={e.platform} />
+                {accountById(accounts, e.accountId)?.handle ?? platformName(e.platform)}
+              </span>
+            ))}
+          </p>
+        ) : post.entries.length > 0 ? (
           <ul className="entries" aria-label="Per platform">
             {post.entries.map((e) => {
               const account = accountById(accounts, e.accountId);

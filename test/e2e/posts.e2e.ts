@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { Post } from '../../src/shared/domain';
+import { useApp } from './support/browser';
+import { allPosts, dateInZone, engine, expectNoSeriousA11yViolations, go, insertAccount, setOutcome } from './support/app';
+
+describe('posts list', () => {
+  const app = useApp();
+
+  it('lists posts with their per-platform status, error and link, and filters by status', async () => {
+    const { page, harness } = app;
+    insertAccount(harness, { platform: 'x', handle: '@ada' });
+    insertAccount(harness, { platform: 'bluesky', handle: '@ada.bsky.social' });
+    const day = dateInZone('UTC', 3);
+    await engine(harness, 'posts:create', { parts: [{ text: 'Studio tour next week: come see the new prints' }], schedule: { mode: 'at', at: `${day}T16:00:00.000Z` } });
+    await engine(harness, 'posts:create', { parts: [{ text: 'Sketch of the harbour at dawn' }], schedule: { mode: 'draft' } });
+    const published = await engine<{ post: Post }>(harness, 'posts:create', { parts: [{ text: 'Print shop is open again' }], schedule: { mode: 'draft' } });
+    setOutcome(harness, published.post.id, { status: 'published', entryStatus: 'published', url: 'https://bsky.app/profile/ada/post/1' });
+    const failed = await engine<{ post: Post }>(harness, 'posts:create', { parts: [{ text: 'Giveaway results are in' }], schedule: { mode: 'draft' } });
+    setOutcome(harness, failed.post.id, { status: 'failed', entryStatus: 'failed', error: 'X refused the post: duplicate content.' });
+    await app.reload();
+    await go(page, 'Posts');
+
+    const failedRow = page.getByRole('listitem', { name: 'Giveaway results are in' });
+    await failedRow.getByText('X refused the post: duplicate content.').first().waitFor();
+    await failedRow.getByRole('button', { name: 'Retry failed' }).waitFor();
+    const publishedRow = page.getByRole('listitem', { name: 'Print shop is open again' });
+    expect(await publishedRow.getByRole('link', { name: 'View on X' }).getAttribute('href')).toBe('https://bsky.app/profile/ada/post/1');
+    await expectNoSeriousA11yViolations(page, 'posts');
+    await app.screenshot('posts');
+
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('failed');
+    await expect.poll(() => page.getByRole('list', { name: 'Posts' }).getByRole('listitem').filter({ has: page.getByRole('group') }).count()).toBe(1);
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('');
+    await page.getByRole('searchbox', { name: 'Search' }).fill('harbour');
+    await expect.poll(() => page.getByRole('list', { name: 'Posts' }).getByRole('listitem', { name: /^Sketch of the harbour/ }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('list', { name: 'Posts' }).getByRole('listitem', { name: 'Giveaway results are in' }).count()).toBe(0);
+    await page.getByRole('searchbox', { name: 'Search' }).fill('');
+  });
+
+  it('duplicates a post as a new draft', async () => {
+    const { page, harness } = app;
+    const before = (await allPosts(harness)).length;
+    await page.getByRole('listitem', { name: /^Studio tour next week/ }).getByRole('button', { name: 'Duplicate' }).click();
+    await expect.poll(async () => (await allPosts(harness)).filter((p) => p.parts[0]!.text.startsWith('Studio tour')).map((p) => p.status).sort()).toEqual(['draft', 'scheduled']);
+    expect((await allPosts(harness)).length).toBe(before + 1);
+    await expect.poll(() => page.getByRole('listitem', { name: /^Studio tour next week/ }).count()).toBe(2);
+  });
+
+  it('deletes a post only after confirmation', async () => {
+    const { page, harness } = app;
+    const row = page.getByRole('listitem', { name: 'Sketch of the harbour at dawn' });
+    await row.getByRole('button', { name: 'Delete' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Delete this post?' });
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    expect((await allPosts(harness)).some((p) => p.parts[0]!.text === 'Sketch of the harbour at dawn')).toBe(true);
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await confirm.getByRole('button', { name: 'Delete post' }).click();
+    await expect.poll(async () => (await allPosts(harness)).some((p) => p.parts[0]!.text === 'Sketch of the harbour at dawn')).toBe(false);
+    await row.waitFor({ state: 'detached' });
+  });
+
+  it('the notification list shows recent failures and opens them', async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: /^Notifications/ }).click();
+    const panel = page.getByRole('dialog', { name: 'Notifications' });
+    await panel.getByText('Giveaway results are in').waitFor();
+    await expectNoSeriousA11yViolations(page, 'notifications');
+    await app.screenshot('notifications');
+    await panel.getByRole('button', { name: 'Open post' }).click();
+    await page.getByRole('dialog', { name: 'Edit draft' }).or(page.getByRole('dialog', { name: 'Edit post' })).waitFor();
+  });
+});
