@@ -190,7 +190,16 @@ export function createMastodonAdapter(options: MastodonAdapterOptions = {}): Pla
     if (settings.poll && (ctx.parts[0]?.media.length ?? 0) > 0) {
       throw new PublishError('permanent', 'Mastodon cannot attach a poll and media to the same post: remove one of them from the first part');
     }
-    const progress = readProgress(ctx);
+    let progress = readProgress(ctx);
+    if (progress.remote) {
+      // Handed to the instance earlier: never post it a second time beside the instance's copy.
+      const state = await remote.status(ctx, progress.remote.id);
+      if (state.state === 'published') return state.result;
+      // Sending now instead (the creator pressed publish, or changed how it is delivered).
+      if (state.state === 'scheduled') await remote.cancel(ctx, progress.remote.id);
+      else await ctx.progress.save({ parts: [], inflight: null, remote: null });
+      progress = readProgress(ctx);
+    }
     if (progress.inflight && ctx.now() - progress.inflight.at >= IDEMPOTENCY_WINDOW_MS) {
       // The instance has forgotten the key of a send that may have gone through: look for the
       // status on the account's timeline before sending it again under a new key.

@@ -89,6 +89,29 @@ describe('Mastodon delivery by the instance (scheduled statuses)', () => {
     expect(await remote.status(ctx, remoteId)).toEqual({ state: 'published', result: { platformPostId: status!.id, platformUrl: fake.statusUrl(status!) } });
   });
 
+  it('publishing an entry the instance holds cancels the schedule first, so it goes out once', async () => {
+    const adapter = createMastodonAdapter({ sleep: async () => {} });
+    const progress = new MemoryProgress();
+    const { remoteId } = await adapter.remote!.schedule(ctxFor([{ text: 'Now instead', media: [image] }], progress), clock.now() + 60 * MIN);
+    const result = await adapter.publish(ctxFor([{ text: 'Now instead', media: [image] }], progress));
+    expect(fake.scheduled.has(remoteId)).toBe(false);
+    expect(fake.statuses).toHaveLength(1);
+    expect(result.platformPostId).toBe(fake.statuses[0]!.id);
+    await clock.advance(61 * MIN);
+    expect(fake.runScheduler()).toEqual([]);
+  });
+
+  it('publishing an entry the instance already sent returns that post instead of a second one', async () => {
+    const adapter = createMastodonAdapter({ sleep: async () => {} });
+    const progress = new MemoryProgress();
+    await adapter.remote!.schedule(ctxFor([{ text: 'Sent by the instance', media: [] }], progress), clock.now() + 10 * MIN);
+    await clock.advance(11 * MIN);
+    const [status] = fake.runScheduler();
+    const result = await adapter.publish(ctxFor([{ text: 'Sent by the instance', media: [] }], progress));
+    expect(fake.statuses).toHaveLength(1);
+    expect(result).toEqual({ platformPostId: status!.id, platformUrl: fake.statusUrl(status!) });
+  });
+
   it('less than 5 minutes ahead, a thread, or a 422 are refused as permanent', async () => {
     const soon = await remote.schedule(ctxFor([{ text: 'Too soon', media: [] }]), clock.now() + 4 * MIN).catch((e: unknown) => e);
     expect((soon as PublishError).kind).toBe('permanent');
