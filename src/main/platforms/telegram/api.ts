@@ -20,6 +20,8 @@ export class BotApiError extends Error {
     readonly retryAfter: number | undefined,
     /** True when no answer came, so the request may have been carried out. */
     readonly noAnswer: boolean,
+    /** Where a group went when it became a supergroup. */
+    readonly migrateTo?: number,
   ) {
     super(description);
     this.name = 'BotApiError';
@@ -65,7 +67,7 @@ export async function botCall<T>(base: string, token: string, method: string, pa
   }
   if (answer.ok && response.ok) return answer.result as T;
   const status = answer.error_code ?? response.status;
-  throw new BotApiError(status, answer.description ?? `HTTP ${response.status}`, answer.parameters?.retry_after, false);
+  throw new BotApiError(status, answer.description ?? `HTTP ${response.status}`, answer.parameters?.retry_after, false, answer.parameters?.migrate_to_chat_id);
 }
 
 /**
@@ -84,6 +86,9 @@ export function classifyBotError(error: unknown, options: { what?: string; sendi
   }
   if (error.status === 401) return new PublishError('auth', `${prefix}Telegram refused the bot token (${error.description}); reconnect with a valid token from @BotFather`, { httpStatus });
   if (error.status === 403) return new PublishError('auth', `${prefix}the bot may not post in this chat (${error.description}); add it back or reconnect`, { httpStatus });
+  if (error.migrateTo !== undefined) {
+    return new PublishError('permanent', `${prefix}the group became a supergroup with the new id ${error.migrateTo}; reconnect the account with that chat id (${error.description})`, { httpStatus });
+  }
   if (error.status >= 500) return new PublishError('transient', `${prefix}Telegram did not answer properly (${error.description})`, { httpStatus, maybeSent: options.sending ?? false });
   return new PublishError('permanent', `${prefix}Telegram refused: ${error.description}`, { httpStatus });
 }

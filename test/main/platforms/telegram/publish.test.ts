@@ -142,6 +142,14 @@ describe('Telegram adapter (media methods against the fake Bot API)', () => {
     expect(error.message).toContain('Bad Request: need administrator rights in the channel chat');
   });
 
+  it('a group that became a supergroup fails permanently with the new chat id to reconnect with', async () => {
+    const ctx = await ctxFor([{ text: 'x', media: [] }]);
+    fake.failNext({ path: 'sendMessage', status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', parameters: { migrate_to_chat_id: -1001112223334 } } });
+    const error = await failure(telegramAdapter.publish(ctx));
+    expect(error.kind).toBe('permanent');
+    expect(error.message).toContain('-1001112223334');
+  });
+
   it('5xx and a lost connection are transient; only the lost one may have been sent', async () => {
     const ctx = await ctxFor([{ text: 'x', media: [] }]);
     fake.failNext({ path: 'sendMessage', status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } });
