@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PlatformId } from '../../src/shared/domain';
 import type { CredentialsProvider } from '../../src/main/core/ports/credentials';
+import { ManualClock } from '../../src/main/core/ports/doubles';
+import type { TimerHandle } from '../../src/main/core/ports/ports';
 import type { PostPart } from '../../src/shared/domain';
 
 /** Direct SQL on a test engine's database, for rows no channel creates (accounts) and for checks. */
@@ -94,5 +96,16 @@ export class TestCredentials implements CredentialsProvider {
   async markExpired(accountId: string, reason: string) {
     this.expired.push({ accountId, reason });
     this.fixture?.()?.db.prepare("UPDATE accounts SET connection = 'token_expired' WHERE id = ?").run(accountId);
+  }
+}
+
+/** A ManualClock that counts how often an armed timer fired. */
+export class CountingClock extends ManualClock {
+  fired = 0;
+  override setTimeout(fn: () => void, ms: number): TimerHandle {
+    return super.setTimeout(() => {
+      this.fired++;
+      fn();
+    }, ms);
   }
 }

@@ -370,6 +370,16 @@ export function createPublishingRepo(db: Db) {
     failed(entryId: string, message: string) {
       s.failEntry.run({ id: entryId, message });
     },
+    /**
+     * Closes an attempt and fails its entry in one transaction: with the attempt closed and the
+     * entry still `publishing`, recovery would take it for never sent and send it again.
+     */
+    failWithAttempt(entryId: string, attemptId: number, now: number, outcome: AttemptOutcome, httpStatus: number | null, attemptMessage: string, entryMessage: string) {
+      db.transaction(() => {
+        s.endAttempt.run({ id: attemptId, now, outcome, httpStatus, message: attemptMessage });
+        s.failEntry.run({ id: entryId, message: entryMessage });
+      })();
+    },
     retryAt(entryId: string, at: number, attemptCount: number) {
       s.retryEntry.run({ id: entryId, at, attemptCount });
     },

@@ -8,7 +8,7 @@ import type { EventBus } from '../events';
 import type { CredentialsProvider } from '../ports/credentials';
 import type { Clock, NetworkMonitor, Notifier, PlatformEndpoints, PowerMonitor, TimerHandle } from '../ports/ports';
 import { firstFreeSlot, stepRepeat } from './calendar';
-import { createPublishingRepo, type ClaimedEntry, type EntryForPublish, type Settlement } from './publishing.repo';
+import { createPublishingRepo, type AttemptOutcome, type ClaimedEntry, type EntryForPublish, type Settlement } from './publishing.repo';
 import { backoffMs, defaultRetryPolicy, type RetryPolicy } from './retry-policy';
 import type { Db } from '../db/database';
 
@@ -231,9 +231,10 @@ export function createPublishingEngine(deps: PublishingDeps) {
     );
   }
 
-  function fail(e: ClaimedEntry, message: string) {
+  function fail(e: ClaimedEntry, message: string, attempt?: { id: number; outcome: AttemptOutcome; httpStatus: number | null; message: string }) {
     if (detached) return;
-    repo.failed(e.entryId, message);
+    if (attempt) repo.failWithAttempt(e.entryId, attempt.id, clock.now(), attempt.outcome, attempt.httpStatus, attempt.message, message);
+    else repo.failed(e.entryId, message);
     emitChanged([e.postId, ...settle(e.postId)]);
   }
 
@@ -410,8 +411,9 @@ export function createPublishingEngine(deps: PublishingDeps) {
       } catch (error) {
         if (detached) return 'done';
         if (!adapter.idempotent) {
-          end('unknown', `Could not check ${name}: ${error instanceof Error ? error.message : String(error)}`);
-          fail(e, stopped);
+          const message = `Could not check ${name}: ${error instanceof Error ? error.message : String(error)}`;
+          if (openId !== null) fail(e, stopped, { id: openId, outcome: 'unknown', httpStatus: null, message });
+          else fail(e, stopped);
           return 'done';
         }
       }
@@ -420,8 +422,8 @@ export function createPublishingEngine(deps: PublishingDeps) {
       end('unknown', 'Outbox stopped during this attempt; sending again with the same key (the platform drops repeats)');
       return 'send';
     }
-    end('unknown', 'Outbox stopped during this attempt');
-    fail(e, stopped);
+    if (openId !== null) fail(e, stopped, { id: openId, outcome: 'unknown', httpStatus: null, message: 'Outbox stopped during this attempt' });
+    else fail(e, stopped);
     return 'done';
   }
 
@@ -432,10 +434,7 @@ export function createPublishingEngine(deps: PublishingDeps) {
     const now = clock.now();
     const status = pe.httpStatus ?? null;
 
-    if (pe.kind === 'permanent') {
-      repo.endAttempt(attemptId, now, 'permanent', status, pe.message);
-      return fail(e, pe.message);
-    }
+    if (pe.kind === 'permanent') return fail(e, pe.message, { id: attemptId, outcome: 'permanent', httpStatus: status, message: pe.message });
 
     if (pe.kind === 'rate_limited') {
       repo.endAttempt(attemptId, now, 'rate_limited', status, pe.message);
@@ -469,8 +468,12 @@ export function createPublishingEngine(deps: PublishingDeps) {
 
     // transient
     if (pe.maybeSent && !adapter.idempotent) {
-      repo.endAttempt(attemptId, now, 'unknown', status, pe.message);
-      return fail(e, `${name} did not confirm this post (${pe.message}), so it may or may not have been published. Check ${name} before publishing it again.`);
+      return fail(e, `${name} did not confirm this post (${pe.message}), so it may or may not have been published. Check ${name} before publishing it again.`, {
+        id: attemptId,
+        outcome: 'unknown',
+        httpStatus: status,
+        message: pe.message,
+      });
     }
     if (!network.isOnline()) {
       // Failed because the machine went offline: retried when the network is back, no attempt spent.

@@ -3,19 +3,7 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { flushPromises } from '../../../../src/main/core/ports/doubles';
 import { countingAdapter, startCountingPlatform, type CountingPlatform, type Fault } from '../../../fakes/counting-platform';
-import { rig, type Rig } from './helpers';
-
-/** A small seeded PRNG (mulberry32), so a failing mix can be replayed. */
-export function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rig, seeded, type Rig } from './helpers';
 
 let fake: CountingPlatform;
 let r: Rig | undefined;

@@ -1,22 +1,12 @@
 import { expect } from 'vitest';
 import type { CoreOptions } from '../../../../src/main/core/create-core';
-import { ManualClock } from '../../../../src/main/core/ports/doubles';
-import type { TimerHandle } from '../../../../src/main/core/ports/ports';
 import type { PostPart } from '../../../../src/shared/domain';
 import { makeTestCore, type TestCore } from '../../../support/core';
-import { PublishingFixture, TestCredentials } from '../../../support/publishing-fixture';
+import { CountingClock, PublishingFixture, TestCredentials } from '../../../support/publishing-fixture';
+
 import { ScriptedAdapter } from '../../../support/scripted-adapter';
 
-/** A ManualClock that counts how often an armed timer fired. */
-export class CountingClock extends ManualClock {
-  fired = 0;
-  override setTimeout(fn: () => void, ms: number): TimerHandle {
-    return super.setTimeout(() => {
-      this.fired++;
-      fn();
-    }, ms);
-  }
-}
+export { CountingClock };
 
 export interface Rig {
   t: TestCore;
@@ -68,4 +58,16 @@ export async function getPost(r: Rig, id: string) {
   expect(result.ok, JSON.stringify(result)).toBe(true);
   if (!result.ok) throw new Error(result.error.message);
   return result.value;
+}
+
+/** A small seeded PRNG (mulberry32), so a failing mix can be replayed. */
+export function seeded(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
