@@ -10,7 +10,11 @@ import type { PostPart } from '../../src/shared/domain';
 /** Direct SQL on a test engine's database, for rows no channel creates (accounts) and for checks. */
 export class PublishingFixture {
   readonly db: Database.Database;
-  constructor(dataDir: string) {
+  /** With `secrets`, accounts get a saved sign-in, so the accounts service's checks leave them connected. */
+  constructor(
+    dataDir: string,
+    private readonly secrets?: { set(key: string, value: string): Promise<void> },
+  ) {
     this.db = new Database(join(dataDir, 'outbox.db'));
     this.db.pragma('busy_timeout = 5000');
   }
@@ -24,6 +28,7 @@ export class PublishingFixture {
          VALUES (@id, @platform, @uid, @handle, @handle, '', 1, @connection, '{}', 0, 0)`,
       )
       .run({ id, platform, uid: `uid-${id}`, handle, connection });
+    void this.secrets?.set(`account:${id}`, JSON.stringify({ v: 1, secrets: { token: 'fixture' }, tokenExpiresAt: null }));
     return id;
   }
 

@@ -28,8 +28,15 @@ export async function rig(overrides: Partial<CoreOptions> & { start?: string } =
   const masto = new ScriptedAdapter('mastodon', false);
   let fx: PublishingFixture | undefined;
   const credentials = new TestCredentials(() => fx);
-  const t = await makeTestCore({ clock, adapters: { bluesky: bsky, mastodon: masto }, credentials, drainTimeoutMs: 100, ...options });
-  fx = new PublishingFixture(t.dataDir);
+  // The accounts service checks accounts at start: these answer "still connected" without a network.
+  const connectors = Object.fromEntries(
+    (['bluesky', 'mastodon'] as const).map((platform) => [
+      platform,
+      { platform, connect: async () => Promise.reject(new Error('not in these tests')), check: async () => ({ connection: 'connected' as const }) },
+    ]),
+  );
+  const t = await makeTestCore({ clock, adapters: { bluesky: bsky, mastodon: masto }, credentials, connectors, drainTimeoutMs: 100, ...options });
+  fx = new PublishingFixture(t.dataDir, t.secrets);
   return {
     t,
     fx,
