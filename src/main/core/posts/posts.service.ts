@@ -50,7 +50,7 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function parseMeta(row: EntryRow): Record<string, unknown> {
+function entrySettings(row: EntryRow): Record<string, unknown> {
   try {
     return JSON.parse(row.settings) as Record<string, unknown>;
   } catch {
@@ -105,7 +105,7 @@ export function createPostsService(deps: PostsServiceDeps) {
   }
 
   function plan(target: TargetInput, account: AccountFacts, j: number, existing?: EntryRow): PlannedEntry {
-    const settings = target.settings ?? (existing ? parseMeta(existing) : {});
+    const settings = target.settings ?? (existing ? entrySettings(existing) : {});
     return {
       accountId: account.id,
       platform: account.platform,
@@ -267,7 +267,7 @@ export function createPostsService(deps: PostsServiceDeps) {
       accountId: e.account_id ?? '',
       platform: e.platform as PlannedEntry['platform'],
       contentType: e.content_type,
-      settings: parseMeta(e),
+      settings: entrySettings(e),
       textOverride: e.text_override,
       enabled: e.enabled === 1,
       accountMeta: {},
@@ -285,7 +285,7 @@ export function createPostsService(deps: PostsServiceDeps) {
         }
         if (existing && isLocked(existing)) {
           const planned = plan(t, accounts[j]!, j, existing);
-          const unchanged = planned.contentType === existing.content_type && planned.enabled === (existing.enabled === 1) && sameJson(planned.settings, parseMeta(existing)) && planned.textOverride === existing.text_override;
+          const unchanged = planned.contentType === existing.content_type && planned.enabled === (existing.enabled === 1) && sameJson(planned.settings, entrySettings(existing)) && planned.textOverride === existing.text_override;
           if (!unchanged) {
             throw new AppError('conflict', `The ${platformSpec(existing.platform as PlannedEntry['platform']).name} entry is already ${existing.status}; it can no longer change`, [{ path: `targets.${j}`, message: `already ${existing.status}: locked` }]);
           }
