@@ -152,6 +152,8 @@ export interface MastodonFake {
   rateLimitNext(resetAt: number, match?: Omit<FailRule, 'status'>): void;
   /** Answers the next matching request with 422 and this message. */
   rejectNext(message: string, match?: Omit<FailRule, 'status'>): void;
+  /** The query of every authorization request, in order. */
+  authorizeRequests: URLSearchParams[];
   /** Who approves the next authorization (default: the first user); 'deny' refuses consent. */
   nextConsent: string | 'deny';
   /** Revokes every token (later calls answer 401). */
@@ -246,6 +248,7 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
     users,
     limits,
     failures: [],
+    authorizeRequests: [],
     nextConsent: users[0]!.id,
     failNext(rule) {
       fake.failures.push(rule);
@@ -553,6 +556,7 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
     }
 
     if (method === 'GET' && path === '/oauth/authorize') {
+      fake.authorizeRequests.push(new URLSearchParams(query));
       const app = fake.apps.find((a) => a.clientId === query.get('client_id'));
       const redirectUri = query.get('redirect_uri') ?? '';
       // Without a valid client or redirect URI there is nowhere safe to send the answer.

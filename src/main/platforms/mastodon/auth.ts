@@ -43,14 +43,14 @@ function str(value: unknown): string {
 }
 
 /** Registers Outbox on the instance once; later connections reuse the cached client. */
-async function appFor(base: string, ctx: ConnectContext): Promise<AppRegistration> {
+async function appFor(base: string, ctx: ConnectContext): Promise<AppRegistration & { reused: boolean }> {
   const key = appCacheKey(base);
   const cached = await ctx.secretCache.get(key);
   if (cached) {
     try {
       const app = JSON.parse(cached) as Partial<AppRegistration>;
       if (app.clientId && app.clientSecret && (await appStillKnown(base, { clientId: app.clientId, clientSecret: app.clientSecret }, ctx))) {
-        return { clientId: app.clientId, clientSecret: app.clientSecret };
+        return { clientId: app.clientId, clientSecret: app.clientSecret, reused: true };
       }
     } catch {
       // A damaged cache entry: register again below.
@@ -66,7 +66,7 @@ async function appFor(base: string, ctx: ConnectContext): Promise<AppRegistratio
   const app = { clientId: str(response.body['client_id']), clientSecret: str(response.body['client_secret']) };
   if (!app.clientId || !app.clientSecret) throw new PublishError('permanent', 'The instance registered Outbox but sent no client credentials; it may not be a Mastodon server.');
   await ctx.secretCache.set(key, JSON.stringify(app));
-  return app;
+  return { ...app, reused: false };
 }
 
 /**
@@ -108,8 +108,10 @@ function profileFrom(account: Record<string, unknown>, base: string, domain: str
 }
 
 /** The OAuth client as the accounts service's PKCE loopback flow needs it. */
-export function mastodonOAuthConfig(base: string, app: AppRegistration): OAuthClientConfig {
+export function mastodonOAuthConfig(base: string, app: AppRegistration, options: { forceLogin?: boolean } = {}): OAuthClientConfig {
   return {
+    // Signing in again lets the creator pick another account than the one the browser is signed in with.
+    ...(options.forceLogin ? { extraAuthorizeParams: { force_login: 'true' } } : {}),
     authorizeUrl: `${base}/oauth/authorize`,
     tokenUrl: `${base}/oauth/token`,
     clientId: app.clientId,
@@ -134,7 +136,8 @@ export const mastodonConnector: PlatformConnector<MastodonConnectInput> = {
     // The instance first: it proves the address is a Mastodon server before anything is registered.
     const instance = await readInstance(base, ctx.signal, ctx.now());
     const app = await appFor(base, ctx);
-    const tokens = await ctx.oauth(mastodonOAuthConfig(base, app));
+    // Outbox connected to this instance before: likely a second account, so ask for a fresh sign-in.
+    const tokens = await ctx.oauth(mastodonOAuthConfig(base, app, { forceLogin: app.reused }));
     const me = await mastodonCall<Record<string, unknown>>(base, '/api/v1/accounts/verify_credentials', { token: tokens.accessToken, signal: ctx.signal, now: ctx.now(), what: 'Reading the profile' });
     const domain = str(instance['domain']) || str(instance['uri']) || new URL(base).host;
     const profile = profileFrom(me.body, base, domain);

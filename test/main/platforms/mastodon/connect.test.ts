@@ -70,6 +70,8 @@ describe('Mastodon connector', () => {
 
     expect(fake.apps).toHaveLength(1);
     expect(fake.exchanges.filter((e) => e.path === '/api/v1/apps')).toHaveLength(1);
+    // The second time the instance is asked for a fresh sign-in, so another account can be chosen.
+    expect(fake.authorizeRequests.map((q) => q.get('force_login'))).toEqual([null, 'true']);
     expect(first.handle).toBe(`@alice@${fake.domain}`);
     expect(second.handle).toBe(`@bob@${fake.domain}`);
 

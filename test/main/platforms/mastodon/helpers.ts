@@ -97,6 +97,7 @@ export function testConnectContext(options: { now: () => number; endpoints?: Con
       url.searchParams.set('state', state);
       url.searchParams.set('code_challenge', challenge);
       url.searchParams.set('code_challenge_method', 'S256');
+      for (const [key, value] of Object.entries(config.extraAuthorizeParams ?? {})) url.searchParams.set(key, value);
       const answer = await fetch(url, { redirect: 'manual' });
       const location = answer.headers.get('location');
       if (answer.status !== 302 || !location) throw new Error(`authorize answered ${answer.status}: ${await answer.text()}`);
