@@ -30,7 +30,7 @@ export const CHECK_REFRESH_WINDOW_MS = 7 * 86_400_000;
 /** How often every account is checked. */
 export const DAILY_CHECK_MS = 86_400_000;
 /** After a start, an overdue daily check waits this long (the app settles first). */
-const STARTUP_GRACE_MS = 60_000;
+const STARTUP_GRACE_MS = 10 * 60_000;
 /** How long a pending page/channel choice stays open. */
 const CHOICE_TTL_MS = 15 * 60_000;
 
