@@ -16,7 +16,12 @@ export const connectInput = z.discriminatedUnion('platform', [
   ...OAUTH_PLATFORMS.map((platform) => z.strictObject({ platform: z.literal(platform) })),
 ]);
 
-/** What connecting answers: the account, or a choice to make (pages, channels) before it exists. */
+/**
+ * What connecting answers: the account, or a choice to make (pages, channels) before it exists.
+ * A single option is connected without asking; a choice stays open 15 minutes (`accounts:choose`).
+ * Failures: `validation` (bad input, or no developer app yet: issue path `platform`/`clientSecret`),
+ * `unauthorized` (denied consent, wrong state, 5-minute timeout, refused grant), `offline`.
+ */
 export type ConnectResult =
   | { status: 'connected'; account: Account }
   | { status: 'choose'; pendingId: string; options: Array<{ id: string; name: string; kind: string; avatarUrl: string | null }> };
