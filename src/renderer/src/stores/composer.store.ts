@@ -210,6 +210,7 @@ export const useComposerStore = create<ComposerState>((set, get) => {
     submitIssues: [],
 
     openNew(options = {}) {
+      performance.mark('composer:open:start');
       const accounts = useAccountsStore.getState().accounts;
       const draft = emptyDraft();
       draft.targets = accounts.filter((a) => a.active && a.connection === 'connected').map((a) => ({ accountId: a.id, settings: {}, textOverride: null }));

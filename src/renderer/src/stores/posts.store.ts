@@ -68,8 +68,8 @@ export const usePostsStore = create<PostsState>((set, get) => ({
 
   async loadRange(from, to) {
     const token = ++rangeToken;
-    const sameRange = get().range?.from === from && get().range?.to === to;
-    set({ range: { from, to }, calendarLoading: true, ...(sameRange ? {} : { calendarPosts: [] }) });
+    // The previous period's posts stay until the new ones arrive: one render instead of an empty flash.
+    set({ range: { from, to }, calendarLoading: true });
     const first = await outbox().posts.list({ from, to, limit: PAGE, offset: 0 });
     if (token !== rangeToken) return;
     if (!first.ok) {
