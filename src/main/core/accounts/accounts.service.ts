@@ -437,6 +437,8 @@ export function createAccountsService(deps: AccountsDeps) {
   }
 
   async function runDaily() {
+    // Also reached from the network coming back: the armed timer must not stay behind as a second one.
+    timer?.cancel();
     timer = null;
     timerDue = null;
     if (closed) return;

@@ -35,6 +35,7 @@ interface Rig {
   clock: ManualClock;
   notifier: RecordingNotifier;
   browser: RecordingBrowser;
+  network: FakeNetwork;
   service: AccountsService;
   /** A new service on the same database and keychain (the app started again). */
   restart(options?: { crash?: boolean }): Promise<AccountsService>;
@@ -52,14 +53,16 @@ async function makeRig(): Promise<Rig> {
   const clock = new ManualClock();
   const notifier = new RecordingNotifier();
   const browser = new RecordingBrowser();
+  const network = new FakeNetwork();
   const build = () =>
-    createAccountsService({ db, clock, secrets: store, notifier, network: new FakeNetwork(), openBrowser: browser.open, platforms: xPlatforms(server), bus: createEventBus(), connectors: { x: xConnector }, log: () => {} });
+    createAccountsService({ db, clock, secrets: store, notifier, network, openBrowser: browser.open, platforms: xPlatforms(server), bus: createEventBus(), connectors: { x: xConnector }, log: () => {} });
   const r: Rig = {
     db,
     store,
     clock,
     notifier,
     browser,
+    network,
     service: build(),
     async restart(options = {}) {
       // A crash skips close(): whatever only lived in memory is gone.
@@ -200,5 +203,29 @@ describe('a crash between refreshing and saving never loses the account', () => 
     expect(rig.db.prepare(`SELECT account_id FROM entries WHERE id = 'e1'`).get()).toEqual({ account_id: id });
     expect(await connect(rig)).toBe(id);
     expect(rig.service.list()[0]!.connection).toBe('connected');
+  });
+});
+
+describe('the daily check timer', () => {
+  it('is one timer armed for the next due check; offline it waits for the network instead of polling', async () => {
+    rig = await makeRig();
+    rig.service.start();
+    expect(rig.service.nextCheckAt()).toBeNull();
+    const id = await connect(rig);
+    const connectedAt = rig.clock.now();
+    expect(rig.service.nextCheckAt()).toBe(connectedAt + 86_400_000);
+    expect(rig.clock.pending()).toBe(1);
+    rig.network.set(false);
+    await rig.clock.advance(86_400_000);
+    // Offline at the due time: nothing was checked, and the next try is a day later, not sooner.
+    expect(rig.service.list()[0]!.lastCheckedAt).toBe(new Date(connectedAt).toISOString());
+    expect(rig.service.nextCheckAt()).toBe(rig.clock.now() + 86_400_000);
+    expect(rig.clock.pending()).toBe(1);
+    rig.network.set(true);
+    await expect.poll(() => rig!.service.list()[0]!.lastCheckedAt, { timeout: 5000 }).toBe(new Date(rig.clock.now()).toISOString());
+    expect(rig.service.list()[0]!.id).toBe(id);
+    await rig.service.disconnect(id);
+    expect(rig.service.nextCheckAt()).toBeNull();
+    expect(rig.clock.pending()).toBe(0);
   });
 });
