@@ -562,7 +562,8 @@ export function createAccountsService(deps: AccountsDeps) {
       }
       if (rows.length === 0) return [];
       if (!deps.network.isOnline()) throw new AppError('offline', 'Outbox is offline, so the accounts were not checked.');
-      const ids = await checkRows(rows, false);
+      // One account: its failure is the answer. All of them: a hiccup on one must not hide the others.
+      const ids = await checkRows(rows, id === undefined);
       changed(ids);
       return rows.map((r) => repo.get(r.id)).filter((r): r is AccountRow => r !== null).map(toAccount);
     },

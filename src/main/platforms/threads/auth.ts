@@ -10,7 +10,7 @@ const graph = (ctx: ConnectContext) => base(ctx.endpoints.apiBase, 'https://grap
 function config(ctx: ConnectContext): OAuthClientConfig {
   const app = requireApp(ctx, 'Threads', true);
   return {
-    authorizeUrl: `${base(ctx.endpoints.authBase, 'https://threads.net')}/oauth/authorize`,
+    authorizeUrl: `${base(ctx.endpoints.authBase, 'https://threads.com')}/oauth/authorize`,
     tokenUrl: `${graph(ctx)}/oauth/access_token`,
     clientId: app.clientId,
     clientSecret: app.clientSecret!,
