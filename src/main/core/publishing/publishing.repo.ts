@@ -342,6 +342,10 @@ export function createPublishingRepo(db: Db) {
     startAttempt(entryId: string, key: string, now: number): number {
       return Number(s.startAttempt.run({ entryId, key, now }).lastInsertRowid);
     },
+    /** Opens several attempt rows in one transaction (one fsync for a fan-out); ids in order. */
+    startAttempts(starts: Array<{ entryId: string; key: string }>, now: number): number[] {
+      return db.transaction(() => starts.map(({ entryId, key }) => Number(s.startAttempt.run({ entryId, key, now }).lastInsertRowid)))();
+    },
     endAttempt(id: number, now: number, outcome: AttemptOutcome, httpStatus: number | null, message: string | null) {
       s.endAttempt.run({ id, now, outcome, httpStatus, message });
     },

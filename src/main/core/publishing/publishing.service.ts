@@ -93,6 +93,32 @@ export function createPublishingEngine(deps: PublishingDeps) {
   let lastState = '';
   let rearmQueued = false;
   const unsubscribe: Array<() => void> = [];
+  let starts: Array<{ entryId: string; key: string; resolve: (id: number | null) => void }> = [];
+
+  /**
+   * Group commit of attempt starts: entries that get ready in the same turn of the event loop
+   * (a post fanning out to ten accounts) open their attempt rows in one transaction, so the
+   * tenth request does not wait behind nine fsyncs. Each row is still committed before its
+   * request leaves. Resolves null when the engine detached meanwhile.
+   */
+  function beginAttempt(entryId: string, key: string): Promise<number | null> {
+    return new Promise((resolve) => {
+      starts.push({ entryId, key, resolve });
+      if (starts.length > 1) return;
+      setImmediate(() => {
+        const batch = starts;
+        starts = [];
+        if (detached) return batch.forEach((b) => b.resolve(null));
+        try {
+          const ids = repo.startAttempts(batch, clock.now());
+          batch.forEach((b, i) => b.resolve(ids[i]!));
+        } catch (error) {
+          log('could not record attempt starts', error);
+          batch.forEach((b) => b.resolve(null));
+        }
+      });
+    });
+  }
 
   const canClaim = () => !stopping && network.isOnline() && !deps.settings.get().publishingPaused;
 
@@ -368,7 +394,12 @@ export function createPublishingEngine(deps: PublishingDeps) {
         if (resolved !== 'send') return;
       }
 
-      const attemptId = repo.startAttempt(entry.id, key, clock.now());
+      const attemptId = await beginAttempt(entry.id, key);
+      if (attemptId === null || stopping) {
+        // Not sent: with no open attempt, the next start sends it.
+        if (attemptId !== null && !detached) repo.endAttempt(attemptId, clock.now(), 'transient', null, 'Outbox quit before sending; sent at the next start');
+        return giveBack(e);
+      }
       slot.sending = true;
       const deadline = clock.setTimeout(() => abort.abort(), policy.attemptTimeoutMs);
       let result: PublishResult;
