@@ -1,9 +1,12 @@
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOAuthServer, type FakeOAuthServer } from '../../../../test/fakes/oauth-server';
 import type { OAuthClientConfig } from '../../platforms/connect-types';
 import { ManualClock, RecordingBrowser } from '../ports/doubles';
 import { OAuthError } from './oauth-error';
 import { authorize, refreshGrant } from './oauth-flow';
+import { listenOnLoopback } from './loopback';
 import { pkceChallenge } from './pkce';
 
 let server: FakeOAuthServer;
@@ -169,5 +172,46 @@ describe('refresh grant', () => {
 describe('pkce', () => {
   it('computes the RFC 7636 appendix B challenge', () => {
     expect(pkceChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+  });
+});
+
+describe('loopback listener', () => {
+  const reachable = (host: string, port: number) =>
+    new Promise<boolean>((resolve) => {
+      const socket = connect({ host, port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+
+  it('listens on 127.0.0.1 only: the machine\'s other addresses cannot reach it', async () => {
+    const listener = await listenOnLoopback({ port: 0 });
+    try {
+      expect(await reachable('127.0.0.1', listener.port)).toBe(true);
+      const others = Object.values(networkInterfaces())
+        .flat()
+        .filter((a) => a && !a.internal && a.family === 'IPv4')
+        .map((a) => a!.address);
+      // A machine with no other interface has nothing more to prove here.
+      for (const address of others) expect(await reachable(address, listener.port), address).toBe(false);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('answers only the callback path, once', async () => {
+    const listener = await listenOnLoopback({ port: 0 });
+    const base = `http://127.0.0.1:${listener.port}`;
+    expect((await fetch(`${base}/favicon.ico`)).status).toBe(404);
+    const first = fetch(`${base}/callback?code=1&state=s`);
+    const { params, reply } = await listener.callback;
+    expect(params.get('code')).toBe('1');
+    reply({ ok: true, message: 'done <script>' });
+    const page = await first;
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await page.text()).toContain('done &#60;script&#62;');
+    await expect(fetch(`${base}/callback?code=2`)).rejects.toThrow();
   });
 });
