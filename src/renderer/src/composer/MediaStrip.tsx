@@ -102,7 +102,7 @@ export function MediaStrip({
                 <textarea
                   id={`alt-${m.mediaId}-${partLabel}`}
                   className="alt-input"
-                  rows={2}
+                  rows={3}
                   placeholder="Describe it for people who cannot see it"
                   value={m.altText}
                   onChange={(e) => onChange(media.map((x, j) => (j === i ? { ...x, altText: e.target.value } : x)))}

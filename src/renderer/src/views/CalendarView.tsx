@@ -4,6 +4,7 @@ import { addDays, addMonths, addWeeks, format, startOfDay } from 'date-fns';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Post } from '../../../shared/domain';
 import { PlatformMark, StatusBadge } from '../components/Badges';
+import { platformName } from '../lib/platforms';
 import { POST_STATUS } from '../lib/status';
 import { firstWords } from '../lib/text';
 import { fastDayKey, fastTime, inZone, monthGridDays, systemZone, weekDays, zonedToIso, zoneAbbreviation } from '../lib/time';
@@ -38,7 +39,8 @@ const PostChip = memo(function PostChip({
   const at = postTime(post);
   const look = POST_STATUS[post.status];
   const platforms = [...new Set(post.entries.map((e) => e.platform))];
-  const links = post.status === 'published' || post.status === 'partially_published' ? post.entries.filter((e) => e.platformUrl) : [];
+  // One link is enough on a chip; the posts list has every platform's.
+  const links = post.status === 'published' || post.status === 'partially_published' ? post.entries.filter((e) => e.platformUrl).slice(0, 1) : [];
   return (
     <div className={`chip-wrap tone-${look.tone}${isDragging ? ' dragging' : ''}`}>
       <button
@@ -60,14 +62,19 @@ const PostChip = memo(function PostChip({
         <span className="sr-only">,</span>
         <StatusBadge look={look} compact />
         <span className="chip-marks">
-          {platforms.slice(0, 3).map((p) => (
+          {platforms.slice(0, 2).map((p) => (
             <PlatformMark key={p} platform={p} />
           ))}
-          {platforms.length > 3 ? <span className="chip-more">+{platforms.length - 3}</span> : null}
+          {platforms.length > 2 ? (
+            <span className="chip-more" title={platforms.slice(2).map(platformName).join(', ')}>
+              +{platforms.length - 2}
+              <span className="sr-only"> {platforms.slice(2).map(platformName).join(', ')}</span>
+            </span>
+          ) : null}
         </span>
       </button>
       {links.map((e) => (
-        <a key={e.id} className="chip-link" href={e.platformUrl!} target="_blank" rel="noreferrer" aria-label={`Open on ${e.platform}`}>
+        <a key={e.id} className="chip-link" href={e.platformUrl!} target="_blank" rel="noreferrer" aria-label={`Open on ${platformName(e.platform)}`}>
           ↗
         </a>
       ))}
@@ -329,11 +336,11 @@ export function CalendarView() {
   };
 
   const onOpen = useCallback((p: Post) => void openPost(p.id), [openPost]);
-  // A drop ends with a click on whatever is under the pointer; it must not open the composer.
+  // A drop ends with a click on whatever is under the pointer (dispatched right after the pointerup); it must not open the composer.
   const lastDrop = useRef(0);
   const composeAt = useCallback(
     (date: string, time = '09:00') => {
-      if (performance.now() - lastDrop.current < 400) return;
+      if (performance.now() - lastDrop.current < 80) return;
       const at = zonedToIso(date, time, zone);
       if (Date.parse(at) > Date.now()) return openNew({ at });
       // An earlier moment today becomes the next hour; a past day gets no time.
