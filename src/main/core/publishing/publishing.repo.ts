@@ -343,8 +343,17 @@ export function createPublishingRepo(db: Db) {
       return Number(s.startAttempt.run({ entryId, key, now }).lastInsertRowid);
     },
     /** Opens several attempt rows in one transaction (one fsync for a fan-out); ids in order. */
-    startAttempts(starts: Array<{ entryId: string; key: string }>, now: number): number[] {
-      return db.transaction(() => starts.map(({ entryId, key }) => Number(s.startAttempt.run({ entryId, key, now }).lastInsertRowid)))();
+    startAttempts(starts: Array<{ entryId: string; key: string }>, now: number): Array<number | null> {
+      return db.transaction(() =>
+        starts.map(({ entryId, key }) => {
+          try {
+            return Number(s.startAttempt.run({ entryId, key, now }).lastInsertRowid);
+          } catch {
+            // The entry was deleted meanwhile (foreign key): only that one is not started.
+            return null;
+          }
+        }),
+      )();
     },
     endAttempt(id: number, now: number, outcome: AttemptOutcome, httpStatus: number | null, message: string | null) {
       s.endAttempt.run({ id, now, outcome, httpStatus, message });

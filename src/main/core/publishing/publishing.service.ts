@@ -111,7 +111,7 @@ export function createPublishingEngine(deps: PublishingDeps) {
         if (detached) return batch.forEach((b) => b.resolve(null));
         try {
           const ids = repo.startAttempts(batch, clock.now());
-          batch.forEach((b, i) => b.resolve(ids[i]!));
+          batch.forEach((b, i) => b.resolve(ids[i] ?? null));
         } catch (error) {
           log('could not record attempt starts', error);
           batch.forEach((b) => b.resolve(null));
@@ -398,7 +398,8 @@ export function createPublishingEngine(deps: PublishingDeps) {
       if (attemptId === null || stopping) {
         // Not sent: with no open attempt, the next start sends it.
         if (attemptId !== null && !detached) repo.endAttempt(attemptId, clock.now(), 'transient', null, 'Outbox quit before sending; sent at the next start');
-        return giveBack(e);
+        giveBack(e);
+        return rearmSoon();
       }
       slot.sending = true;
       const deadline = clock.setTimeout(() => abort.abort(), policy.attemptTimeoutMs);

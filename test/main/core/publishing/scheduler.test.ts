@@ -436,6 +436,32 @@ describe('catch-up', () => {
   });
 });
 
+describe('catch-up without a wake event', () => {
+  it('a timer firing long after it was armed (sleep the shell did not report) applies the grace rule', async () => {
+    r = await rig();
+    await r.t.core.invoke('settings:update', { catchUpGraceMinutes: 30 });
+    const a = r.fx.account('bluesky');
+    const missed = await schedulePost(r, [a], 10 * MIN);
+    const recent = await schedulePost(r, [a], 100 * MIN);
+    r.clock.set(r.clock.now() + 120 * MIN);
+    await r.clock.advance(0);
+    expect(r.fx.postRow(missed)).toMatchObject({ status: 'scheduled', overdue: 1 });
+    expect(r.fx.postRow(recent).status).toBe('published');
+  });
+});
+
+describe('publish now', () => {
+  it('posts:create with schedule now publishes at once', async () => {
+    r = await rig();
+    const a = r.fx.account('bluesky');
+    const res = await r.t.core.invoke('posts:create', { parts: [{ text: 'now', media: [] }], targets: [{ accountId: a }], schedule: { mode: 'now' } });
+    expect(res.ok).toBe(true);
+    await r.clock.advance(0);
+    expect(r.bsky.calls).toHaveLength(1);
+    expect(r.fx.postRow(res.ok ? res.value.post.id : '').status).toBe('published');
+  });
+});
+
 describe('crash recovery', () => {
   async function crashState(r: Rig, platform: 'bluesky' | 'mastodon', withOpenAttempt: boolean) {
     const a = r.fx.account(platform);
