@@ -98,6 +98,17 @@ describe('connecting an OAuth account (X against a real OAuth server with PKCE)'
     expect(await t.core.invoke('accounts:list')).toEqual({ ok: true, value: [] });
   });
 
+  it('starting a new sign-in replaces an abandoned one (they share the redirect port), and the new one connects', async () => {
+    await freshCore();
+    const firstOpened = t.browser.next();
+    const first = t.core.invoke('accounts:connect', { platform: 'x' });
+    const abandoned = await firstOpened;
+    const second = await connectX(t, server);
+    expect(second).toMatchObject({ ok: true, value: { status: 'connected' } });
+    expect(await first).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(abandoned).not.toBe(t.browser.opened[1]);
+  });
+
   it('without the creator\'s developer app, connecting is a validation error on platform and no browser opens', async () => {
     t = await makeTestCore({ platforms: xPlatforms(server) });
     const result = await t.core.invoke('accounts:connect', { platform: 'x' });
