@@ -91,12 +91,17 @@ export function expectOk<T>(answer: JsonAnswer<T>, what: string, now: number): J
   throw new PublishError('permanent', message, { httpStatus: answer.status });
 }
 
-/** Runs a check; an `auth` failure means the token is no longer accepted. */
+/**
+ * Runs a check: an `auth` failure means the token is no longer accepted; a 403 or 404 that the
+ * account itself cannot be read (suspended, deleted, access withdrawn) means it is disconnected.
+ * Anything else (network, 5xx, rate limits) proves nothing and is thrown.
+ */
 export async function checkWith(fn: () => Promise<CheckResult>): Promise<CheckResult> {
   try {
     return await fn();
   } catch (error) {
     if (error instanceof PublishError && error.kind === 'auth') return { connection: 'token_expired', message: error.message };
+    if (error instanceof PublishError && error.kind === 'permanent' && (error.httpStatus === 403 || error.httpStatus === 404)) return { connection: 'disconnected', message: error.message };
     throw error;
   }
 }
