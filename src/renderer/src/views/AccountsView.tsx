@@ -252,7 +252,7 @@ function AccountRow({ account, onReconnect, onDisconnect }: { account: Account; 
           {checking ? 'Checking…' : 'Check now'}
           <span className="sr-only"> {name}</span>
         </button>
-        <button type="button" className="button button-small" aria-label={`Reconnect ${name}`} onClick={onReconnect}>
+        <button type="button" className={`button button-small${account.connection !== 'connected' ? ' button-primary' : ''}`} aria-label={`Reconnect ${name}`} onClick={onReconnect}>
           Reconnect
         </button>
         <button type="button" className="button button-small button-danger-quiet" aria-label={`Disconnect ${name}`} onClick={onDisconnect}>
