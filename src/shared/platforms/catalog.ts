@@ -61,6 +61,9 @@ export interface MediaRules {
   videoMaxBytes: number;
   /** Largest accepted GIF, when it differs from other images. */
   gifMaxBytes?: number;
+  /** Video length bounds in seconds, where the platform sets them (checked when the length is known). */
+  videoMinSeconds?: number;
+  videoMaxSeconds?: number;
 }
 
 /** One content type of a platform. */
@@ -115,7 +118,7 @@ const x: PlatformSpec = {
   text: { limit: 280, counting: 'x-weighted', noun: 'text' },
   threads: true,
   altTextLimit: 1_000,
-  contentTypes: [{ id: 'x_post', label: 'Post', media: media({ maxImages: 4, maxVideos: 1, imageMaxBytes: 5 * MB, gifMaxBytes: 15 * MB, videoMaxBytes: 512 * MB }) }],
+  contentTypes: [{ id: 'x_post', label: 'Post', media: media({ maxImages: 4, maxVideos: 1, imageMaxBytes: 5 * MB, gifMaxBytes: 15 * MB, videoMaxBytes: 512 * MB, videoMinSeconds: 0.5, videoMaxSeconds: 140 }) }],
   defaultContentType: 'x_post',
 };
 
@@ -127,7 +130,7 @@ const bluesky: PlatformSpec = {
   altTextLimit: 2_000,
   // Bluesky's blob limit for images is 1,000,000 bytes, but the adapter re-encodes larger images
   // under it (issue 6), so only files too big to decode sensibly are refused here.
-  contentTypes: [{ id: 'bluesky_post', label: 'Post', media: media({ maxImages: 4, maxVideos: 1, imageMaxBytes: 50 * MB, videoMaxBytes: 100 * MB }) }],
+  contentTypes: [{ id: 'bluesky_post', label: 'Post', media: media({ maxImages: 4, maxVideos: 1, imageMaxBytes: 50 * MB, videoMaxBytes: 100 * MB, videoMaxSeconds: 180 }) }],
   defaultContentType: 'bluesky_post',
 };
 
@@ -164,7 +167,7 @@ const threads: PlatformSpec = {
   text: { limit: 500, counting: 'code-points', noun: 'text' },
   threads: true,
   altTextLimit: 1_000,
-  contentTypes: [{ id: 'threads_post', label: 'Post', media: media({ maxItems: 10, maxImages: 10, maxVideos: 10, mix: true, imageMaxBytes: 8 * MB, videoMaxBytes: 1 * GB }) }],
+  contentTypes: [{ id: 'threads_post', label: 'Post', media: media({ maxItems: 10, maxImages: 10, maxVideos: 10, mix: true, imageMaxBytes: 8 * MB, videoMaxBytes: 1 * GB, videoMaxSeconds: 300 }) }],
   defaultContentType: 'threads_post',
 };
 
@@ -175,7 +178,7 @@ function linkedin(id: 'linkedin' | 'linkedin-page', name: string): PlatformSpec 
     text: { limit: 3_000, counting: 'code-points', noun: 'text' },
     threads: false,
     altTextLimit: 4_086,
-    contentTypes: [{ id: 'linkedin_post', label: 'Post', media: media({ maxImages: 20, maxVideos: 1, imageMaxBytes: 10 * MB, videoMaxBytes: 5 * GB }) }],
+    contentTypes: [{ id: 'linkedin_post', label: 'Post', media: media({ maxImages: 20, maxVideos: 1, imageMaxBytes: 10 * MB, videoMaxBytes: 5 * GB, videoMinSeconds: 3, videoMaxSeconds: 1_800 }) }],
     defaultContentType: 'linkedin_post',
   };
 }
@@ -189,9 +192,9 @@ function instagram(id: 'instagram' | 'instagram-facebook', name: string): Platfo
     altTextLimit: 1_000,
     contentTypes: [
       { id: 'instagram_post', label: 'Post', media: media({ required: true, maxImages: 1, maxVideos: 0, imageMaxBytes: 8 * MB, videoMaxBytes: 0 }) },
-      { id: 'instagram_carousel', label: 'Carousel', media: media({ required: true, minItems: 2, maxItems: 10, maxImages: 10, maxVideos: 10, mix: true, imageMaxBytes: 8 * MB, videoMaxBytes: 100 * MB }) },
-      { id: 'instagram_reel', label: 'Reel', media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 300 * MB }) },
-      { id: 'instagram_story', label: 'Story', media: media({ required: true, maxItems: 1, maxImages: 1, maxVideos: 1, imageMaxBytes: 8 * MB, videoMaxBytes: 100 * MB }) },
+      { id: 'instagram_carousel', label: 'Carousel', media: media({ required: true, minItems: 2, maxItems: 10, maxImages: 10, maxVideos: 10, mix: true, imageMaxBytes: 8 * MB, videoMaxBytes: 100 * MB, videoMinSeconds: 3, videoMaxSeconds: 60 }) },
+      { id: 'instagram_reel', label: 'Reel', media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 300 * MB, videoMinSeconds: 3, videoMaxSeconds: 900 }) },
+      { id: 'instagram_story', label: 'Story', media: media({ required: true, maxItems: 1, maxImages: 1, maxVideos: 1, imageMaxBytes: 8 * MB, videoMaxBytes: 100 * MB, videoMinSeconds: 3, videoMaxSeconds: 60 }) },
     ],
     defaultContentType: 'instagram_post',
   };
@@ -205,8 +208,8 @@ const facebook: PlatformSpec = {
   altTextLimit: null,
   contentTypes: [
     { id: 'facebook_post', label: 'Post', media: media({ maxImages: 10, maxVideos: 1, imageMaxBytes: 10 * MB, videoMaxBytes: 1 * GB }) },
-    { id: 'facebook_reel', label: 'Reel', media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 1 * GB }) },
-    { id: 'facebook_story', label: 'Story', media: media({ required: true, maxItems: 1, maxImages: 1, maxVideos: 1, imageMaxBytes: 10 * MB, videoMaxBytes: 1 * GB }) },
+    { id: 'facebook_reel', label: 'Reel', media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 1 * GB, videoMinSeconds: 3, videoMaxSeconds: 90 }) },
+    { id: 'facebook_story', label: 'Story', media: media({ required: true, maxItems: 1, maxImages: 1, maxVideos: 1, imageMaxBytes: 10 * MB, videoMaxBytes: 1 * GB, videoMinSeconds: 3, videoMaxSeconds: 60 }) },
   ],
   defaultContentType: 'facebook_post',
 };
@@ -218,7 +221,7 @@ const tiktok: PlatformSpec = {
   threads: false,
   altTextLimit: null,
   contentTypes: [
-    { id: 'tiktok_video', label: 'Video', media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 4 * GB }) },
+    { id: 'tiktok_video', label: 'Video', media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 4 * GB, videoMinSeconds: 3, videoMaxSeconds: 600 }) },
     { id: 'tiktok_photo', label: 'Photo post', media: media({ required: true, maxImages: 35, maxVideos: 0, imageMaxBytes: 20 * MB, videoMaxBytes: 0 }) },
   ],
   defaultContentType: 'tiktok_video',
@@ -232,8 +235,8 @@ const youtube: PlatformSpec = {
   threads: false,
   altTextLimit: null,
   contentTypes: [
-    { id: 'youtube_video', label: 'Video', media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 256 * GB }) },
-    { id: 'youtube_short', label: 'Short', media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 256 * GB }) },
+    { id: 'youtube_video', label: 'Video', media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 256 * GB, videoMaxSeconds: 43_200 }) },
+    { id: 'youtube_short', label: 'Short', media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 256 * GB, videoMaxSeconds: 180 }) },
   ],
   defaultContentType: 'youtube_video',
 };
@@ -245,7 +248,7 @@ const pinterest: PlatformSpec = {
   title: { limit: 100, counting: 'code-points', required: false },
   threads: false,
   altTextLimit: 500,
-  contentTypes: [{ id: 'pinterest_pin', label: 'Pin', media: media({ required: true, maxItems: 1, maxImages: 1, maxVideos: 1, imageMaxBytes: 20 * MB, videoMaxBytes: 2 * GB }) }],
+  contentTypes: [{ id: 'pinterest_pin', label: 'Pin', media: media({ required: true, maxItems: 1, maxImages: 1, maxVideos: 1, imageMaxBytes: 20 * MB, videoMaxBytes: 2 * GB, videoMinSeconds: 4, videoMaxSeconds: 900 }) }],
   defaultContentType: 'pinterest_pin',
 };
 
@@ -284,6 +287,16 @@ export function platformSpec(platform: PlatformId): PlatformSpec {
 /** The spec of a content type on a platform, or undefined when the platform does not offer it. */
 export function contentTypeSpec(platform: PlatformId, contentType: string): ContentTypeSpec | undefined {
   return PLATFORM_SPECS[platform].contentTypes.find((c) => c.id === contentType);
+}
+
+/** A duration as creators read it: "45 s", "2 min 20 s", "1 h". */
+export function formatSeconds(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${Math.round(seconds * 10) / 10} s`;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = s % 60;
+  return [h ? `${h} h` : '', m ? `${m} min` : '', rest ? `${rest} s` : ''].filter(Boolean).join(' ');
 }
 
 /** A byte count as creators read it: "1 MB", "512 MB", "1.5 GB". */

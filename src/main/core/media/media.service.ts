@@ -9,6 +9,7 @@ import type { Db } from '../db/database';
 import { AppError, invalid, notFound } from '../errors';
 import type { Clock } from '../ports/ports';
 import { createMediaRepo, toMedia, type MediaRow } from './media.repo';
+import { readMp4Info } from './mp4';
 
 /** File types the library accepts (what the platforms take), by detected mime. */
 export const SUPPORTED_MEDIA: Record<string, 'image' | 'video'> = {
@@ -22,6 +23,7 @@ export const SUPPORTED_MEDIA: Record<string, 'image' | 'video'> = {
   'video/x-m4v': 'video',
 };
 const SUPPORTED_NAMES = 'JPEG, PNG, GIF, WebP, MP4, MOV or WebM';
+const MP4_FAMILY = new Set(['video/mp4', 'video/quicktime', 'video/x-m4v']);
 
 /** A stored file as the publishing engine needs it. */
 export interface MediaFile extends Media {
@@ -65,6 +67,7 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
       await write(temp);
       let width: number | null = null;
       let height: number | null = null;
+      let durationMs: number | null = null;
       if (kind === 'image') {
         try {
           const meta = await sharp(temp).metadata();
@@ -75,6 +78,11 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
           throw invalid('path', `${name} looks like ${mime} but cannot be read as an image (damaged file?)`);
         }
       }
+      if (kind === 'video' && MP4_FAMILY.has(mime)) {
+        // Best effort: a video whose header we cannot read still imports, without metadata.
+        const info = await readMp4Info(temp).catch(() => null);
+        if (info) ({ width, height, durationMs } = info);
+      }
       await rename(temp, target);
       const row: MediaRow = {
         id: randomUUID(),
@@ -84,8 +92,8 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
         bytes,
         width,
         height,
-        // Video duration and size need a container parser; not read yet.
-        duration_ms: null,
+        // WebM duration and size are not read yet (MP4 and QuickTime are).
+        duration_ms: durationMs,
         file,
         original_name: name.slice(0, 255),
         alt_text: '',

@@ -54,6 +54,7 @@ export interface MediaFactsRow {
   kind: 'image' | 'video';
   mime: string;
   bytes: number;
+  duration_ms: number | null;
   original_name: string;
 }
 
@@ -130,7 +131,7 @@ export function createPostsRepo(db: Db) {
     accounts: db.prepare('SELECT id, platform, active, meta FROM accounts WHERE id IN (SELECT value FROM json_each(@ids))'),
     activeAccounts: db.prepare('SELECT id, platform, active, meta FROM accounts WHERE active = 1 ORDER BY created_at, id'),
     labelIds: db.prepare('SELECT id FROM labels WHERE id IN (SELECT value FROM json_each(@ids))'),
-    media: db.prepare('SELECT id, kind, mime, bytes, original_name FROM media WHERE id IN (SELECT value FROM json_each(@ids))'),
+    media: db.prepare('SELECT id, kind, mime, bytes, duration_ms, original_name FROM media WHERE id IN (SELECT value FROM json_each(@ids))'),
   };
   const listCache = new Map<string, { page: ReturnType<Db['prepare']>; count: ReturnType<Db['prepare']> }>();
 

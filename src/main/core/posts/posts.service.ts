@@ -78,7 +78,7 @@ export function createPostsService(deps: PostsServiceDeps) {
 
   function mediaFacts(parts: PostPart[]): Map<string, MediaFacts> {
     const ids = [...new Set(parts.flatMap((p) => p.media.map((m) => m.mediaId)))];
-    return new Map(repo.media(ids).map((m) => [m.id, { id: m.id, kind: m.kind, mime: m.mime, bytes: m.bytes, name: m.original_name }]));
+    return new Map(repo.media(ids).map((m) => [m.id, { id: m.id, kind: m.kind, mime: m.mime, bytes: m.bytes, durationMs: m.duration_ms, name: m.original_name }]));
   }
 
   /** Looks up the targets' accounts; an unknown or repeated account is a validation error. */

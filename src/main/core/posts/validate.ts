@@ -4,6 +4,7 @@ import {
   MASTODON_DEFAULTS,
   contentTypeSpec,
   formatBytes,
+  formatSeconds,
   platformSpec,
   type MediaRules,
   type PlatformSpec,
@@ -18,6 +19,8 @@ export interface MediaFacts {
   kind: 'image' | 'video';
   mime: string;
   bytes: number;
+  /** Null when the length is not known (not read for WebM). */
+  durationMs: number | null;
   /** The file name the creator imported, for messages. */
   name: string;
 }
@@ -198,6 +201,11 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
         f.kind === 'video'
           ? (mastodon?.videoSizeLimit ?? rules.videoMaxBytes)
           : (mastodon?.imageSizeLimit ?? (f.mime === 'image/gif' && rules.gifMaxBytes ? rules.gifMaxBytes : rules.imageMaxBytes));
+      if (f.kind === 'video' && f.durationMs !== null) {
+        const seconds = f.durationMs / 1000;
+        if (rules.videoMaxSeconds !== undefined && seconds > rules.videoMaxSeconds) problem(`${base}.${k}`, `${f.name || 'a video'} is ${formatSeconds(seconds)} long; a ${label} can be at most ${formatSeconds(rules.videoMaxSeconds)}`);
+        if (rules.videoMinSeconds !== undefined && seconds < rules.videoMinSeconds) problem(`${base}.${k}`, `${f.name || 'a video'} is ${formatSeconds(seconds)} long; a ${label} must be at least ${formatSeconds(rules.videoMinSeconds)}`);
+      }
       if (max > 0 && f.bytes > max) problem(`${base}.${k}`, `${f.name || 'a file'} is ${formatBytes(f.bytes)}; the limit is ${formatBytes(max)} for ${f.mime === 'image/gif' ? 'GIFs' : f.kind === 'video' ? 'videos' : 'images'}`);
     }
   }

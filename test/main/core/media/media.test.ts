@@ -56,9 +56,30 @@ describe('media:import', () => {
     expect(stored().filter((f) => f.startsWith(a.sha256))).toHaveLength(1);
   });
 
-  it('a video is detected by its bytes (kind and mime; its metadata is not read yet)', async () => {
+  it('a video is detected by its bytes; without a movie header it has no metadata', async () => {
     const m = value(await t.core.invoke('media:import', { path: file('clip.bin', mp4) }));
     expect(m).toMatchObject({ kind: 'video', mime: 'video/mp4', bytes: mp4.length, width: null, height: null, durationMs: null });
+  });
+
+  it('an MP4 video records its duration, width and height from its movie header', async () => {
+    const box = (type: string, body: Buffer) => {
+      const b = Buffer.concat([Buffer.alloc(8), body]);
+      b.writeUInt32BE(b.length, 0);
+      b.write(type, 4, 'latin1');
+      return b;
+    };
+    const mvhd = Buffer.alloc(100);
+    mvhd.writeUInt32BE(1000, 12);
+    mvhd.writeUInt32BE(61_500, 16);
+    const tkhd = Buffer.alloc(84);
+    tkhd.writeInt32BE(0x10000, 40);
+    tkhd.writeInt32BE(0x10000, 56);
+    tkhd.writeUInt32BE(1280 * 65536, 76);
+    tkhd.writeUInt32BE(720 * 65536, 80);
+    const moov = box('moov', Buffer.concat([box('mvhd', mvhd), box('trak', box('tkhd', tkhd))]));
+    const video = Buffer.concat([mp4.subarray(0, 24), moov]);
+    const m = value(await t.core.invoke('media:import', { path: file('talk.mp4', video) }));
+    expect(m).toMatchObject({ kind: 'video', mime: 'video/mp4', durationMs: 61_500, width: 1280, height: 720 });
   });
 
   it('an unsupported file is a validation error naming the file, and nothing changes', async () => {

@@ -200,6 +200,17 @@ describe('media rules per platform and content type', () => {
     expect(messages(await check(bigMastodon, [{ text: 'x', media: [{ mediaId: image(3 * MB, 'image/jpeg', 'm.jpg') }] }]))).toEqual(['Mastodon: m.jpg is 3 MB; the limit is 2 MB for images']);
   });
 
+  it('video length bounds apply when the length is known', async () => {
+    const long = insertMedia(t.dataDir, { kind: 'video', bytes: MB, name: 'long.mp4', durationMs: 905_000 });
+    expect(messages(await check('instagram', [{ text: 'x', media: [{ mediaId: long }] }], { contentType: 'instagram_reel' }))).toEqual(['Instagram: long.mp4 is 15 min 5 s long; a reel can be at most 15 min']);
+    const short = insertMedia(t.dataDir, { kind: 'video', bytes: MB, name: 'blip.mp4', durationMs: 1_500 });
+    expect(messages(await check('tiktok', [{ text: 'x', media: [{ mediaId: short }] }], TT))).toEqual(['TikTok: blip.mp4 is 1.5 s long; a video must be at least 3 s']);
+    const unknown = insertMedia(t.dataDir, { kind: 'video', bytes: MB, name: 'clip.webm' });
+    expect((await check('youtube', [{ text: 'x', media: [{ mediaId: unknown }] }], { ...YT, contentType: 'youtube_short' })).problems).toEqual([]);
+    const x = insertMedia(t.dataDir, { kind: 'video', bytes: MB, name: 'x.mp4', durationMs: 141_000 });
+    expect(messages(await check('x', [{ text: 'x', media: [{ mediaId: x }] }]))).toEqual(['X: x.mp4 is 2 min 21 s long; a post can be at most 2 min 20 s']);
+  });
+
   it('alt text over the platform limit is a problem', async () => {
     const v = await check('x', [{ text: 'x', media: [{ mediaId: image(), altText: 'a'.repeat(1001) }] }]);
     expect(v.problems).toEqual([{ path: 'parts.0.media.0.altText', message: 'X: alt text of item 1 is 1,001/1,000 characters', platform: 'x' }]);
