@@ -103,6 +103,13 @@ describe('calendar', () => {
     await page.locator(`[data-slot="${day}T09"]`).getByRole('button', { name: /^09:30 Launch day/ }).waitFor();
     await expectNoSeriousA11yViolations(page, 'calendar week');
     await app.screenshot('calendar-week');
+    // An empty slot composes for its hour.
+    await page.locator(`[data-slot="${day}T15"]`).click();
+    const composer = page.getByRole('dialog', { name: 'New post' });
+    expect(await composer.getByLabel('Date').inputValue()).toBe(day);
+    expect(await composer.getByLabel('Time').inputValue()).toBe('15:00');
+    await page.keyboard.press('Escape');
+    await composer.waitFor({ state: 'detached' });
     await page.getByRole('group', { name: 'Period' }).getByRole('button', { name: 'Day' }).click();
     await expectNoSeriousA11yViolations(page, 'calendar day');
   });

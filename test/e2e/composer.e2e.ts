@@ -88,4 +88,49 @@ describe('composer', () => {
     await expectNoSeriousA11yViolations(page, 'posts');
     void engine;
   });
+
+  it('per-platform options, a media rule from the platform, a dropped image and a new label reach the engine', async () => {
+    const { page, harness } = app;
+    insertAccount(harness, { platform: 'instagram', handle: '@ada.draws' });
+    await app.reload();
+    await page.getByRole('button', { name: 'New post', exact: true }).click();
+    const composer = page.getByRole('dialog', { name: 'New post' });
+    await composer.getByRole('textbox', { name: 'Post text' }).fill('Morning sketch');
+    // Instagram needs an image or a video: the engine's check says so, and the post cannot go.
+    const problems = composer.getByRole('list', { name: 'Problems with the post' });
+    await expect.poll(async () => (await problems.textContent().catch(() => '')) ?? '', { timeout: 5000 }).toMatch(/Instagram/);
+    expect(await composer.getByRole('button', { name: 'Publish now' }).isDisabled()).toBe(true);
+
+    // Dropping a file on the part imports it (media:importData) and shows its thumbnail.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64');
+    await composer.getByRole('textbox', { name: 'Post text' }).evaluate((el, bytes) => {
+      const g = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (parts: unknown[], name: string, opts: object) => unknown; DragEvent: new (type: string, init: object) => unknown };
+      const dt = new g.DataTransfer();
+      dt.items.add(new g.File([new Uint8Array(bytes)], 'dot.png', { type: 'image/png' }));
+      const part = (el as unknown as { closest(s: string): { dispatchEvent(e: unknown): void } }).closest('.part');
+      part.dispatchEvent(new g.DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      part.dispatchEvent(new g.DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, [...png]);
+    await composer.getByLabel('Alt text for Image 1').fill('A tiny dot');
+    await expect.poll(async () => (await problems.count()) === 0 || !/Instagram/.test((await problems.textContent()) ?? ''), { timeout: 5000 }).toBe(true);
+
+    // X: who can reply.
+    await composer.locator('summary', { hasText: '@ada' }).filter({ hasText: 'X' }).first().click();
+    await composer.getByLabel('Who can reply').first().selectOption('following');
+    // A new label, made from the composer, is applied at once.
+    await composer.getByRole('textbox', { name: 'New label' }).fill('Sketchbook');
+    await composer.getByRole('textbox', { name: 'New label' }).press('Enter');
+    await composer.getByRole('button', { name: /^Sketchbook/ }).waitFor();
+    await expect
+      .poll(
+        async () => {
+          const post = (await allPosts(harness)).find((p) => p.parts[0]!.text === 'Morning sketch');
+          const x = post?.entries.find((e) => e.platform === 'x');
+          return { alt: post?.parts[0]!.media[0]?.altText, reply: x?.settings['replySettings'], labels: post?.labelIds.length };
+        },
+        { timeout: 5000 },
+      )
+      .toEqual({ alt: 'A tiny dot', reply: 'following', labels: 1 });
+    await composer.getByRole('button', { name: 'Close' }).click();
+  });
 });
