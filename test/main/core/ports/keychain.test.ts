@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { AsyncEntry } from '@napi-rs/keyring';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKeychainSecretStore, KeychainUnavailableError } from '../../../../src/main/core/ports/keychain';
 import { makeTestCore } from '../../../support/core';
@@ -42,6 +43,35 @@ describe.skipIf(!haveKeyring)('the OS keychain SecretStore (real Secret Service)
 
   it('deleting a key that is not there is not an error (disconnecting twice, or after a keychain reset)', async () => {
     await expect(store.delete(`account:${randomUUID()}`)).resolves.toBeUndefined();
+  });
+
+  it('splits a value too long for one entry (Windows) into chunks, and replacing or deleting it leaves no chunk behind', async () => {
+    const small = createKeychainSecretStore(service, { maxEntryChars: 50 });
+    // The entries as the OS keeps them, without the store's reassembly.
+    const plain = { get: async (k: string) => (await new AsyncEntry(service, k).getPassword()) ?? null };
+    const key = `account:${randomUUID()}`;
+    keys.add(key);
+    const long = JSON.stringify({ secrets: { accessJwt: 'a'.repeat(300), refreshJwt: 'r'.repeat(300), appPassword: 'abcd-efgh-ijkl-mnop' } });
+    await small.set(key, long);
+    expect(await small.get(key)).toBe(long);
+    const head = (await plain.get(key))!;
+    expect(head).toMatch(/^\u0000outbox-chunks:[0-9a-f]{8}:14$/);
+    const generation = head.split(':')[1]!;
+    expect(await plain.get(`${key}#${generation}.0`)).toBe(long.slice(0, 50));
+    // Replaced by a new long value: a new generation, the old chunks are gone.
+    await small.set(key, long.replace('abcd', 'wxyz'));
+    expect(await small.get(key)).toBe(long.replace('abcd', 'wxyz'));
+    expect(await plain.get(`${key}#${generation}.0`)).toBeNull();
+    // Replaced by a short value, then deleted: nothing remains.
+    const second = (await plain.get(key))!.split(':')[1]!;
+    await small.set(key, 'short');
+    expect(await small.get(key)).toBe('short');
+    expect(await plain.get(`${key}#${second}.0`)).toBeNull();
+    await small.set(key, long);
+    const third = (await plain.get(key))!.split(':')[1]!;
+    await small.delete(key);
+    expect(await small.get(key)).toBeNull();
+    expect(await plain.get(`${key}#${third}.13`)).toBeNull();
   });
 
   it('keeps keys of different services apart', async () => {
