@@ -122,9 +122,19 @@ export function createPublishingEngine(deps: PublishingDeps) {
 
   const canClaim = () => !stopping && network.isOnline() && !deps.settings.get().publishingPaused;
 
+  let changedIds = new Set<string>();
+  /** posts:changed, coalesced per turn of the event loop: a drain of 1,000 posts must not flood the UI with refetches. */
   function emitChanged(ids: Iterable<string>) {
-    const list = [...new Set(ids)];
-    if (list.length > 0 && !detached) bus.emit('posts:changed', { ids: list });
+    if (detached) return;
+    const first = changedIds.size === 0;
+    for (const id of ids) changedIds.add(id);
+    if (first && changedIds.size > 0) setImmediate(flushChanged);
+  }
+  function flushChanged() {
+    if (detached || changedIds.size === 0) return;
+    const ids = [...changedIds];
+    changedIds = new Set();
+    bus.emit('posts:changed', { ids });
   }
 
   function emitState(nextDueAt: number | null) {
@@ -634,6 +644,7 @@ export function createPublishingEngine(deps: PublishingDeps) {
         }
       }
       repo.unclaim([...queued], now);
+      flushChanged();
       detached = true;
     },
   };

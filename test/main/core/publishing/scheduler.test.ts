@@ -92,6 +92,22 @@ describe('claim', () => {
   });
 });
 
+describe('events', () => {
+  it('claims and outcomes emit posts:changed after committing, coalesced per turn', async () => {
+    r = await rig();
+    const accounts = [r.fx.account('bluesky'), r.fx.account('bluesky'), r.fx.account('bluesky')];
+    const id = await schedulePost(r, accounts, MIN);
+    const seen: Array<{ ids: string[]; status: string }> = [];
+    r.t.core.on('posts:changed', (e) => seen.push({ ids: e.ids, status: r.fx.postRow(id).status }));
+    await r.clock.advance(MIN);
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.length).toBeLessThanOrEqual(4);
+    expect(seen.every((e) => e.ids.includes(id))).toBe(true);
+    expect(seen[0]!.status).toBe('publishing');
+    expect(seen.at(-1)!.status).toBe('published');
+  });
+});
+
 describe('fan-out', () => {
   it('entries publish in parallel across accounts, one request at a time per account', async () => {
     r = await rig();
