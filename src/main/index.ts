@@ -5,7 +5,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, nativeTheme, net, Notification, powerMonitor, screen, session, shell, Tray } from 'electron';
 import Store from 'electron-store';
 import { SHELL_CHANNELS, type OpenTarget, type ShellPrefs } from '../shared/ipc/shell';
+import { startApiServer, type ApiController } from './api';
+import { createApiRuntime } from './core/api-settings/api-runtime';
 import { createCore, type Core } from './core/create-core';
+import { createKeychainSecretStore } from './core/ports/keychain';
 import { systemClock } from './core/ports/system';
 import { hardenSession, hardenWebContents } from './shell/hardening';
 import { isDarkPanel, trayIconPath } from './shell/icons';
@@ -87,9 +90,14 @@ async function start(): Promise<void> {
     log,
   });
 
+  // One keychain store and one runtime cell shared by the engine and the local API.
+  const secrets = createKeychainSecretStore();
+  const apiRuntime = createApiRuntime();
   let core: Core;
   try {
     core = await createCore({
+      secrets,
+      apiRuntime,
       dataDir: app.getPath('userData'),
       version: app.getVersion(),
       nativeBinding: process.env['OUTBOX_SQLITE_BINDING'],
@@ -106,6 +114,14 @@ async function start(): Promise<void> {
     return;
   }
 
+  // The local automation API follows its settings (off by default) for as long as Outbox runs, tray included.
+  let api: ApiController | null = null;
+  try {
+    api = await startApiServer({ core, secrets, runtime: apiRuntime, log });
+  } catch (error) {
+    log('the local API could not start', error);
+  }
+
   let ipcIdle: () => Promise<void> = async () => {};
   const quit = createQuitController({
     app,
@@ -115,7 +131,10 @@ async function start(): Promise<void> {
       await new Promise<void>((resolve) => setImmediate(resolve));
       await ipcIdle();
     },
-    closeEngine: () => core.close(),
+    closeEngine: async () => {
+      await api?.close();
+      await core.close();
+    },
     clock: systemClock,
     log,
   });

@@ -1,6 +1,8 @@
 // src/main/index.ts (the composition root) started against a fake `electron`: the wiring of
 // every shell module, end to end, as far as it can be checked without the Electron binary.
 import { EventEmitter } from 'node:events';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHANNELS } from '../../../src/shared/ipc/contract';
@@ -102,6 +104,29 @@ describe('composition root (src/main/index.ts) on a fake Electron', () => {
     tray.menu.find((i) => i.label === 'Pause publishing')!.click!();
     await until(() => tray.menu.some((i) => i.label === 'Resume publishing'));
     expect(await electron.handlers.get('settings:get')!(appPage(), undefined)).toMatchObject({ ok: true, value: { publishingPaused: true } });
+  });
+
+  it('starts the local automation API when it is enabled in the settings, on 127.0.0.1 only', async () => {
+    const free = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const port = (probe.address() as AddressInfo).port;
+        probe.close(() => resolve(port));
+      });
+    });
+    expect(await electron.handlers.get('settings:update')!(appPage(), { apiEnabled: true, apiPort: free })).toMatchObject({ ok: true });
+    const status = async () => (await electron.handlers.get('api:status')!(appPage(), undefined)) as { ok: boolean; value?: { running: boolean } };
+    for (let i = 0; i < 100 && !(await status()).value?.running; i++) await new Promise((r) => setTimeout(r, 20));
+    expect((await status()).value?.running).toBe(true);
+    // A request with a foreign Host header is refused before any token is read: the server is ours and listening.
+    const answer = await new Promise<number>((resolve, reject) => {
+      request({ host: '127.0.0.1', port: free, path: '/v1/posts', headers: { host: 'evil.example' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(answer).toBe(403);
   });
 
   it('Quit closes the window for good, drains the engine, then the app exits', async () => {

@@ -20,13 +20,21 @@ export function createApiSettingsHandlers(deps: { settings: SettingsService; sec
       const { apiEnabled, apiPort } = deps.settings.get();
       const state = deps.runtime.get();
       const running = apiEnabled && state.running && state.port === apiPort;
+      // Status must answer even without a keychain (Linux with no Secret Service): it then says why.
+      let tokenSet = false;
+      let keychainError: string | null = null;
+      try {
+        tokenSet = (await deps.secrets.get(API_TOKEN_KEY)) !== null;
+      } catch (error) {
+        keychainError = error instanceof Error ? error.message : String(error);
+      }
       return {
         enabled: apiEnabled,
         port: apiPort,
         running,
         url: running ? `http://127.0.0.1:${apiPort}` : null,
-        tokenSet: (await deps.secrets.get(API_TOKEN_KEY)) !== null,
-        error: apiEnabled && !running ? state.error : null,
+        tokenSet,
+        error: (apiEnabled && !running ? state.error : null) ?? keychainError,
       };
     },
     'api:regenerateToken': async () => {

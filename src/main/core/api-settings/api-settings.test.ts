@@ -46,3 +46,22 @@ describe('api settings', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ path: 'apiPort' }] } });
   });
 });
+
+describe('api:status without a keychain', () => {
+  it('still answers, saying no token is set and why', async () => {
+    const broken = {
+      get: async () => {
+        throw new Error('No OS keychain is available, so Outbox cannot store account secrets.');
+      },
+      set: async () => {},
+      delete: async () => {},
+    };
+    const t = await makeTestCore({ secrets: broken as never });
+    try {
+      const status = await t.core.invoke('api:status');
+      expect(status).toMatchObject({ ok: true, value: { tokenSet: false, running: false, error: expect.stringMatching(/No OS keychain/) } });
+    } finally {
+      await t.dispose();
+    }
+  });
+});
