@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { AsyncEntry } from '@napi-rs/keyring';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKeychainSecretStore, KeychainUnavailableError } from '../../../../src/main/core/ports/keychain';
+import { createKeychainSecretStore } from '../../../../src/main/core/ports/keychain';
 import { makeTestCore } from '../../../support/core';
 
 const haveKeyring = process.env['OUTBOX_TEST_KEYRING'] === '1';
