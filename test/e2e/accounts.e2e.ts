@@ -49,7 +49,7 @@ describe('accounts', () => {
     // The token went to the secret store, never back to the page.
     expect(await page.content()).not.toContain(FAKE_BOT_TOKEN);
     await expectNoSeriousA11yViolations(page, 'accounts');
-    await app.screenshot('accounts');
+    await app.screenshot('accounts-telegram-connected');
   });
 
   it('the active switch and disconnect (after confirmation) reach the engine', async () => {
@@ -80,6 +80,5 @@ describe('accounts', () => {
     await app.screenshot('settings-dark');
     await page.getByRole('radio', { name: 'Light' }).check();
     await expectNoSeriousA11yViolations(page, 'settings');
-    await app.screenshot('settings');
   });
 });

@@ -28,7 +28,6 @@ describe('calendar', () => {
     await composer.getByLabel('Time').fill('09:30');
     await composer.getByText(/UTC/).first().waitFor();
     await expectNoSeriousA11yViolations(page, 'composer');
-    await app.screenshot('composer');
     await composer.getByRole('button', { name: 'Schedule' }).click();
     await composer.waitFor({ state: 'detached' });
 
@@ -43,7 +42,6 @@ describe('calendar', () => {
     const chip = cell.getByRole('button', { name: /^09:30 Launch day/ });
     await chip.waitFor();
     expect(await chip.textContent()).toContain('Scheduled');
-    await app.screenshot('calendar-month');
   });
 
   it('dragging a scheduled post to another day changes its scheduledAt and keeps its time', async () => {
@@ -102,7 +100,6 @@ describe('calendar', () => {
     if ((await page.locator(`[data-slot="${day}T09"]`).count()) === 0) await page.getByRole('button', { name: 'Next week' }).click();
     await page.locator(`[data-slot="${day}T09"]`).getByRole('button', { name: /^09:30 Launch day/ }).waitFor();
     await expectNoSeriousA11yViolations(page, 'calendar week');
-    await app.screenshot('calendar-week');
     // An empty slot composes for its hour.
     await page.locator(`[data-slot="${day}T15"]`).click();
     const composer = page.getByRole('dialog', { name: 'New post' });

@@ -26,7 +26,6 @@ describe('posts list', () => {
     const publishedRow = page.getByRole('listitem', { name: 'Print shop is open again' });
     expect(await publishedRow.getByRole('link', { name: 'View on X' }).getAttribute('href')).toBe('https://bsky.app/profile/ada/post/1');
     await expectNoSeriousA11yViolations(page, 'posts');
-    await app.screenshot('posts');
 
     await page.getByRole('combobox', { name: 'Status' }).selectOption('failed');
     await expect.poll(() => page.getByRole('list', { name: 'Posts' }).getByRole('listitem').filter({ has: page.getByRole('group') }).count()).toBe(1);

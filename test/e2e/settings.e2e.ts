@@ -19,7 +19,7 @@ describe('settings', () => {
     await page.getByRole('status').getByText('Saved').waitFor();
     await page.getByRole('switch', { name: 'Pause publishing' }).check();
     await page.getByText('Paused: nothing is sent until you resume.').waitFor();
-    await app.screenshot('settings');
+    await app.screenshot('settings-time-zone');
 
     expect(await app.harness.core.invoke('settings:get')).toMatchObject({ ok: true, value: { timeZone: 'Asia/Tokyo', publishingPaused: true } });
 

@@ -1,6 +1,6 @@
-// The main views with a creator's everyday data, for the screenshots under test-results/ and
-// the accessibility check of each view. Runs last (alphabetically), so its screenshots are the
-// ones left in test-results/.
+// The main views with a creator's everyday data, for the screenshots under test-results/
+// (calendar-month, calendar-week, composer, posts, accounts, settings: only this file writes
+// those names) and the accessibility check of each view.
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { Post } from '../../src/shared/domain';
@@ -24,7 +24,7 @@ describe('main views', () => {
     await engine(harness, 'settings:update', { timeZone: ZONE });
     insertAccount(harness, { platform: 'x', handle: '@inkandpaper', displayName: 'Ink & Paper' });
     insertAccount(harness, { platform: 'bluesky', handle: '@inkandpaper.bsky.social', displayName: 'Ink & Paper' });
-    insertAccount(harness, { platform: 'mastodon', handle: '@ink@illustration.social', displayName: 'Ink & Paper' });
+    insertAccount(harness, { platform: 'mastodon', handle: '@ink@illustration.social', displayName: 'Ink & Paper', connection: 'token_expired' });
     insertAccount(harness, { platform: 'telegram', handle: '@inkandpapernews', displayName: 'Ink & Paper news' });
     const texts = [
       'New linocut print drop this Friday: five colours, forty prints',
