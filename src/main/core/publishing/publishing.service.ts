@@ -137,6 +137,17 @@ export function createPublishingEngine(deps: PublishingDeps) {
     bus.emit('posts:changed', { ids });
   }
 
+  let stateQueued = false;
+  /** scheduler:state after the current turn (entries starting and ending in bursts emit once). */
+  function stateSoon() {
+    if (stateQueued) return;
+    stateQueued = true;
+    setImmediate(() => {
+      stateQueued = false;
+      if (!detached && !stopping) emitState(repo.nextDueAt());
+    });
+  }
+
   function emitState(nextDueAt: number | null) {
     const state: SchedulerState = {
       paused: deps.settings.get().publishingPaused,
@@ -387,7 +398,7 @@ export function createPublishingEngine(deps: PublishingDeps) {
     const abort = new AbortController();
     const slot: Running = { abort, sending: false };
     running.set(entry.id, slot);
-    emitState(repo.nextDueAt());
+    stateSoon();
     try {
       let ctx: PublishContext;
       try {
@@ -428,7 +439,7 @@ export function createPublishingEngine(deps: PublishingDeps) {
       emitChanged([e.postId, ...settle(e.postId)]);
     } finally {
       running.delete(entry.id);
-      if (!detached && !stopping) emitState(repo.nextDueAt());
+      if (!detached && !stopping) stateSoon();
     }
   }
 

@@ -57,6 +57,31 @@ describe('timer', () => {
   });
 });
 
+describe('scheduler:state', () => {
+  it('counts the entries being sent and reports offline and paused', async () => {
+    r = await rig();
+    const states: Array<{ publishing: number; online: boolean; paused: boolean }> = [];
+    r.t.core.on('scheduler:state', (s) => states.push(s));
+    const accounts = [r.fx.account('bluesky'), r.fx.account('mastodon')];
+    const g = gate();
+    r.bsky.script({ gate: g });
+    r.masto.script({ gate: g });
+    await schedulePost(r, accounts, MIN);
+    await r.clock.advance(MIN);
+    expect(states.at(-1)!.publishing).toBe(2);
+    g.open();
+    await r.clock.advance(0);
+    expect(states.at(-1)!.publishing).toBe(0);
+    r.t.network.set(false);
+    await r.clock.advance(0);
+    expect(states.at(-1)).toMatchObject({ online: false });
+    r.t.network.set(true);
+    await r.t.core.invoke('settings:update', { publishingPaused: true });
+    await r.clock.advance(0);
+    expect(states.at(-1)).toMatchObject({ online: true, paused: true });
+  });
+});
+
 describe('claim', () => {
   it('claiming commits the post publishing and each enabled entry publishing with a fresh attempt key before any request', async () => {
     r = await rig();
