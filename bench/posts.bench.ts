@@ -117,7 +117,7 @@ function calibrate() {
   for (let i = 0; i < 500; i++) all.all();
   const used = process.cpuUsage(cpu);
   db.close();
-  console.log(`calibration: 300 in-memory rows read in ${((used.user + used.system) / 1000 / 500).toFixed(3)} ms cpu (a typical laptop: ~0.2 ms)`);
+  console.log(`calibration: 300 in-memory rows read in ${((used.user + used.system) / 1000 / 500).toFixed(3)} ms cpu (to compare machines: the figures below scale with it)`);
 }
 
 export async function run() {
