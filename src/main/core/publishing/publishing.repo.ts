@@ -307,6 +307,10 @@ export function createPublishingRepo(db: Db) {
   });
 
   return {
+    /** Runs `fn` in one transaction (nested ones become savepoints). */
+    transaction<T>(fn: () => T): T {
+      return db.transaction(fn)();
+    },
     readPostRow,
     readEntryRow,
     claimDue,

@@ -251,17 +251,27 @@ export function createPublishingEngine(deps: PublishingDeps) {
   }
 
   /** Settles the post when all its enabled entries have; returns the ids that changed. */
-  function settle(postId: string): string[] {
-    if (detached) return [];
+  /** When a finished repeating post's next occurrence is due. */
+  function nextOccurrence(post: { repeat: string | null; scheduled_at: number | null }, now: number): number | null {
+    const repeat = post.repeat ? (JSON.parse(post.repeat) as { every: number; unit: Parameters<typeof stepRepeat>[2] }) : null;
+    if (!repeat) return null;
     const timeZone = deps.settings.get().timeZone;
+    let at = stepRepeat(post.scheduled_at ?? now, repeat.every, repeat.unit, timeZone);
+    // A late finish must not schedule the next occurrence in the past: skip to the first future one.
+    for (let i = 0; at <= now && i < 100_000; i++) at = stepRepeat(at, repeat.every, repeat.unit, timeZone);
+    return at;
+  }
+
+  /**
+   * Settles the post when all its enabled entries have, in the same transaction as `write` (the
+   * entry's outcome): one commit, one fsync, for the last answer of a fan-out. Notifies after.
+   */
+  function settle(postId: string, write?: () => void): string[] {
+    if (detached) return [];
     const now = clock.now();
-    const settlement = repo.settlePost(postId, now, (post) => {
-      const repeat = post.repeat ? (JSON.parse(post.repeat) as { every: number; unit: Parameters<typeof stepRepeat>[2] }) : null;
-      if (!repeat) return null;
-      let at = stepRepeat(post.scheduled_at ?? now, repeat.every, repeat.unit, timeZone);
-      // A late finish must not schedule the next occurrence in the past: skip to the first future one.
-      for (let i = 0; at <= now && i < 100_000; i++) at = stepRepeat(at, repeat.every, repeat.unit, timeZone);
-      return at;
+    const settlement = repo.transaction(() => {
+      write?.();
+      return repo.settlePost(postId, now, (post) => nextOccurrence(post, now));
     });
     if (!settlement) return [];
     notifySettlement(settlement);
@@ -280,9 +290,9 @@ export function createPublishingEngine(deps: PublishingDeps) {
 
   function fail(e: ClaimedEntry, message: string, attempt?: { id: number; outcome: AttemptOutcome; httpStatus: number | null; message: string }) {
     if (detached) return;
-    if (attempt) repo.failWithAttempt(e.entryId, attempt.id, clock.now(), attempt.outcome, attempt.httpStatus, attempt.message, message);
-    else repo.failed(e.entryId, message);
-    emitChanged([e.postId, ...settle(e.postId)]);
+    const write = () =>
+      attempt ? repo.failWithAttempt(e.entryId, attempt.id, clock.now(), attempt.outcome, attempt.httpStatus, attempt.message, message) : repo.failed(e.entryId, message);
+    emitChanged([e.postId, ...settle(e.postId, write)]);
   }
 
   function buildContext(loaded: EntryForPublish, credentials: Record<string, unknown>, signal: AbortSignal): PublishContext {
@@ -435,8 +445,8 @@ export function createPublishingEngine(deps: PublishingDeps) {
       }
       deadline.cancel();
       if (detached) return;
-      repo.published(entry.id, attemptId, clock.now(), result.platformPostId, result.platformUrl ?? null, result.httpStatus ?? null);
-      emitChanged([e.postId, ...settle(e.postId)]);
+      const write = () => repo.published(entry.id, attemptId, clock.now(), result.platformPostId, result.platformUrl ?? null, result.httpStatus ?? null);
+      emitChanged([e.postId, ...settle(e.postId, write)]);
     } finally {
       running.delete(entry.id);
       if (!detached && !stopping) stateSoon();
@@ -454,9 +464,11 @@ export function createPublishingEngine(deps: PublishingDeps) {
         const found = await untilAborted(() => adapter.reconcile!(ctx), ctx.signal);
         if (detached) return 'done';
         if (found) {
-          if (openId !== null) repo.published(e.entryId, openId, clock.now(), found.platformPostId, found.platformUrl ?? null, found.httpStatus ?? null, 'reconciled');
-          else repo.published(e.entryId, repo.startAttempt(e.entryId, ctx.entry.attemptKey, clock.now()), clock.now(), found.platformPostId, found.platformUrl ?? null, null, 'reconciled');
-          emitChanged([e.postId, ...settle(e.postId)]);
+          const write = () => {
+            const id = openId ?? repo.startAttempt(e.entryId, ctx.entry.attemptKey, clock.now());
+            repo.published(e.entryId, id, clock.now(), found.platformPostId, found.platformUrl ?? null, found.httpStatus ?? null, 'reconciled');
+          };
+          emitChanged([e.postId, ...settle(e.postId, write)]);
           return 'done';
         }
         end('reconciled', `${name} did not receive it before Outbox stopped; sending again`);
