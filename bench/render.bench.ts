@@ -21,6 +21,10 @@ export async function run() {
     console.log(`render: skipped (no Chromium at ${executablePath})`);
     return;
   }
+  if (!existsSync(join(process.cwd(), 'out/renderer/index.html'))) {
+    console.log('render: skipped (no built renderer: run `npx electron-vite build` first)');
+    return;
+  }
   const harness = await startHarness();
   const browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
   try {

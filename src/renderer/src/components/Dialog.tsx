@@ -24,9 +24,18 @@ export function Dialog({
   const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
+    if (!dialog || !open) return;
+    // Keyboard users land back where they were when the dialog goes away.
+    const before = document.activeElement as HTMLElement | null;
+    if (!dialog.open) {
+      dialog.showModal();
+      // showModal focuses the first control (the close button); the dialog names a better start.
+      dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    }
+    return () => {
+      if (dialog.open) dialog.close();
+      if (before?.isConnected) requestAnimationFrame(() => before.focus());
+    };
   }, [open]);
   if (!open) return null;
   return (
@@ -83,7 +92,7 @@ export function ConfirmDialog({
       describedBy={messageId}
       footer={
         <>
-          <button type="button" className="button" onClick={onCancel} autoFocus>
+          <button type="button" className="button" onClick={onCancel} data-autofocus>
             Cancel
           </button>
           <button type="button" className="button button-danger" onClick={onConfirm}>

@@ -88,7 +88,7 @@ function PartEditor({
         placeholder={index === 0 ? 'What do you want to share?' : 'Continue the thread…'}
         value={part.text}
         onChange={(e) => onChange({ ...part, text: e.target.value })}
-        autoFocus={index === 0}
+        data-autofocus={index === 0 ? true : undefined}
       />
       <MediaStrip media={part.media} partLabel={partLabel} dropTarget={box} onChange={(media) => onChange({ ...part, media })} />
       {index === 0 ? <Counters checks={checks} accounts={accounts} /> : null}

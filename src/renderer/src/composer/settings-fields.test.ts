@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { humanize, settingFields } from './settings-fields';
+
+describe('per-platform settings fields follow the shared schemas', () => {
+  it('a TikTok privacy level has no default, so the creator must choose it', () => {
+    const privacy = settingFields('tiktok').find((f) => f.key === 'privacyLevel');
+    expect(privacy).toMatchObject({ kind: 'select', required: true, label: 'Who can see it' });
+    expect(privacy && 'fallback' in privacy ? privacy.fallback : undefined).toBeUndefined();
+  });
+
+  it('defaults come from the schema (Telegram link previews on, Mastodon public)', () => {
+    expect(settingFields('telegram').find((f) => f.key === 'linkPreview')).toMatchObject({ kind: 'toggle', fallback: true });
+    expect(settingFields('mastodon').find((f) => f.key === 'visibility')).toMatchObject({ kind: 'select', fallback: 'public' });
+  });
+
+  it('the post type is left to the content-type picker', () => {
+    expect(settingFields('instagram').some((f) => f.key === 'postType')).toBe(false);
+  });
+
+  it('humanizes keys and enum values', () => {
+    expect(humanize('PUBLIC_TO_EVERYONE')).toBe('Public to everyone');
+    expect(humanize('notifySubscribers')).toBe('Notify subscribers');
+  });
+});
