@@ -12,7 +12,7 @@ interface SettingsState {
 }
 
 /** Settings from the engine; the database is the truth, this is a view of it. */
-export const useSettingsStore = create<SettingsState>((set) => ({
+export const useSettingsStore = create<SettingsState>((set, get) => ({
   settings: null,
   error: null,
   notice: null,
@@ -22,12 +22,15 @@ export const useSettingsStore = create<SettingsState>((set) => ({
     else set({ error: result.error.message });
   },
   async update(patch) {
+    // Shown at once (switches must not lag behind the click); the engine's answer settles it.
+    const before = get().settings;
+    if (before) set({ settings: { ...before, ...patch } });
     const result = await outbox().settings.update(patch);
     if (result.ok) {
       set({ settings: result.value, error: null, notice: 'Saved' });
       return true;
     }
-    set({ error: result.error.message, notice: null });
+    set({ error: result.error.message, notice: null, settings: before });
     return false;
   },
 }));

@@ -198,6 +198,9 @@ function AccountRow({ account, onReconnect, onDisconnect }: { account: Account; 
   const toast = useUiStore((s) => s.toast);
   const load = useAccountsStore((s) => s.load);
   const [checking, setChecking] = useState(false);
+  // The switch moves at once; the engine's answer (or accounts:changed) settles it.
+  const [active, setActiveShown] = useState(account.active);
+  useEffect(() => setActiveShown(account.active), [account.active]);
   const name = `${platformName(account.platform)} ${account.handle}`;
   return (
     <li className="account-row" aria-label={name}>
@@ -222,10 +225,14 @@ function AccountRow({ account, onReconnect, onDisconnect }: { account: Account; 
             id={`active-${account.id}`}
             type="checkbox"
             role="switch"
-            checked={account.active}
+            checked={active}
             onChange={async (e) => {
+              setActiveShown(e.target.checked);
               const result = await outbox().accounts.setActive({ id: account.id, active: e.target.checked });
-              if (!result.ok) toast(plainError(result.error), 'error');
+              if (!result.ok) {
+                toast(plainError(result.error), 'error');
+                setActiveShown(account.active);
+              }
               void load();
             }}
           />
