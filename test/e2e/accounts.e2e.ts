@@ -63,6 +63,19 @@ describe('accounts', () => {
     await row.waitFor({ state: 'detached' });
   });
 
+  it('an OAuth platform asks for the creator’s developer app first, then offers the browser step', async () => {
+    const { page, harness } = app;
+    await page.getByRole('button', { name: 'Connect X' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Connect X' });
+    await dialog.getByLabel('Client ID').fill('my-x-client-id');
+    await dialog.getByRole('button', { name: 'Save app keys' }).click();
+    await dialog.getByRole('button', { name: 'Continue in browser' }).waitFor();
+    expect(await engine<Array<{ platform: string; configured: boolean }>>(harness, 'accounts:appCredentials')).toContainEqual({ platform: 'x', configured: true });
+    await expectNoSeriousA11yViolations(page, 'connect X');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('settings: queue slots, catch-up window and theme', async () => {
     const { page, harness } = app;
     await go(page, 'Settings');

@@ -133,4 +133,21 @@ describe('composer', () => {
       .toEqual({ alt: 'A tiny dot', reply: 'following', labels: 1 });
     await composer.getByRole('button', { name: 'Close' }).click();
   });
+
+  it('“Add to queue” gives the post the next free queue slot and leaves no draft behind', async () => {
+    const { page, harness } = app;
+    await engine(harness, 'settings:update', { queueSlots: [{ day: 'mon', time: '07:45' }, { day: 'wed', time: '07:45' }, { day: 'fri', time: '07:45' }, { day: 'sun', time: '07:45' }], timeZone: 'UTC' });
+    await page.getByRole('button', { name: 'New post', exact: true }).click();
+    const composer = page.getByRole('dialog', { name: 'New post' });
+    await composer.getByRole('button', { name: 'Instagram @ada.draws', exact: true }).click();
+    await composer.getByRole('textbox', { name: 'Post text' }).fill('Queued thought');
+    await composer.getByRole('status').getByText('Saved', { exact: true }).waitFor();
+    await composer.getByRole('button', { name: 'Add to queue' }).click();
+    await composer.waitFor({ state: 'detached' });
+    const posts = (await allPosts(harness)).filter((p) => p.parts[0]!.text === 'Queued thought');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]).toMatchObject({ status: 'scheduled' });
+    expect(posts[0]!.scheduledAt).toMatch(/T07:45:00(\.000)?Z$/);
+    await page.getByText(/Added to the queue/).first().waitFor();
+  });
 });
