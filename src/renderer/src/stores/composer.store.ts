@@ -150,7 +150,11 @@ export const useComposerStore = create<ComposerState>((set, get) => {
   async function saveOnce(): Promise<boolean> {
     const { draft } = get();
     if (!get().dirty) return true;
-    if (!draft.postId && !hasContent(draft)) return true;
+    if (!draft.postId && !hasContent(draft)) {
+      // Nothing worth a draft yet (no words, no media): nothing to keep either.
+      update({ dirty: false });
+      return true;
+    }
     update({ saveState: 'saving' });
     const snapshot = draft;
     const result = draft.postId
