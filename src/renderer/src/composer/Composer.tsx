@@ -97,7 +97,7 @@ function PartEditor({
           {problems.map((p, i) => (
             <li key={i}>
               <span aria-hidden="true">⚠ </span>
-              {p.platform ? `${platformName(p.platform as PlatformId)}: ` : ''}
+              {p.platform && !p.message.startsWith(`${platformName(p.platform as PlatformId)}:`) ? `${platformName(p.platform as PlatformId)}: ` : ''}
               {p.message}
             </li>
           ))}
@@ -299,7 +299,8 @@ export function Composer() {
                 />
               </div>
               <p className="hint when-hint">
-                {zone.replace(/_/g, ' ')} ({zoneAbbreviation(zone)})
+                {zone.replace(/_/g, ' ')}
+                {zoneAbbreviation(zone) !== zone ? ` (${zoneAbbreviation(zone)})` : ''}
                 {atIso ? ` · ${utcHint(atIso)}` : ''}
                 {inPast ? (
                   <span className="error-text">

@@ -404,7 +404,7 @@ export function CalendarView() {
     },
     [setAnchor, setMode],
   );
-  const zoneLabel = `${zone.replace(/_/g, ' ')} (${zoneAbbreviation(zone)})`;
+  const zoneLabel = zoneAbbreviation(zone) === zone ? zone : `${zone.replace(/_/g, ' ')} (${zoneAbbreviation(zone)})`;
 
   return (
     <section className="view view-wide calendar-view" aria-labelledby="view-title">
