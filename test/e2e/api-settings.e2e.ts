@@ -24,7 +24,8 @@ describe('automation API settings', () => {
     expect(await toggle.isChecked()).toBe(false);
     await section.getByText('Off. Scripts on this computer cannot reach Outbox.').waitFor();
 
-    await toggle.check();
+    // The switch follows the engine (api:status), so it flips after the answer: click, then wait for it.
+    await toggle.click();
     await section.getByText(`Running at http://127.0.0.1:${port}/v1 (this computer only).`).waitFor();
 
     await section.getByRole('button', { name: 'Generate token' }).click();
@@ -49,7 +50,7 @@ describe('automation API settings', () => {
     await section.getByRole('button', { name: 'Regenerate token' }).waitFor();
     expect(await section.getByRole('textbox', { name: /New token/ }).count()).toBe(0);
 
-    await toggle.uncheck();
+    await toggle.click();
     await section.getByText('Off. Scripts on this computer cannot reach Outbox.').waitFor();
     await expect(call(next)).rejects.toThrow();
   });
