@@ -88,6 +88,8 @@ export class TestCredentials implements CredentialsProvider {
   readonly refreshed: string[] = [];
   readonly expired: Array<{ accountId: string; reason: string }> = [];
   refreshWorks = true;
+  /** When set, the next refresh throws this (the platform could not be reached). */
+  refreshThrows: Error | null = null;
   constructor(private readonly fixture?: () => PublishingFixture | undefined) {}
   async get(accountId: string) {
     const row = this.fixture?.()?.db.prepare('SELECT connection FROM accounts WHERE id = ?').get(accountId) as { connection: string } | undefined;
@@ -96,6 +98,9 @@ export class TestCredentials implements CredentialsProvider {
   }
   async refresh(accountId: string) {
     this.refreshed.push(accountId);
+    const error = this.refreshThrows;
+    this.refreshThrows = null;
+    if (error) throw error;
     return this.refreshWorks;
   }
   async markExpired(accountId: string, reason: string) {

@@ -129,22 +129,8 @@ export function createOperations(deps: RouteDeps) {
     },
 
     async publishPost(id: string, baseUrl: string): Promise<PostObject> {
-      // The engine's own check of the entries still to send (platform limits, media rules), as
-      // the composer runs it before sending: a post that cannot go out is a 422, not a failure later.
-      const post = unwrap(await invoke('posts:get', { id }));
-      const toSend = post.entries.filter((e) => e.enabled && e.accountId !== null && (e.status === 'pending' || e.status === 'failed'));
-      if (toSend.length > 0 && post.status !== 'publishing' && post.status !== 'published') {
-        const checked = unwrap(
-          await invoke('posts:validate', {
-            parts: post.parts,
-            targets: toSend.map((e) => ({ accountId: e.accountId!, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride })),
-          }),
-        );
-        const problems = checked.entries.flatMap((entry) => entry.problems);
-        if (problems.length > 0) {
-          throw fromEngineError({ code: 'validation', message: problems.map((p) => p.message).join('; '), issues: problems }, (path) => renamePath(path));
-        }
-      }
+      // The engine checks the entries still to send (platform limits, media rules) and answers
+      // `validation` for a post that cannot go out: a 422 here.
       return present(unwrap(await invoke('posts:publish', { id })), baseUrl);
     },
 

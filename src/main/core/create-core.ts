@@ -157,7 +157,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...createMediaHandlers(media),
       ...createApiSettingsHandlers({ settings, secrets: ctx.secrets, runtime: options.apiRuntime ?? createApiRuntime() }),
       ...createAccountsHandlers(accounts),
-      ...createPublishingHandlers(publishing),
+      ...createPublishingHandlers(publishing, (post) => {
+        const toSend = post.entries.filter((e) => e.enabled && e.accountId !== null && (e.status === 'pending' || e.status === 'failed'));
+        if (toSend.length === 0) return [];
+        const targets = toSend.map((e) => ({ accountId: e.accountId!, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride }));
+        return posts.validate({ parts: post.parts, targets }).entries.flatMap((entry) => entry.problems);
+      }),
     };
     void ctx;
 

@@ -127,8 +127,10 @@ export function createPublishingRepo(db: Db) {
     freshenEntries: db.prepare(
       "UPDATE entries SET attempt_key = NULL, attempt_count = 0, next_attempt_at = NULL, progress = NULL, error_message = NULL WHERE post_id = @postId AND enabled = 1 AND status = 'pending'",
     ),
+    // CROSS JOIN keeps SQLite starting from the few publishing posts (posts_by_status) instead of
+    // every pending entry of every scheduled post: this runs on each re-arm.
     runnable: db.prepare(
-      `SELECT e.id, e.post_id, e.account_id FROM entries e JOIN posts p ON p.id = e.post_id
+      `SELECT e.id, e.post_id, e.account_id FROM posts p CROSS JOIN entries e ON e.post_id = p.id
        WHERE p.status = 'publishing' AND e.enabled = 1 AND e.status = 'pending' AND COALESCE(e.next_attempt_at, 0) <= @now
        ORDER BY COALESCE(e.next_attempt_at, 0), p.scheduled_at, p.created_at, e.position LIMIT @limit`,
     ),
@@ -169,7 +171,7 @@ export function createPublishingRepo(db: Db) {
 
     nextScheduled: db.prepare("SELECT MIN(scheduled_at) AS at FROM posts WHERE status = 'scheduled' AND overdue = 0 AND scheduled_at IS NOT NULL"),
     nextRetry: db.prepare(
-      `SELECT MIN(COALESCE(e.next_attempt_at, 0)) AS at FROM entries e JOIN posts p ON p.id = e.post_id
+      `SELECT MIN(COALESCE(e.next_attempt_at, 0)) AS at FROM posts p CROSS JOIN entries e ON e.post_id = p.id
        WHERE p.status = 'publishing' AND e.enabled = 1 AND e.status = 'pending'`,
     ),
     lateScheduled: db.prepare("SELECT id FROM posts WHERE status = 'scheduled' AND overdue = 0 AND scheduled_at IS NOT NULL AND scheduled_at <= @cutoff ORDER BY scheduled_at"),
@@ -179,8 +181,10 @@ export function createPublishingRepo(db: Db) {
     publishingPosts: db.prepare("SELECT id FROM posts WHERE status = 'publishing'"),
     takenSlots: db.prepare("SELECT scheduled_at FROM posts WHERE status != 'draft' AND scheduled_at >= @from AND scheduled_at <= @to"),
 
+    // Progress is kept: what an adapter saved (thread parts already sent, record keys) lets a
+    // re-publish continue where the last one stopped instead of posting earlier parts again.
     resetForPublish: db.prepare(
-      `UPDATE entries SET status = 'pending', attempt_key = NULL, attempt_count = 0, next_attempt_at = NULL, progress = NULL, error_message = NULL
+      `UPDATE entries SET status = 'pending', attempt_key = NULL, attempt_count = 0, next_attempt_at = NULL, error_message = NULL
        WHERE post_id = @postId AND enabled = 1 AND status IN ('pending', 'failed')`,
     ),
     postToPublishingAny: db.prepare("UPDATE posts SET status = 'publishing', overdue = 0, published_at = NULL, updated_at = @now WHERE id = @id"),

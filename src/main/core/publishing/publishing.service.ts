@@ -517,10 +517,20 @@ export function createPublishingEngine(deps: PublishingDeps) {
     if (pe.kind === 'auth') {
       repo.endAttempt(attemptId, now, 'auth', status, pe.message);
       if (repo.countOutcome(entry.id, key, 'auth') <= 1) {
-        const refreshed = await deps.credentials.refresh(account!.id).catch((err) => {
+        let refreshed: boolean;
+        try {
+          refreshed = await deps.credentials.refresh(account!.id);
+        } catch (err) {
+          // refresh() answers false when the platform refused the grant; a throw means it could not
+          // ask (network, rate limit): no verdict on the account, so retry later instead of asking
+          // the creator to reconnect. The attempt counts as transient, so the next auth failure
+          // still gets its one refresh.
           log(`token refresh for ${account!.id} failed`, err);
-          return false;
-        });
+          if (detached) return;
+          const message = `Could not refresh the ${name} sign-in: ${err instanceof Error ? err.message : String(err)}`;
+          repo.endAttempt(attemptId, clock.now(), 'transient', status, message);
+          return retryTransient(e, entry, key, message);
+        }
         if (detached) return;
         if (refreshed) {
           repo.retryAt(entry.id, clock.now(), entry.attempt_count);
@@ -547,12 +557,23 @@ export function createPublishingEngine(deps: PublishingDeps) {
       emitChanged([e.postId]);
       return rearmSoon();
     }
-    const failures = entry.attempt_count + 1;
     repo.endAttempt(attemptId, now, 'transient', status, pe.message);
+    return retryTransient(e, entry, key, pe.message);
+  }
+
+  /** Capped exponential backoff with full jitter; gives up after the policy's attempts or window. */
+  function retryTransient(e: ClaimedEntry, entry: EntryForPublish['entry'], key: string, message: string) {
+    const now = clock.now();
+    if (!network.isOnline()) {
+      repo.retryAt(entry.id, now, entry.attempt_count);
+      emitChanged([e.postId]);
+      return rearmSoon();
+    }
+    const failures = entry.attempt_count + 1;
     const first = repo.firstAttemptAt(entry.id, key) ?? now;
     const wait = backoffMs(policy, failures, random);
     if (failures >= policy.maxAttempts || now + wait - first > policy.windowMs) {
-      return fail(e, `${pe.message} (gave up after ${failures} attempt${failures === 1 ? '' : 's'})`);
+      return fail(e, `${message} (gave up after ${failures} attempt${failures === 1 ? '' : 's'})`);
     }
     repo.retryAt(entry.id, now + wait, failures);
     emitChanged([e.postId]);
