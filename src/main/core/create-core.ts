@@ -144,6 +144,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       settings,
       credentials: ctx.credentials,
       adapters: { ...platformAdapters, ...options.adapters },
+      readPost: (id) => posts.getMany([id])[0] ?? null,
       drainTimeoutMs: options.drainTimeoutMs,
     });
     ctx.onClose(() => publishing.close());

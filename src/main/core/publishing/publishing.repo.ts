@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Attempt, PlatformEntry, PlatformId, Post, PostPart, PostStatus, Repeat } from '../../../shared/domain';
+import type { Attempt, PlatformEntry, PlatformId, PostStatus, Repeat } from '../../../shared/domain';
 import type { Db } from '../db/database';
 
 /** An attempt log outcome (the attempts.outcome column). */
@@ -96,8 +96,6 @@ export interface Settlement {
   failures: Array<{ platform: PlatformId; message: string }>;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 function parseJson<T>(text: string | null, fallback: T): T {
   if (text === null) return fallback;
   try {
@@ -117,7 +115,6 @@ export function createPublishingRepo(db: Db) {
     accountById: db.prepare('SELECT id, platform, platform_user_id, handle, instance_url, active, connection, meta FROM accounts WHERE id = @id'),
     entriesOfPost: db.prepare('SELECT * FROM entries WHERE post_id = @postId ORDER BY position, id'),
     labelsOfPost: db.prepare('SELECT label_id FROM post_labels WHERE post_id = @postId ORDER BY label_id'),
-    attemptsOfEntry: db.prepare('SELECT * FROM attempts WHERE entry_id = @entryId ORDER BY started_at, id'),
     mediaById: db.prepare('SELECT id, kind, mime, bytes, width, height, duration_ms, file, alt_text FROM media WHERE id = @id'),
 
     dueScheduled: db.prepare(
@@ -424,66 +421,8 @@ export function createPublishingRepo(db: Db) {
     takenTimes(from: number, to: number): Set<number> {
       return new Set((s.takenSlots.all({ from, to }) as Array<{ scheduled_at: number }>).map((r) => r.scheduled_at));
     },
-
-    /** A post as the contract returns it, attempt log included. */
-    readPost(id: string): Post | null {
-      const row = readPostRow(id);
-      if (!row) return null;
-      const entries = (s.entriesOfPost.all({ postId: id }) as EntryRow[]).map(
-        (e): PlatformEntry => ({
-          id: e.id,
-          accountId: e.account_id,
-          platform: e.platform,
-          contentType: e.content_type,
-          enabled: e.enabled === 1,
-          status: e.status,
-          platformPostId: e.platform_post_id,
-          platformUrl: e.platform_url,
-          errorMessage: e.error_message,
-          settings: parseJson<Record<string, unknown>>(e.settings, {}),
-          textOverride: e.text_override,
-          attempts: listAttempts(e.id),
-        }),
-      );
-      return {
-        id: row.id,
-        status: row.status,
-        scheduledAt: iso(row.scheduled_at),
-        parts: parseJson<PostPart[]>(row.parts, []),
-        labelIds: (s.labelsOfPost.all({ postId: id }) as Array<{ label_id: string }>).map((r) => r.label_id),
-        entries,
-        repeat: parseJson<Repeat | null>(row.repeat, null),
-        overdue: row.overdue === 1,
-        createdAt: iso(row.created_at)!,
-        updatedAt: iso(row.updated_at)!,
-        publishedAt: iso(row.published_at),
-      };
-    },
   };
-
-  function listAttempts(entryId: string): Attempt[] {
-    return (s.attemptsOfEntry.all({ entryId }) as AttemptRow[]).map((a) => ({
-      startedAt: iso(a.started_at)!,
-      endedAt: iso(a.ended_at),
-      outcome: a.outcome,
-      httpStatus: a.http_status,
-      message: a.message,
-    }));
-  }
 }
 
 /** The publishing repo. */
 export type PublishingRepo = ReturnType<typeof createPublishingRepo>;
-
-/** The attempt log of an entry as `posts:get` returns it (for the posts service to reuse). */
-export function createAttemptLogReader(db: Db) {
-  const stmt = db.prepare('SELECT * FROM attempts WHERE entry_id = @entryId ORDER BY started_at, id');
-  return (entryId: string): Attempt[] =>
-    (stmt.all({ entryId }) as AttemptRow[]).map((a) => ({
-      startedAt: iso(a.started_at)!,
-      endedAt: iso(a.ended_at),
-      outcome: a.outcome,
-      httpStatus: a.http_status,
-      message: a.message,
-    }));
-}

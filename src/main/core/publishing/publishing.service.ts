@@ -32,6 +32,8 @@ export interface PublishingDeps {
   settings: { get(): Settings };
   credentials: CredentialsProvider;
   adapters: Partial<Record<PlatformId, PlatformAdapter>>;
+  /** A post as the contract returns it (the posts service's one mapping), or null. */
+  readPost(id: string): Post | null;
   retry?: Partial<RetryPolicy>;
   /** How long `close()` waits for requests in flight (default 10 s). */
   drainTimeoutMs?: number;
@@ -621,7 +623,7 @@ export function createPublishingEngine(deps: PublishingDeps) {
       repo.preparePublish(postId, clock.now());
       emitChanged([postId]);
       tick();
-      return repo.readPost(postId)!;
+      return deps.readPost(postId)!;
     },
 
     /** The first free queue slot after `nowMs` (posts:create with `schedule: { mode: 'queue' }`). */
@@ -642,7 +644,7 @@ export function createPublishingEngine(deps: PublishingDeps) {
 
     /** Reads a post with its attempt log. */
     readPost(postId: string): Post | null {
-      return repo.readPost(postId);
+      return deps.readPost(postId);
     },
 
     /** Scheduler facts for tests and the tray. */

@@ -4,6 +4,7 @@
 // SDK, sharp) would cost seconds per start on a busy machine; the test bundles it with esbuild.
 // Usage: node child.mjs <dataDir> <fakeUrl> <migrationsDir>
 import { join } from 'node:path';
+import { createPostsRepo } from '../../../../src/main/core/posts/posts.repo';
 import { openDatabase } from '../../../../src/main/core/db/database';
 import { loadMigrations, migrate } from '../../../../src/main/core/db/migrate';
 import { createEventBus } from '../../../../src/main/core/events';
@@ -19,6 +20,7 @@ const db = openDatabase(join(dataDir, 'outbox.db'));
 migrate(db, loadMigrations(migrationsDir));
 const bus = createEventBus();
 const settings = createSettingsService(db, (keys) => bus.emit('settings:changed', { keys }));
+const posts = createPostsRepo(db);
 const engine = createPublishingEngine({
   db,
   dataDir,
@@ -28,6 +30,7 @@ const engine = createPublishingEngine({
   power: neverSleeps,
   platforms: {},
   bus,
+  readPost: (id) => posts.get(id) ?? null,
   settings,
   credentials: { get: async () => ({}), refresh: async () => false, markExpired: async () => {} },
   adapters: {
