@@ -1,17 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApiFixture, type ApiFixture } from '../../support/api-fixture';
-
-// A seeded generator, so a failure can be replayed.
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from '../../support/random';
 
 const KEYS = ['content', 'platforms', 'accounts', 'scheduled_for', 'media', 'images', 'video', 'url', 'alt_text', 'thumbnail_url', '__proto__', 'constructor', 'status'];
 const STRINGS = ['', 'x', 'bluesky', 'twitter', 'file:///etc/passwd', 'file:///dev/zero', 'http://127.0.0.1:1/a.png', '2020-01-01T00:00:00Z', '2099-01-01T00:00:00+02:00', 'not-a-date', '\u0000', '💥'.repeat(50), 'a'.repeat(400)];
@@ -53,7 +42,7 @@ describe('random bodies', () => {
     ['POST', '/v1/posts'],
     ['PUT', '/v1/posts/ID'],
   ])('%s %s: 200 random JSON bodies never answer 500, and refused ones change nothing', async (method, path) => {
-    const next = rng(method.length * 7919 + path.length);
+    const next = seeded(method.length * 7919 + path.length);
     for (let i = 0; i < 200; i++) {
       const body = next() < 0.8 ? { content: 'fuzz', ...(randomValue(next) as object) } : randomValue(next);
       const before = f.snapshot();

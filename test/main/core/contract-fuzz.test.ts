@@ -2,18 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../../src/shared/ipc/contract';
 import { makeTestCore, snapshotDatabase, type TestCore } from '../../support/core';
-
-// A seeded generator, so a failure can be replayed.
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from '../../support/random';
 
 const KEYS = ['id', 'timeZone', 'publishingPaused', 'parts', 'text', 'schedule', 'at', 'mode', 'platform', 'limit', 'offset', '__proto__', 'constructor'];
 const STRINGS = ['', 'x', 'UTC', 'Europe/Paris', '2026-01-01T00:00:00Z', 'not-a-date', '\u0000', '💥'.repeat(50), 'a'.repeat(5000), "'; DROP TABLE settings; --"];
@@ -53,7 +42,7 @@ afterAll(async () => t.dispose());
 
 describe('every channel validates its payload', () => {
   it.each(CHANNELS)('%s: 1,000 random payloads never throw, always answer a Result, and rejected ones change nothing', async (channel) => {
-    const next = rng([...channel].reduce((h, c) => h * 31 + c.charCodeAt(0), 7));
+    const next = seeded([...channel].reduce((h, c) => h * 31 + c.charCodeAt(0), 7));
     const db = join(t.dataDir, 'outbox.db');
     for (let i = 0; i < 1000; i++) {
       const payload = randomValue(next);

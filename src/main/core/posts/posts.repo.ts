@@ -1,5 +1,6 @@
 import type { Attempt, EntryStatus, PlatformEntry, PlatformId, Post, PostPart, PostStatus, Repeat } from '../../../shared/domain';
 import type { Db } from '../db/database';
+import { parseJson } from '../db/json';
 
 /** A `posts` row. */
 export interface PostRow {
@@ -73,15 +74,6 @@ export interface ListFilter {
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-function parseJson<T>(text: string | null, fallback: T): T {
-  if (text === null) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
 
 /** SQL for posts, entries, their labels and attempts. */
 export function createPostsRepo(db: Db) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Attempt, PlatformEntry, PlatformId, PostStatus, Repeat } from '../../../shared/domain';
 import type { Db } from '../db/database';
+import { parseJson } from '../db/json';
 
 /** An attempt log outcome (the attempts.outcome column). */
 export type AttemptOutcome = Attempt['outcome'];
@@ -94,15 +95,6 @@ export interface Settlement {
   /** The next occurrence of a repeating post, when one was created. */
   nextPostId: string | null;
   failures: Array<{ platform: PlatformId; message: string }>;
-}
-
-function parseJson<T>(text: string | null, fallback: T): T {
-  if (text === null) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
 }
 
 /** The outbox tables as the publishing engine reads and writes them. */

@@ -3,20 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestCore } from '../../../support/core';
 import { snapshotDatabase } from '../../../support/core';
 import { insertMedia, postsCore, setEntry, setPostStatus } from './helpers';
+import { seeded } from '../../../support/random';
 
 // Structured fuzzing: payloads with the right shape but random values, which the contract's
 // schema lets through to the posts service, unlike the generic contract fuzz.
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TEXTS = ['', ' ', 'hello', '日本語のテキスト', '👨‍👩‍👧‍👦'.repeat(80), 'e\u0301'.repeat(400), 'a'.repeat(3000), 'see https://example.com/x', '@bob@mastodon.social hi', "'; DROP TABLE posts; --", '"quoted" NEAR(x) *'];
 const CONTENT_TYPES = [undefined, 'x_post', 'instagram_reel', 'instagram_carousel', 'tiktok_video', 'youtube_short', 'nonsense', 'pinterest_pin'];
@@ -35,7 +25,7 @@ afterAll(async () => t.dispose());
 
 describe('posts channels with well-shaped random payloads', () => {
   it('never answer internal; refusals change nothing; accepted posts read back as written', async () => {
-    const next = rng(42);
+    const next = seeded(42);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
     const db = join(t.dataDir, 'outbox.db');
     const postIds: string[] = [];
