@@ -103,6 +103,9 @@ describe('main views', () => {
     await app.screenshot('posts');
     await go(page, 'Accounts');
     await page.getByRole('listitem', { name: 'Telegram @inkandpapernews' }).waitFor();
+    // Honest status: X connects but has no publisher in this version; Telegram publishes.
+    await page.getByRole('listitem', { name: 'X @inkandpaper' }).getByText('cannot publish to X yet').waitFor();
+    expect(await page.getByRole('listitem', { name: 'Telegram @inkandpapernews' }).getByText(/cannot publish/).count()).toBe(0);
     await expectNoSeriousA11yViolations(page, 'accounts');
     await app.screenshot('accounts');
     await go(page, 'Settings');

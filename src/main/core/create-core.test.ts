@@ -11,7 +11,17 @@ describe('createCore', () => {
   it('answers app:info with version, data folder and schema version', async () => {
     t = await makeTestCore({ version: '1.2.3' });
     const info = await t.core.invoke('app:info');
-    expect(info).toEqual({ ok: true, value: { version: '1.2.3', dataDir: t.dataDir, schemaVersion: loadMigrations().length } });
+    expect(info).toEqual({
+      ok: true,
+      value: { version: '1.2.3', dataDir: t.dataDir, schemaVersion: loadMigrations().at(-1)!.version, publishingPlatforms: ['bluesky', 'mastodon', 'telegram'] },
+    });
+  });
+
+  it('app:info lists the platforms a publish adapter exists for, so the app can say which ones cannot publish yet', async () => {
+    const x = { platform: 'x' as const, idempotent: false, publish: async () => ({ platformPostId: '1', platformUrl: null }) };
+    t = await makeTestCore({ adapters: { x } });
+    const info = await t.core.invoke('app:info');
+    expect(info.ok && info.value.publishingPlatforms).toEqual(['x', 'bluesky', 'mastodon', 'telegram']);
   });
 
   it('settings default to the system time zone and publishing on', async () => {

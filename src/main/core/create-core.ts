@@ -1,3 +1,4 @@
+import { PLATFORMS } from '../../shared/domain';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EventMap, EventName } from '../../shared/ipc/events';
@@ -139,11 +140,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const labels = createLabelsService({ db, clock: ctx.clock, bus });
     const media = createMediaService({ db, dataDir, clock: ctx.clock });
 
+    const adapters = { ...platformAdapters, ...options.adapters };
     const publishing = createPublishingEngine({
       ...ctx,
       settings,
       credentials: ctx.credentials,
-      adapters: { ...platformAdapters, ...options.adapters },
+      adapters,
       readPost: (id) => posts.getMany([id])[0] ?? null,
       drainTimeoutMs: options.drainTimeoutMs,
     });
@@ -151,7 +153,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     posts.setQueueSlotResolver((nowMs) => publishing.queueSlotAt(nowMs));
 
     const handlers: Handlers = {
-      ...createAppHandlers({ version: options.version ?? '0.0.0-dev', dataDir, schemaVersion }),
+      ...createAppHandlers({
+        version: options.version ?? '0.0.0-dev',
+        dataDir,
+        schemaVersion,
+        publishingPlatforms: PLATFORMS.filter((platform) => adapters[platform] !== undefined),
+      }),
       ...createSettingsHandlers(settings),
       ...createPostsHandlers(posts),
       ...createLabelsHandlers(labels),

@@ -1,3 +1,4 @@
+import type { PlatformId } from '../domain';
 import { channel, noPayload } from './define';
 
 /** What `app:info` tells about the running engine. */
@@ -5,6 +6,8 @@ export interface AppInfo {
   version: string;
   dataDir: string;
   schemaVersion: number;
+  /** Platforms this version can publish to; the others connect, but their posts cannot go out yet. */
+  publishingPlatforms: PlatformId[];
 }
 
 /** App channels. */

@@ -1,8 +1,9 @@
+import type { AppInfo } from '../../../shared/ipc/app';
 import type { DomainHandlers } from '../handlers';
 
 /** `app:*` channels. */
-export function createAppHandlers(info: { version: string; dataDir: string; schemaVersion: number }): DomainHandlers<'app'> {
+export function createAppHandlers(info: AppInfo): DomainHandlers<'app'> {
   return {
-    'app:info': () => ({ ...info }),
+    'app:info': () => ({ ...info, publishingPlatforms: [...info.publishingPlatforms] }),
   };
 }

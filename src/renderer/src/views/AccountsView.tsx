@@ -193,7 +193,7 @@ function ConnectDialog({ platform, account, onClose }: { platform: PlatformId; a
   );
 }
 
-function AccountRow({ account, onReconnect, onDisconnect }: { account: Account; onReconnect: () => void; onDisconnect: () => void }) {
+function AccountRow({ account, canPublish, onReconnect, onDisconnect }: { account: Account; canPublish: boolean; onReconnect: () => void; onDisconnect: () => void }) {
   const zone = useSettingsStore((s) => s.settings?.timeZone) ?? systemZone();
   const toast = useUiStore((s) => s.toast);
   const load = useAccountsStore((s) => s.load);
@@ -218,6 +218,11 @@ function AccountRow({ account, onReconnect, onDisconnect }: { account: Account; 
           <StatusBadge look={CONNECTION_STATUS[account.connection]} />
           {account.lastCheckedAt ? <span className="hint">Checked {dateTimeLabel(account.lastCheckedAt, zone)}</span> : null}
         </div>
+        {canPublish ? null : (
+          <p className="hint">
+            <span aria-hidden="true">⚠ </span>Outbox can connect this account but cannot publish to {platformName(account.platform)} yet: posts to it will fail at their time.
+          </p>
+        )}
       </div>
       <div className="account-actions">
         <div className="field-row compact">
@@ -276,6 +281,15 @@ export function AccountsView() {
   const toast = useUiStore((s) => s.toast);
   const [connecting, setConnecting] = useState<{ platform: PlatformId; account: Account | null } | null>(null);
   const [confirm, setConfirm] = useState<Account | null>(null);
+  // Which platforms this version can publish to (null until known: no warning shown meanwhile).
+  const [publishing, setPublishing] = useState<PlatformId[] | null>(null);
+  useEffect(() => {
+    void outbox()
+      .app.info()
+      .then((result) => {
+        if (result.ok) setPublishing(result.value.publishingPlatforms);
+      });
+  }, []);
 
   return (
     <section className="view" aria-labelledby="view-title">
@@ -291,7 +305,13 @@ export function AccountsView() {
       {accounts.length > 0 ? (
         <ul className="account-list" aria-label="Connected accounts">
           {accounts.map((a) => (
-            <AccountRow key={a.id} account={a} onReconnect={() => setConnecting({ platform: a.platform, account: a })} onDisconnect={() => setConfirm(a)} />
+            <AccountRow
+              key={a.id}
+              account={a}
+              canPublish={publishing === null || publishing.includes(a.platform)}
+              onReconnect={() => setConnecting({ platform: a.platform, account: a })}
+              onDisconnect={() => setConfirm(a)}
+            />
           ))}
         </ul>
       ) : null}
