@@ -1,21 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Attempt, PlatformEntry, PlatformId, PostStatus, Repeat } from '../../../shared/domain';
+import type { Attempt, PlatformEntry, PlatformId, Repeat } from '../../../shared/domain';
 import type { Db } from '../db/database';
 import { parseJson } from '../db/json';
+import type { PostRow as PostsRow } from '../posts/posts.repo';
 
 /** An attempt log outcome (the attempts.outcome column). */
 export type AttemptOutcome = Attempt['outcome'];
 
-interface PostRow {
-  id: string;
-  status: PostStatus;
-  scheduled_at: number | null;
-  parts: string;
-  repeat: string | null;
-  overdue: number;
-  created_at: number;
-  updated_at: number;
-  published_at: number | null;
+// The posts service's row shape, plus the column only the engine reads (migration 0004).
+interface PostRow extends PostsRow {
   repeat_next_id: string | null;
 }
 
