@@ -6,6 +6,19 @@ import { allPosts, dateInZone, engine, expectNoSeriousA11yViolations, go, insert
 describe('posts list', () => {
   const app = useApp();
 
+  it('the date range keeps a post scheduled in the last minute of its To day', async () => {
+    const { page, harness } = app;
+    await engine(harness, 'settings:update', { timeZone: 'UTC' });
+    insertAccount(harness, { platform: 'bluesky', handle: '@late.bsky.social' });
+    const day = dateInZone('UTC', 5);
+    await engine(harness, 'posts:create', { parts: [{ text: 'Late-night print drop' }], schedule: { mode: 'at', at: `${day}T23:59:30.000Z` } });
+    await app.reload();
+    await go(page, 'Posts');
+    await page.getByLabel('From').fill(day);
+    await page.getByLabel('To').fill(day);
+    await page.getByRole('list', { name: 'Posts' }).getByRole('listitem', { name: 'Late-night print drop' }).waitFor();
+  });
+
   it('lists posts with their per-platform status, error and link, and filters by status', async () => {
     const { page, harness } = app;
     insertAccount(harness, { platform: 'x', handle: '@ada' });

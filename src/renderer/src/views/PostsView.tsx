@@ -107,6 +107,13 @@ function PostRow({ post, zone, onDelete }: { post: Post; zone: string; onDelete:
 const STATUS_LABEL: Record<string, string> = Object.fromEntries(POST_STATUSES.map((s) => [s, POST_STATUS[s].text]));
 
 /** Every post, filtered and paged, with what happened per platform and what to do next. */
+/** The calendar day after `yyyy-MM-dd`. */
+function nextDay(date: string): string {
+  const day = new Date(`${date}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + 1);
+  return day.toISOString().slice(0, 10);
+}
+
 export function PostsView() {
   const zone = useSettingsStore((s) => s.settings?.timeZone) ?? systemZone();
   const { list, total, filters, page, pageSize, listError, listLoading, overdue, setFilters, setPage, loadList, loadOverdue, remove } = usePostsStore();
@@ -211,7 +218,8 @@ export function PostsView() {
             value={toDate}
             onChange={(e) => {
               setToDate(e.target.value);
-              set({ to: e.target.value ? zonedToIso(e.target.value, '23:59', zone) : undefined });
+              // `to` is exclusive: midnight starting the next day keeps posts at 23:59:xx.
+              set({ to: e.target.value ? zonedToIso(nextDay(e.target.value), '00:00', zone) : undefined });
             }}
           />
         </div>
