@@ -1,11 +1,14 @@
-import { PLATFORMS } from '../../shared/domain';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { PlatformId } from '../../shared/domain';
 import type { EventMap, EventName } from '../../shared/ipc/events';
+import { platformModules, publishingPlatforms } from '../platforms';
+import type { PlatformAdapter, PlatformConnector, PlatformModule } from '../platforms/types';
+import { createAccountsHandlers } from './accounts/accounts.handlers';
+import { createAccountsRepo } from './accounts/accounts.repo';
+import { createAccountsService } from './accounts/accounts.service';
 import { createApiRuntime, type ApiRuntime } from './api-settings/api-runtime';
 import { createApiSettingsHandlers } from './api-settings/api-settings.handlers';
-import { createAccountsHandlers } from './accounts/accounts.handlers';
-import { createAccountsService } from './accounts/accounts.service';
 import { createAppHandlers } from './app/app.handlers';
 import { openDatabase, type Db } from './db/database';
 import { loadMigrations, migrate, type Migration } from './db/migrate';
@@ -13,24 +16,20 @@ import { createEventBus } from './events';
 import type { Handlers } from './handlers';
 import { createInvoke, type Invoke } from './invoke';
 import { createLabelsHandlers } from './labels/labels.handlers';
+import { createLabelsRepo } from './labels/labels.repo';
 import { createLabelsService } from './labels/labels.service';
 import { createMediaHandlers } from './media/media.handlers';
+import { createMediaRepo } from './media/media.repo';
 import { createMediaService } from './media/media.service';
+import type { CredentialsProvider } from './ports/credentials';
 import { createKeychainSecretStore } from './ports/keychain';
 import type { Clock, NetworkMonitor, Notifier, OpenBrowser, PlatformEndpoints, PowerMonitor, SecretStore } from './ports/ports';
 import { alwaysOnline, neverSleeps, noBrowser, silentNotifier, systemClock } from './ports/system';
+import { createPostStore, type PostStore } from './posts/post-store.repo';
 import { createPostsHandlers } from './posts/posts.handlers';
 import { createPostsService } from './posts/posts.service';
-import { acquireEngineLock } from './publishing/engine-lock';
-import { noCredentials } from './publishing/no-credentials';
-import { createPublishingHandlers } from './publishing/publishing.handlers';
-import { createPublishingEngine } from './publishing/publishing.service';
-import type { CredentialsProvider } from './ports/credentials';
-import { platformAdapters } from '../platforms/registry';
-import { connectors } from '../platforms/connectors';
-import type { PlatformConnector } from '../platforms/connect-types';
-import type { PlatformAdapter } from '../platforms/types';
-import type { PlatformId } from '../../shared/domain';
+import { acquireEngineLock, claimOwnership } from './publishing/engine-lock';
+import { createPublishingEngine } from './publishing/engine';
 import { createSettingsHandlers } from './settings/settings.handlers';
 import { createSettingsService } from './settings/settings.service';
 
@@ -60,11 +59,13 @@ export interface CoreOptions {
   migrations?: Migration[];
   /** Account secrets for publishing; default: the accounts service's (tests pass their own). */
   credentials?: CredentialsProvider;
-  /** Account connectors replacing the real ones per platform (tests). `any`: each takes its own input. */
+  /** Account connectors replacing the platform modules' per platform (tests). `any`: each takes its own input. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   connectors?: Partial<Record<PlatformId, PlatformConnector<any>>>;
-  /** Publish adapters replacing the real ones per platform (tests plug in scripted adapters). */
+  /** Publishers replacing the platform modules' per platform (tests plug in scripted adapters). */
   adapters?: Partial<Record<PlatformId, PlatformAdapter>>;
+  /** Wraps the post store (tests inject database faults through it). */
+  instrumentStore?: (store: PostStore) => PostStore;
   /** How long `close()` waits for publishes in flight before recording them as interrupted (default 10 s). */
   drainTimeoutMs?: number;
   /** Shared with the local API server so `api:status` can tell whether it runs; default: never running. */
@@ -81,31 +82,22 @@ export interface Core {
   close(): Promise<void>;
 }
 
-/** Everything a domain service may depend on. */
-export interface CoreContext {
-  db: Db;
-  dataDir: string;
-  clock: Clock;
-  secrets: SecretStore;
-  notifier: Notifier;
-  network: NetworkMonitor;
-  power: PowerMonitor;
-  openBrowser: OpenBrowser;
-  platforms: PlatformEndpoints;
-  bus: ReturnType<typeof createEventBus>;
-  /** Account secrets for publishing: get / refresh / markExpired (the accounts service). */
-  credentials: CredentialsProvider;
-  /** Registers work to run (in reverse order) when the engine closes. */
-  onClose(fn: () => void | Promise<void>): void;
+
+/** The platform modules with the test overrides applied. */
+function modulesWith(options: CoreOptions): Record<PlatformId, PlatformModule> {
+  const out = { ...platformModules };
+  for (const [id, connector] of Object.entries(options.connectors ?? {}) as Array<[PlatformId, PlatformConnector]>) out[id] = { ...out[id], connector };
+  for (const [id, publisher] of Object.entries(options.adapters ?? {}) as Array<[PlatformId, PlatformAdapter]>) out[id] = { ...out[id], publisher };
+  return out;
 }
 
-/** Builds the whole engine over one data folder. */
+/** Builds the whole engine over one data folder. Only wiring: the rules live in the services. */
 export async function createCore(options: CoreOptions): Promise<Core> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(join(dataDir, 'media'), { recursive: true });
   // One engine per data folder: two would claim and publish the same posts.
   const lock = acquireEngineLock(dataDir, options.nativeBinding);
-  let db: ReturnType<typeof openDatabase>;
+  let db: Db;
   try {
     db = openDatabase(join(dataDir, 'outbox.db'), options.nativeBinding);
   } catch (error) {
@@ -116,68 +108,68 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   let closed = false;
   try {
     const schemaVersion = migrate(db, options.migrations ?? loadMigrations());
+    const clock = options.clock ?? systemClock;
+    const ownership = claimOwnership(db, lock, dataDir, clock.now());
     const bus = createEventBus();
-    const ctx: CoreContext = {
-      db,
-      dataDir,
-      clock: options.clock ?? systemClock,
-      secrets: options.secrets ?? createKeychainSecretStore(),
-      notifier: options.notifier ?? silentNotifier,
-      network: options.network ?? alwaysOnline,
-      power: options.power ?? neverSleeps,
-      openBrowser: options.openBrowser ?? noBrowser,
-      platforms: options.platforms ?? {},
-      bus,
-      credentials: options.credentials ?? noCredentials,
-      onClose: (fn) => closers.push(fn),
-    };
-    const accounts = createAccountsService({ ...ctx, connectors: { ...connectors, ...options.connectors } });
-    ctx.onClose(() => accounts.close());
-    if (!options.credentials) ctx.credentials = accounts.credentials;
-    const settings = createSettingsService(db, (keys) => bus.emit('settings:changed', { keys }));
-    // The engine plugs its queue into posts with posts.setQueueSlotResolver(...).
-    const posts = createPostsService({ db, clock: ctx.clock, bus });
-    const labels = createLabelsService({ db, clock: ctx.clock, bus });
-    const media = createMediaService({ db, dataDir, clock: ctx.clock });
+    const secrets = options.secrets ?? createKeychainSecretStore();
+    const notifier = options.notifier ?? silentNotifier;
+    const network = options.network ?? alwaysOnline;
+    const platforms: PlatformEndpoints = options.platforms ?? {};
+    const modules = modulesWith(options);
+    const store = (options.instrumentStore ?? ((s: PostStore) => s))(createPostStore(db));
+    const accountsRepo = createAccountsRepo(db);
+    const mediaRepo = createMediaRepo(db);
 
-    const adapters = { ...platformAdapters, ...options.adapters };
+    const accounts = createAccountsService({
+      db,
+      clock,
+      secrets,
+      notifier,
+      network,
+      openBrowser: options.openBrowser ?? noBrowser,
+      platforms,
+      bus,
+      connectors: Object.fromEntries(Object.values(modules).map((m) => [m.id, m.connector])),
+      posts: store,
+    });
+    closers.push(() => accounts.close());
+    const settings = createSettingsService(db, (keys) => bus.emit('settings:changed', { keys }));
     const publishing = createPublishingEngine({
-      ...ctx,
+      store,
+      accounts: accountsRepo,
+      media: mediaRepo,
+      dataDir,
+      clock,
+      notifier,
+      network,
+      power: options.power ?? neverSleeps,
+      platforms,
+      bus,
       settings,
-      credentials: ctx.credentials,
-      adapters,
-      readPost: (id) => posts.getMany([id])[0] ?? null,
+      // With injected credentials (tests) the accounts service does not hold the secrets.
+      credentials: options.credentials ?? accounts.credentials,
+      publishers: Object.fromEntries(Object.values(modules).flatMap((m) => (m.publisher ? [[m.id, m.publisher]] : []))),
+      folder: { verify: () => lock.verify(), holds: () => ownership.holds() },
       drainTimeoutMs: options.drainTimeoutMs,
     });
-    ctx.onClose(() => publishing.close());
-    posts.setQueueSlotResolver((nowMs) => publishing.queueSlotAt(nowMs));
+    closers.push(() => publishing.close());
+    const posts = createPostsService({ store, accounts: accountsRepo, media: mediaRepo, labels: createLabelsRepo(db), settings, clock, bus, publisher: publishing });
+    const labels = createLabelsService({ db, clock, bus, posts: store });
+    const media = createMediaService({ db, dataDir, clock });
 
     const handlers: Handlers = {
-      ...createAppHandlers({
-        version: options.version ?? '0.0.0-dev',
-        dataDir,
-        schemaVersion,
-        publishingPlatforms: PLATFORMS.filter((platform) => adapters[platform] !== undefined),
-      }),
+      ...createAppHandlers({ version: options.version ?? '0.0.0-dev', dataDir, schemaVersion, publishingPlatforms: publishingPlatforms(modules) }),
       ...createSettingsHandlers(settings),
       ...createPostsHandlers(posts),
       ...createLabelsHandlers(labels),
       ...createMediaHandlers(media),
-      ...createApiSettingsHandlers({ settings, secrets: ctx.secrets, runtime: options.apiRuntime ?? createApiRuntime() }),
+      ...createApiSettingsHandlers({ settings, secrets, runtime: options.apiRuntime ?? createApiRuntime() }),
       ...createAccountsHandlers(accounts),
-      ...createPublishingHandlers(publishing, (post) => {
-        const toSend = post.entries.filter((e) => e.enabled && e.accountId !== null && (e.status === 'pending' || e.status === 'failed'));
-        if (toSend.length === 0) return [];
-        const targets = toSend.map((e) => ({ accountId: e.accountId!, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride }));
-        return posts.validate({ parts: post.parts, targets }).entries.flatMap((entry) => entry.problems);
-      }),
     };
-    void ctx;
 
     const log = (message: string, error: unknown) => console.error(`[outbox] ${message}`, error);
     // Last, once every service is wired: recover, catch up, arm the timer.
     publishing.start();
-    // With injected credentials (tests) the accounts service does not hold the secrets: no daily check.
     if (!options.credentials) accounts.start();
     return {
       invoke: createInvoke(handlers, () => closed, log),
@@ -193,6 +185,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           }
         }
         bus.clear();
+        try {
+          ownership.release();
+        } catch (error) {
+          log('could not clear the engine owner', error);
+        }
         db.close();
         lock.release();
       },

@@ -1,9 +1,8 @@
 // Facebook Login for the Meta platforms that go through a Facebook Page (Facebook Page,
 // Instagram through Facebook): the Graph API version, error classification (Meta answers 400
 // with code 190 for a dead token) and the long-lived token exchange.
-import type { CheckResult, ConnectContext, OAuthClientConfig } from './connect-types';
+import { type CheckResult, type ConnectContext, type OAuthClientConfig, PublishError, retryAfterMs } from './types';
 import { base, callJson, errorText, requireApp, str, type JsonAnswer } from './oauth-connector';
-import { PublishError, retryAfterMs } from './types';
 
 /** The Graph API version Outbox calls (Meta supports each for about two years). */
 export const GRAPH_VERSION = 'v23.0';

@@ -1,7 +1,6 @@
 // Shared pieces of the OAuth platforms' connectors (X, LinkedIn, Meta, TikTok, YouTube,
 // Pinterest): JSON calls classified like publish failures, the secrets shape, refresh.
-import type { CheckResult, ConnectContext, OAuthClientConfig, OAuthTokens } from './connect-types';
-import { PublishError, retryAfterMs } from './types';
+import { type CheckResult, type ConnectContext, type OAuthClientConfig, type OAuthTokens, PublishError, retryAfterMs } from './types';
 
 /** What the keychain holds for an OAuth account (and adapters get as `ctx.credentials`). */
 export interface OAuthSecrets {

@@ -53,6 +53,8 @@ export const postsUpdateInput = z.strictObject({
   labelIds: z.array(id).max(50).optional(),
   /** null turns a scheduled post back into a draft. */
   scheduledAt: isoUtc.nullable().optional(),
+  /** true: schedule it into the next free queue slot (instead of `scheduledAt`). */
+  queue: z.literal(true).optional(),
   repeat: repeatInput.nullable().optional(),
 });
 
@@ -104,4 +106,6 @@ export const postsChannels = {
   'posts:list': channel(postsListInput).returns<{ posts: Post[]; total: number }>(),
   'posts:publish': channel(byId).returns<Post>(),
   'posts:validate': channel(postsValidateInput).returns<{ entries: EntryValidation[] }>(),
+  /** The next free queue slots (ISO UTC), soonest first; fewer when the queue runs out. */
+  'posts:nextSlots': channel(z.strictObject({ count: z.number().int().min(1).max(50).default(1) }).default({ count: 1 })).returns<{ slots: string[] }>(),
 };

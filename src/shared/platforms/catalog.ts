@@ -83,8 +83,10 @@ export interface TextLimit {
 /** Everything Outbox knows about what a platform accepts. */
 export interface PlatformSpec {
   id: PlatformId;
-  /** The platform's name as creators know it. */
+  /** The platform's name as creators know it ("Publishing to X failed"): the one table of names. */
   name: string;
+  /** How an account of this kind is listed where two kinds share a name ("Instagram (through Facebook)"). */
+  label: string;
   /** The post text (the description on YouTube and Pinterest). */
   text: TextLimit & {
     /** What the text is called in messages ("description" on YouTube). */
@@ -115,6 +117,7 @@ function media(rules: Partial<MediaRules> & Pick<MediaRules, 'maxImages' | 'maxV
 const x: PlatformSpec = {
   id: 'x',
   name: 'X',
+  label: 'X',
   text: { limit: 280, counting: 'x-weighted', noun: 'text' },
   threads: true,
   altTextLimit: 1_000,
@@ -125,6 +128,7 @@ const x: PlatformSpec = {
 const bluesky: PlatformSpec = {
   id: 'bluesky',
   name: 'Bluesky',
+  label: 'Bluesky',
   text: { limit: 300, counting: 'graphemes', noun: 'text' },
   threads: true,
   altTextLimit: 2_000,
@@ -148,6 +152,7 @@ export const MASTODON_DEFAULTS = {
 const mastodon: PlatformSpec = {
   id: 'mastodon',
   name: 'Mastodon',
+  label: 'Mastodon',
   text: { limit: MASTODON_DEFAULTS.maxCharacters, counting: 'mastodon', noun: 'text' },
   threads: true,
   altTextLimit: 1_500,
@@ -164,6 +169,7 @@ const mastodon: PlatformSpec = {
 const threads: PlatformSpec = {
   id: 'threads',
   name: 'Threads',
+  label: 'Threads',
   text: { limit: 500, counting: 'code-points', noun: 'text' },
   threads: true,
   altTextLimit: 1_000,
@@ -175,6 +181,7 @@ function linkedin(id: 'linkedin' | 'linkedin-page', name: string): PlatformSpec 
   return {
     id,
     name,
+    label: name,
     text: { limit: 3_000, counting: 'code-points', noun: 'text' },
     threads: false,
     altTextLimit: 4_086,
@@ -183,10 +190,11 @@ function linkedin(id: 'linkedin' | 'linkedin-page', name: string): PlatformSpec 
   };
 }
 
-function instagram(id: 'instagram' | 'instagram-facebook', name: string): PlatformSpec {
+function instagram(id: 'instagram' | 'instagram-facebook', name: string, label: string): PlatformSpec {
   return {
     id,
     name,
+    label,
     text: { limit: 2_200, counting: 'code-points', noun: 'caption' },
     threads: false,
     altTextLimit: 1_000,
@@ -203,6 +211,7 @@ function instagram(id: 'instagram' | 'instagram-facebook', name: string): Platfo
 const facebook: PlatformSpec = {
   id: 'facebook',
   name: 'Facebook',
+  label: 'Facebook Page',
   text: { limit: 63_206, counting: 'code-points', noun: 'text' },
   threads: false,
   altTextLimit: null,
@@ -217,6 +226,7 @@ const facebook: PlatformSpec = {
 const tiktok: PlatformSpec = {
   id: 'tiktok',
   name: 'TikTok',
+  label: 'TikTok',
   text: { limit: 2_200, counting: 'utf16', noun: 'caption' },
   threads: false,
   altTextLimit: null,
@@ -230,6 +240,7 @@ const tiktok: PlatformSpec = {
 const youtube: PlatformSpec = {
   id: 'youtube',
   name: 'YouTube',
+  label: 'YouTube',
   text: { limit: 5_000, counting: 'code-points', noun: 'description' },
   title: { limit: 100, counting: 'code-points', required: true },
   threads: false,
@@ -244,6 +255,7 @@ const youtube: PlatformSpec = {
 const pinterest: PlatformSpec = {
   id: 'pinterest',
   name: 'Pinterest',
+  label: 'Pinterest',
   text: { limit: 500, counting: 'code-points', noun: 'description' },
   title: { limit: 100, counting: 'code-points', required: false },
   threads: false,
@@ -255,6 +267,7 @@ const pinterest: PlatformSpec = {
 const telegram: PlatformSpec = {
   id: 'telegram',
   name: 'Telegram',
+  label: 'Telegram',
   text: { limit: 4_096, counting: 'utf16', noun: 'text', captionLimit: 1_024 },
   threads: false,
   altTextLimit: null,
@@ -270,8 +283,8 @@ export const PLATFORM_SPECS: Record<PlatformId, PlatformSpec> = {
   threads,
   linkedin: linkedin('linkedin', 'LinkedIn'),
   'linkedin-page': linkedin('linkedin-page', 'LinkedIn Page'),
-  instagram: instagram('instagram', 'Instagram'),
-  'instagram-facebook': instagram('instagram-facebook', 'Instagram'),
+  instagram: instagram('instagram', 'Instagram', 'Instagram'),
+  'instagram-facebook': instagram('instagram-facebook', 'Instagram', 'Instagram (through Facebook)'),
   facebook,
   tiktok,
   youtube,

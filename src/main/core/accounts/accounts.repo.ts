@@ -121,11 +121,20 @@ export function createAccountsRepo(db: Db) {
   const setConnection = db.prepare('UPDATE accounts SET connection = @connection, updated_at = @now WHERE id = @id');
   const setExpiry = db.prepare('UPDATE accounts SET token_expires_at = @tokenExpiresAt, updated_at = @now WHERE id = @id');
   const remove = db.prepare('DELETE FROM accounts WHERE id = @id');
-  const postsOf = db.prepare('SELECT DISTINCT post_id AS postId FROM entries WHERE account_id = @id');
+  const many = db.prepare('SELECT * FROM accounts WHERE id IN (SELECT value FROM json_each(@ids))');
+  const active = db.prepare('SELECT * FROM accounts WHERE active = 1 ORDER BY created_at, id');
 
   return {
     list(): AccountRow[] {
       return (all.all() as RawRow[]).map(fromRaw);
+    },
+    /** The accounts of `ids` that exist, in no particular order. */
+    many(ids: string[]): AccountRow[] {
+      return ids.length === 0 ? [] : (many.all({ ids: JSON.stringify(ids) }) as RawRow[]).map(fromRaw);
+    },
+    /** Accounts a new post goes to when it names none. */
+    active(): AccountRow[] {
+      return (active.all() as RawRow[]).map(fromRaw);
     },
     get(id: string): AccountRow | null {
       const raw = byId.get({ id }) as RawRow | undefined;
@@ -162,13 +171,9 @@ export function createAccountsRepo(db: Db) {
     setTokenExpiry(id: string, tokenExpiresAt: number | null, now: number) {
       setExpiry.run({ id, tokenExpiresAt, now });
     },
-    /** Deletes the account (its entries keep their post with account_id NULL); returns the posts touched. */
-    remove(id: string): string[] {
-      return db.transaction(() => {
-        const posts = (postsOf.all({ id }) as Array<{ postId: string }>).map((r) => r.postId);
-        remove.run({ id });
-        return posts;
-      })();
+    /** Deletes the account; its entries keep their post with account_id NULL (the foreign key's ON DELETE SET NULL). */
+    remove(id: string) {
+      remove.run({ id });
     },
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Account, ConnectionState, PlatformId } from '../../../shared/domain';
 import { OAUTH_PLATFORMS, type ConnectResult } from '../../../shared/ipc/accounts';
-import type { ConnectChoice, ConnectContext, ConnectedAccount, OAuthClientConfig, PlatformConnector } from '../../platforms/connect-types';
+import type { ConnectChoice, ConnectContext, ConnectedAccount, OAuthClientConfig, PlatformConnector } from '../../platforms/types';
 import { RefreshNotPossible } from '../../platforms/oauth-connector';
 import { PublishError } from '../../platforms/types';
 import { AppError, invalid, notFound } from '../errors';
@@ -12,6 +12,8 @@ import type { CredentialsProvider } from '../ports/credentials';
 import { KeychainUnavailableError } from '../ports/keychain';
 import type { Clock, NetworkMonitor, Notifier, OpenBrowser, PlatformEndpoints, SecretStore, TimerHandle } from '../ports/ports';
 import type { Db } from '../db/database';
+import { platformSpec } from '../../../shared/platforms/catalog';
+import type { PostStore } from '../posts/post-store.repo';
 import { createAccountsRepo, toAccount, toPublishAccount, type AccountRow } from './accounts.repo';
 
 /**
@@ -34,21 +36,8 @@ const STARTUP_GRACE_MS = 10 * 60_000;
 /** How long a pending page/channel choice stays open. */
 const CHOICE_TTL_MS = 15 * 60_000;
 
-const LABELS: Record<PlatformId, string> = {
-  x: 'X',
-  bluesky: 'Bluesky',
-  mastodon: 'Mastodon',
-  linkedin: 'LinkedIn',
-  'linkedin-page': 'LinkedIn Page',
-  threads: 'Threads',
-  instagram: 'Instagram',
-  'instagram-facebook': 'Instagram (through Facebook)',
-  facebook: 'Facebook Page',
-  tiktok: 'TikTok',
-  youtube: 'YouTube',
-  pinterest: 'Pinterest',
-  telegram: 'Telegram',
-};
+/** How an account kind is named in messages ("Reconnect Instagram (through Facebook) @me"). */
+const label = (platform: PlatformId) => platformSpec(platform).label;
 
 /** Platforms whose developer app may be shared with a sibling platform id. */
 const APP_FALLBACK: Partial<Record<PlatformId, PlatformId>> = { 'instagram-facebook': 'facebook', 'linkedin-page': 'linkedin' };
@@ -88,8 +77,11 @@ export interface AccountsDeps {
   openBrowser: OpenBrowser;
   platforms: PlatformEndpoints;
   bus: EventBus;
+  /** Each platform's connector (the platform modules' `connector`). */
   // `any`: each connector takes its own input shape; the service passes the parsed payload through.
   connectors: Partial<Record<PlatformId, PlatformConnector<any>>>;
+  /** Which posts an account's entries belong to (they change when it is disconnected). */
+  posts: Pick<PostStore, 'postIdsOfAccount'>;
   log?: (message: string, error: unknown) => void;
 }
 
@@ -109,30 +101,30 @@ function isNetworkFailure(error: unknown): boolean {
 
 /** Turns whatever a connector or the keychain threw into the contract's error. */
 function toAppError(error: unknown, platform: PlatformId): unknown {
-  const label = LABELS[platform];
+  const name = label(platform);
   if (error instanceof AppError) return error;
   if (error instanceof KeychainUnavailableError) return new AppError('internal', error.message);
   if (error instanceof OAuthError) {
     switch (error.kind) {
       case 'network':
-        return new AppError('offline', `Could not reach ${label}: ${error.message}`);
+        return new AppError('offline', `Could not reach ${name}: ${error.message}`);
       case 'port_in_use':
         return new AppError('conflict', error.message);
       case 'no_browser':
         return new AppError('internal', error.message);
       default:
-        return new AppError('unauthorized', `${label}: ${error.message}`);
+        return new AppError('unauthorized', `${name}: ${error.message}`);
     }
   }
   if (error instanceof PublishError) {
-    if (error.kind === 'rate_limited') return new AppError('rate_limited', `${label}: ${error.message}`);
-    if (error.kind === 'transient') return new AppError('offline', `${label}: ${error.message}`);
-    if (error.kind === 'auth') return new AppError('unauthorized', `${label}: ${error.message}`);
+    if (error.kind === 'rate_limited') return new AppError('rate_limited', `${name}: ${error.message}`);
+    if (error.kind === 'transient') return new AppError('offline', `${name}: ${error.message}`);
+    if (error.kind === 'auth') return new AppError('unauthorized', `${name}: ${error.message}`);
     // Permanent: the input or the account cannot work; a leading `field:` names the field.
     const field = /^([a-zA-Z][\w.]*): (.+)$/s.exec(error.message);
-    return field ? invalid(field[1]!, field[2]!, platform) : new AppError('validation', `${label}: ${error.message}`, [{ path: 'platform', message: error.message, platform }]);
+    return field ? invalid(field[1]!, field[2]!, platform) : new AppError('validation', `${name}: ${error.message}`, [{ path: 'platform', message: error.message, platform }]);
   }
-  if (isNetworkFailure(error)) return new AppError('offline', `Could not reach ${label}: ${(error as Error).message}`);
+  if (isNetworkFailure(error)) return new AppError('offline', `Could not reach ${name}: ${(error as Error).message}`);
   return error;
 }
 
@@ -265,8 +257,8 @@ export function createAccountsService(deps: AccountsDeps) {
     const what = connection === 'token_expired' ? 'its sign-in expired' : 'it is no longer reachable';
     notifier.notify({
       kind: 'account_needs_reconnect',
-      title: `Reconnect ${LABELS[row.platform]} ${row.handle}`,
-      body: `Outbox cannot post as ${row.handle} on ${LABELS[row.platform]}: ${what}. ${message}`.trim(),
+      title: `Reconnect ${label(row.platform)} ${row.handle}`,
+      body: `Outbox cannot post as ${row.handle} on ${label(row.platform)}: ${what}. ${message}`.trim(),
       target: { accountId: row.id },
     });
   }
@@ -284,7 +276,7 @@ export function createAccountsService(deps: AccountsDeps) {
   // --- saving a connection -------------------------------------------------------------------
 
   async function save(platform: PlatformId, connected: ConnectedAccount): Promise<Account> {
-    if (typeof connected.platformUserId !== 'string' || connected.platformUserId === '') throw new AppError('internal', `${LABELS[platform]} did not say which account this is`);
+    if (typeof connected.platformUserId !== 'string' || connected.platformUserId === '') throw new AppError('internal', `${label(platform)} did not say which account this is`);
     const instanceUrl = connected.instanceUrl ?? '';
     const now = clock.now();
     const existing = repo.findByIdentity(platform, instanceUrl, connected.platformUserId);
@@ -313,7 +305,7 @@ export function createAccountsService(deps: AccountsDeps) {
   async function offerOrFinish(platform: PlatformId, result: ConnectedAccount | ConnectChoice): Promise<ConnectResult> {
     if (!('kind' in result && result.kind === 'choose')) return { status: 'connected', account: await save(platform, result as ConnectedAccount) };
     if (result.options.length === 0) {
-      throw new AppError('not_found', `This ${LABELS[platform]} login manages nothing Outbox can post to (no pages, accounts or channels were listed). Check the permissions you granted and try again.`);
+      throw new AppError('not_found', `This ${label(platform)} login manages nothing Outbox can post to (no pages, accounts or channels were listed). Check the permissions you granted and try again.`);
     }
     if (result.options.length === 1) return { status: 'connected', account: await save(platform, await result.complete(result.options[0]!.id)) };
     const pendingId = randomUUID();
@@ -466,7 +458,7 @@ export function createAccountsService(deps: AccountsDeps) {
       const row = repo.get(accountId);
       if (!row) throw new CredentialsError('not_found', 'account disconnected');
       let envelope = await readSecrets(accountId);
-      if (!envelope) throw new CredentialsError('no_secrets', `The sign-in of ${row.handle} on ${LABELS[row.platform]} is missing from the keychain; connect the account again.`);
+      if (!envelope) throw new CredentialsError('no_secrets', `The sign-in of ${row.handle} on ${label(row.platform)} is missing from the keychain; connect the account again.`);
       const connector = connectors[row.platform];
       const now = clock.now();
       if (connector?.refresh && envelope.tokenExpiresAt !== null && envelope.tokenExpiresAt - now < REFRESH_MARGIN_MS) {
@@ -478,7 +470,7 @@ export function createAccountsService(deps: AccountsDeps) {
           if (envelope.tokenExpiresAt > now) return envelope.secrets;
           throw error;
         }
-        if (outcome === 'refused') throw new CredentialsError('token_expired', `The sign-in of ${row.handle} on ${LABELS[row.platform]} expired; reconnect the account.`);
+        if (outcome === 'refused') throw new CredentialsError('token_expired', `The sign-in of ${row.handle} on ${label(row.platform)} expired; reconnect the account.`);
         if (outcome === 'refreshed') envelope = (await readSecrets(accountId)) ?? envelope;
       }
       return envelope.secrets;
@@ -499,13 +491,13 @@ export function createAccountsService(deps: AccountsDeps) {
     async connect(input: { platform: PlatformId } & Record<string, unknown>): Promise<ConnectResult> {
       const { platform, ...rest } = input;
       const connector = connectors[platform];
-      if (!connector) throw invalid('platform', `${LABELS[platform]} accounts cannot be connected in this version of Outbox`);
+      if (!connector) throw invalid('platform', `${label(platform)} accounts cannot be connected in this version of Outbox`);
       pruneChoices();
       try {
         // Reading the app credentials also proves the keychain works before a browser opens.
         const app = await appCredentialsFor(platform);
         if (isOAuthPlatform(platform) && !app) {
-          throw invalid('platform', `add your own ${LABELS[platform]} developer app first (client id and secret, with ${OAUTH_REDIRECT_URI} as its redirect URI); Outbox has no shared app`);
+          throw invalid('platform', `add your own ${label(platform)} developer app first (client id and secret, with ${OAUTH_REDIRECT_URI} as its redirect URI); Outbox has no shared app`);
         }
         const result = await withFlow((signal) => connector.connect(rest, connectContext(platform, app, signal)));
         return await offerOrFinish(platform, result);
@@ -544,7 +536,11 @@ export function createAccountsService(deps: AccountsDeps) {
         throw toAppError(error, row.platform);
       }
       unsaved.delete(id);
-      const posts = repo.remove(id);
+      const posts = deps.db.transaction(() => {
+        const ids = deps.posts.postIdsOfAccount(id);
+        repo.remove(id);
+        return ids;
+      })();
       changed([id]);
       if (posts.length > 0) bus.emit('posts:changed', { ids: posts });
       scheduleCheck();

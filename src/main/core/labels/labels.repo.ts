@@ -1,7 +1,7 @@
 import type { Label } from '../../../shared/domain';
 import type { Db } from '../db/database';
 
-/** SQL for labels. */
+/** SQL for labels (which posts carry a label is the post store's). */
 export function createLabelsRepo(db: Db) {
   const s = {
     all: db.prepare('SELECT id, name, color FROM labels ORDER BY name COLLATE NOCASE, id'),
@@ -10,7 +10,7 @@ export function createLabelsRepo(db: Db) {
     insert: db.prepare('INSERT INTO labels (id, name, color, created_at) VALUES (@id, @name, @color, @createdAt)'),
     update: db.prepare('UPDATE labels SET name = @name, color = @color WHERE id = @id'),
     delete: db.prepare('DELETE FROM labels WHERE id = @id'),
-    postsOf: db.prepare('SELECT post_id FROM post_labels WHERE label_id = @id'),
+    existing: db.prepare('SELECT id FROM labels WHERE id IN (SELECT value FROM json_each(@ids))'),
   };
   return {
     transaction<T>(fn: () => T): T {
@@ -22,6 +22,10 @@ export function createLabelsRepo(db: Db) {
     insert: (label: Label, createdAt: number) => void s.insert.run({ ...label, createdAt }),
     update: (label: Label) => void s.update.run(label),
     delete: (id: string) => void s.delete.run({ id }),
-    postIdsOf: (id: string) => (s.postsOf.all({ id }) as Array<{ post_id: string }>).map((r) => r.post_id),
+    /** Which of `ids` name a label. */
+    existing: (ids: string[]): Set<string> => (ids.length === 0 ? new Set() : new Set((s.existing.all({ ids: JSON.stringify(ids) }) as Array<{ id: string }>).map((r) => r.id))),
   };
 }
+
+/** The labels repo. */
+export type LabelsRepo = ReturnType<typeof createLabelsRepo>;

@@ -4,10 +4,11 @@ import type { Db } from '../db/database';
 import { AppError, notFound } from '../errors';
 import type { EventBus } from '../events';
 import type { Clock } from '../ports/ports';
+import type { PostStore } from '../posts/post-store.repo';
 import { createLabelsRepo } from './labels.repo';
 
 /** Labels: names unique whatever their case; deleting one takes it off its posts. */
-export function createLabelsService(deps: { db: Db; clock: Clock; bus: EventBus }) {
+export function createLabelsService(deps: { db: Db; clock: Clock; bus: EventBus; posts: Pick<PostStore, 'postIdsWithLabel'> }) {
   const repo = createLabelsRepo(deps.db);
 
   function nameTaken(name: string, except?: string) {
@@ -35,7 +36,7 @@ export function createLabelsService(deps: { db: Db; clock: Clock; bus: EventBus 
       const posts = repo.transaction(() => {
         nameTaken(next.name, current.id);
         repo.update(next);
-        return repo.postIdsOf(current.id);
+        return deps.posts.postIdsWithLabel(current.id);
       });
       // Posts show their labels' names and colours.
       if (posts.length > 0) deps.bus.emit('posts:changed', { ids: posts });
@@ -44,7 +45,7 @@ export function createLabelsService(deps: { db: Db; clock: Clock; bus: EventBus 
     delete(id: string): { id: string } {
       const posts = repo.transaction(() => {
         if (!repo.get(id)) throw notFound('Label', id);
-        const ids = repo.postIdsOf(id);
+        const ids = deps.posts.postIdsWithLabel(id);
         repo.delete(id);
         return ids;
       });

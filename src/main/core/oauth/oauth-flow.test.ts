@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOAuthServer, type FakeOAuthServer } from '../../../../test/fakes/oauth-server';
-import type { OAuthClientConfig } from '../../platforms/connect-types';
+import type { OAuthClientConfig } from '../../platforms/types';
 import { ManualClock, RecordingBrowser } from '../ports/doubles';
 import { OAuthError } from './oauth-error';
 import { authorize, refreshGrant } from './oauth-flow';

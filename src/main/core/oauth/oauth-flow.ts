@@ -1,4 +1,4 @@
-import type { OAuthClientConfig, OAuthTokens } from '../../platforms/connect-types';
+import type { OAuthClientConfig, OAuthTokens } from '../../platforms/types';
 import type { Clock, OpenBrowser } from '../ports/ports';
 import { listenOnLoopback } from './loopback';
 import { OAuthError } from './oauth-error';

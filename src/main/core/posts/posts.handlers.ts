@@ -1,16 +1,8 @@
-import type { Handler } from '../handlers';
+import type { DomainHandlers } from '../handlers';
 import type { PostsService } from './posts.service';
 
-/** The posts channels this domain answers (`posts:publish` belongs to the publishing engine). */
-export function createPostsHandlers(posts: PostsService): {
-  'posts:create': Handler<'posts:create'>;
-  'posts:update': Handler<'posts:update'>;
-  'posts:delete': Handler<'posts:delete'>;
-  'posts:duplicate': Handler<'posts:duplicate'>;
-  'posts:get': Handler<'posts:get'>;
-  'posts:list': Handler<'posts:list'>;
-  'posts:validate': Handler<'posts:validate'>;
-} {
+/** The posts channels. */
+export function createPostsHandlers(posts: PostsService): DomainHandlers<'posts'> {
   return {
     'posts:create': (input) => posts.create(input),
     'posts:update': (input) => posts.update(input),
@@ -19,5 +11,7 @@ export function createPostsHandlers(posts: PostsService): {
     'posts:get': ({ id }) => posts.get(id),
     'posts:list': (input) => posts.list(input),
     'posts:validate': (input) => posts.validate(input),
+    'posts:publish': ({ id }) => posts.publish(id),
+    'posts:nextSlots': ({ count }) => ({ slots: posts.nextSlots(count) }),
   };
 }

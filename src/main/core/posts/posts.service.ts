@@ -5,27 +5,38 @@ import type { EntryValidation, PostWithWarnings, postsCreateInput, postsListInpu
 import { platformSpec } from '../../../shared/platforms/catalog';
 import { contentTypeFromPostType } from '../../../shared/platforms/settings';
 import type { Issue } from '../../../shared/result';
-import type { Db } from '../db/database';
+import type { Settings } from '../../../shared/ipc/settings';
+import type { AccountRow, AccountsRepo } from '../accounts/accounts.repo';
 import { AppError, invalid, notFound } from '../errors';
 import type { EventBus } from '../events';
 import { describeIssues } from '../invoke';
+import type { LabelsRepo } from '../labels/labels.repo';
+import type { MediaRepo } from '../media/media.repo';
 import type { Clock } from '../ports/ports';
-import { createPostsRepo, type AccountFacts, type EntryRow, type PostRow } from './posts.repo';
+import { firstFreeSlot } from './calendar';
+import type { EntryRecord, PostStore } from './post-store.repo';
 import { resolveContentType, validateEntry, type CountCache, type EntryToValidate, type MediaFacts } from './validate';
 
-/**
- * Finds the next free queue slot after `nowMs` (UTC ms), or null when none is set. The
- * publishing engine provides it; without it `schedule: { mode: 'queue' }` is refused.
- */
-export type QueueSlotResolver = (nowMs: number) => number | null;
+/** The publishing engine's one entry point for "publish now" (posts:create `now` and posts:publish). */
+export interface PublishNow {
+  /** Readies the post's unsent entries and sets it `publishing`; the engine claims it on its next turn. */
+  publishNow(postId: string): void;
+}
 
 /** What the posts service needs. */
 export interface PostsServiceDeps {
-  db: Db;
+  store: PostStore;
+  accounts: Pick<AccountsRepo, 'many' | 'active'>;
+  media: Pick<MediaRepo, 'many'>;
+  labels: Pick<LabelsRepo, 'existing'>;
+  settings: { get(): Settings };
   clock: Clock;
   bus: EventBus;
-  resolveQueueSlot?: QueueSlotResolver | undefined;
+  publisher: PublishNow;
 }
+
+/** How far ahead queue slots are looked for. */
+const QUEUE_HORIZON_MS = 400 * 86_400_000;
 
 type CreateInput = z.output<typeof postsCreateInput>;
 type UpdateInput = z.output<typeof postsUpdateInput>;
@@ -35,8 +46,8 @@ type TargetInput = z.output<typeof targetInput>;
 
 /** An entry as it will be after a create or update. */
 interface PlannedEntry extends EntryToValidate {
-  /** The existing row it updates, if any. */
-  existing?: EntryRow | undefined;
+  /** The existing entry it updates, if any. */
+  existing?: EntryRecord | undefined;
   enabled: boolean;
   /** Published (or being sent): kept exactly as it is. */
   locked: boolean;
@@ -50,14 +61,6 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function entrySettings(row: EntryRow): Record<string, unknown> {
-  try {
-    return JSON.parse(row.settings) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
-}
-
 /** Turns what the creator typed into an FTS5 expression: every word must match, as a prefix. */
 export function ftsQuery(query: string): string | null {
   const words = query.match(/[\p{L}\p{N}_]+/gu);
@@ -68,27 +71,25 @@ export function ftsQuery(query: string): string | null {
     .join(' ');
 }
 
-/** The post lifecycle: create, change, delete, duplicate, read, list and validate posts. */
+/** The post lifecycle: create, change, delete, duplicate, read, list, validate and publish posts. */
 export function createPostsService(deps: PostsServiceDeps) {
-  const { clock, bus } = deps;
-  const repo = createPostsRepo(deps.db);
-  let resolveQueueSlot = deps.resolveQueueSlot;
+  const { clock, bus, store } = deps;
 
   const changed = (ids: string[]) => bus.emit('posts:changed', { ids });
 
   function mediaFacts(parts: PostPart[]): Map<string, MediaFacts> {
     const ids = [...new Set(parts.flatMap((p) => p.media.map((m) => m.mediaId)))];
-    return new Map(repo.media(ids).map((m) => [m.id, { id: m.id, kind: m.kind, mime: m.mime, bytes: m.bytes, durationMs: m.duration_ms, name: m.original_name }]));
+    return new Map(deps.media.many(ids).map((m) => [m.id, { id: m.id, kind: m.kind, mime: m.mime, bytes: m.bytes, durationMs: m.duration_ms, name: m.original_name }]));
   }
 
   /** Looks up the targets' accounts; an unknown or repeated account is a validation error. */
-  function targetAccounts(targets: TargetInput[]): AccountFacts[] {
+  function targetAccounts(targets: TargetInput[]): AccountRow[] {
     const seen = new Map<string, number>();
     targets.forEach((t, j) => {
       if (seen.has(t.accountId)) throw invalid(`targets.${j}.accountId`, `this account is already target ${seen.get(t.accountId)! + 1}`);
       seen.set(t.accountId, j);
     });
-    const accounts = new Map(repo.accounts(targets.map((t) => t.accountId)).map((a) => [a.id, a]));
+    const accounts = new Map(deps.accounts.many(targets.map((t) => t.accountId)).map((a) => [a.id, a]));
     return targets.map((t, j) => {
       const account = accounts.get(t.accountId);
       if (!account) throw invalid(`targets.${j}.accountId`, `no connected account has id ${t.accountId}`);
@@ -98,26 +99,31 @@ export function createPostsService(deps: PostsServiceDeps) {
 
   function checkLabels(labelIds: string[]): string[] {
     const unique = [...new Set(labelIds)];
-    const existing = repo.existingLabelIds(unique);
+    const existing = deps.labels.existing(unique);
     const k = labelIds.findIndex((id) => !existing.has(id));
     if (k >= 0) throw invalid(`labelIds.${k}`, `no label has id ${labelIds[k]}`);
     return unique;
   }
 
-  function plan(target: TargetInput, account: AccountFacts, j: number, existing?: EntryRow): PlannedEntry {
-    const settings = target.settings ?? (existing ? entrySettings(existing) : {});
+  function plan(target: TargetInput, account: AccountRow, j: number, existing?: EntryRecord): PlannedEntry {
+    const settings = target.settings ?? existing?.settings ?? {};
     return {
       accountId: account.id,
       platform: account.platform,
-      contentType: target.contentType ?? contentTypeFromPostType(account.platform, settings) ?? existing?.content_type ?? resolveContentType(account.platform, undefined, settings),
+      contentType: target.contentType ?? contentTypeFromPostType(account.platform, settings) ?? existing?.contentType ?? resolveContentType(account.platform, undefined, settings),
       settings,
-      textOverride: target.textOverride !== undefined ? target.textOverride : (existing?.text_override ?? null),
-      enabled: target.enabled ?? (existing ? existing.enabled === 1 : true),
+      textOverride: target.textOverride !== undefined ? target.textOverride : (existing?.textOverride ?? null),
+      enabled: target.enabled ?? existing?.enabled ?? true,
       accountMeta: account.meta,
       existing,
       locked: false,
       path: `targets.${j}`,
     };
+  }
+
+  /** An existing entry kept exactly as it is (sent, or its account is gone). */
+  function keep(e: EntryRecord, path: string, locked: boolean): PlannedEntry {
+    return { accountId: e.accountId ?? '', platform: e.platform, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride, enabled: e.enabled, accountMeta: {}, existing: e, locked, path };
   }
 
   /** Validates the entries that will be sent; returns every problem. */
@@ -148,133 +154,106 @@ export function createPostsService(deps: PostsServiceDeps) {
     return at;
   }
 
+  /** The next `count` free queue slots after `now` (UTC ms): the creator's weekly times, in their zone. */
+  function freeSlots(now: number, count: number): number[] {
+    const { queueSlots, timeZone } = deps.settings.get();
+    const taken = store.takenTimes(now, now + QUEUE_HORIZON_MS);
+    const out: number[] = [];
+    let from = now;
+    while (out.length < count) {
+      const at = firstFreeSlot(from, queueSlots, timeZone, (ms) => taken.has(ms));
+      if (at === null) break;
+      out.push(at);
+      from = at;
+    }
+    return out;
+  }
+
+  function queueSlot(now: number, path: string): number {
+    const at = freeSlots(now, 1)[0];
+    if (at === undefined) {
+      throw invalid(path, deps.settings.get().queueSlots.length === 0 ? 'no queue slots are set: add posting times to the queue in Settings, or pick a time' : 'every queue slot of the next year is taken');
+    }
+    return at;
+  }
+
   function repeatOf(input: { count: number; every: number; unit: Repeat['unit'] } | null | undefined): Repeat | null {
     return input ? { count: input.count, every: input.every, unit: input.unit, remaining: input.count - 1 } : null;
   }
 
   function writeEntries(postId: string, entries: PlannedEntry[], reset: boolean) {
-    const keep = new Set(entries.flatMap((e) => (e.existing ? [e.existing.id] : [])));
-    for (const row of repo.entries(postId)) if (!keep.has(row.id)) repo.deleteEntry(row.id);
+    const kept = new Set(entries.flatMap((e) => (e.existing ? [e.existing.id] : [])));
+    for (const e of store.entries(postId)) if (!kept.has(e.id)) store.deleteEntry(e.id);
     entries.forEach((e, position) => {
       if (e.existing) {
         if (!e.locked) {
-          repo.updateEntry({ id: e.existing.id, content_type: e.contentType, enabled: e.enabled ? 1 : 0, settings: JSON.stringify(e.settings), text_override: e.textOverride, position });
-          if (reset) repo.resetFailedEntry(e.existing.id);
+          store.updateEntry({ id: e.existing.id, contentType: e.contentType, enabled: e.enabled, settings: e.settings, textOverride: e.textOverride, position });
+          if (reset) store.resetFailedEntry(e.existing.id);
         }
         return;
       }
-      repo.insertEntry({
-        id: randomUUID(),
-        post_id: postId,
-        account_id: e.accountId,
-        platform: e.platform,
-        content_type: e.contentType,
-        enabled: e.enabled ? 1 : 0,
-        status: 'pending',
-        settings: JSON.stringify(e.settings),
-        text_override: e.textOverride,
-        position,
-      });
+      store.insertEntry({ postId, accountId: e.accountId, platform: e.platform, contentType: e.contentType, enabled: e.enabled, settings: e.settings, textOverride: e.textOverride, position });
     });
   }
 
   function mustGet(id: string): Post {
-    const post = repo.get(id);
+    const post = store.get(id);
     if (!post) throw notFound('Post', id);
     return post;
   }
 
   function create(input: CreateInput): PostWithWarnings {
     const now = clock.now();
-    const targets: TargetInput[] = input.targets ?? repo.activeAccounts().map((a) => ({ accountId: a.id }));
+    const targets: TargetInput[] = input.targets ?? deps.accounts.active().map((a) => ({ accountId: a.id }));
     const accounts = targetAccounts(targets);
     const entries = targets.map((t, j) => plan(t, accounts[j]!, j));
     const labelIds = checkLabels(input.labelIds);
     const parts = input.parts;
     const problems = problemsOf(parts, entries);
 
-    let status: PostStatus;
-    let scheduledAt: number | null;
-    switch (input.schedule.mode) {
-      case 'draft':
-        status = 'draft';
-        scheduledAt = null;
-        break;
-      case 'at':
-        scheduledAt = futureTime(input.schedule.at, 'schedule.at', now);
-        requireSendable(entries, problems);
-        status = 'scheduled';
-        break;
-      case 'now':
-        requireSendable(entries, problems);
-        status = 'publishing';
-        scheduledAt = now;
-        break;
-      case 'queue': {
-        if (!resolveQueueSlot) throw invalid('schedule', 'no queue slots are set: add posting times to the queue in Settings, or pick a time');
-        requireSendable(entries, problems);
-        const slot = resolveQueueSlot(now);
-        if (slot === null) throw invalid('schedule', 'no queue slots are set: add posting times to the queue in Settings, or pick a time');
-        status = 'scheduled';
-        scheduledAt = slot;
-        break;
-      }
-    }
+    let status: PostStatus = 'draft';
+    let scheduledAt: number | null = null;
+    const mode = input.schedule.mode;
+    if (mode !== 'draft') requireSendable(entries, problems);
+    if (mode === 'at') [status, scheduledAt] = ['scheduled', futureTime(input.schedule.at, 'schedule.at', now)];
+    if (mode === 'queue') [status, scheduledAt] = ['scheduled', queueSlot(now, 'schedule')];
+    // Sent now: its moment on the calendar is now (the engine sets it publishing below).
+    if (mode === 'now') scheduledAt = now;
 
     const id = randomUUID();
-    repo.transaction(() => {
-      repo.insertPost({
-        id,
-        status,
-        scheduled_at: scheduledAt,
-        parts: JSON.stringify(parts),
-        repeat: input.repeat ? JSON.stringify(repeatOf(input.repeat)) : null,
-        overdue: 0,
-        created_at: now,
-        updated_at: now,
-        published_at: null,
-      });
+    store.transaction(() => {
+      store.insertPost({ id, status, scheduledAt, parts, repeat: repeatOf(input.repeat), now });
       writeEntries(id, entries, false);
-      repo.setLabels(id, labelIds);
+      store.setLabels(id, labelIds);
+      // "Publish now" goes through the engine's one entry point, in the same transaction.
+      if (mode === 'now') deps.publisher.publishNow(id);
     });
     changed([id]);
-    return { post: mustGet(id), warnings: status === 'draft' ? problems : [] };
+    return { post: mustGet(id), warnings: mode === 'draft' ? problems : [] };
   }
 
   function update(input: UpdateInput): PostWithWarnings {
     const now = clock.now();
-    const row = repo.getRow(input.id);
+    if (input.queue && input.scheduledAt !== undefined) throw invalid('queue', 'give either scheduledAt or queue, not both');
+    const row = store.post(input.id);
     if (!row) throw notFound('Post', input.id);
     if (!CHANGEABLE.includes(row.status)) {
       throw new AppError('conflict', row.status === 'publishing' ? 'This post is being published right now and cannot be changed' : 'This post is published and can no longer be changed');
     }
-    const current = repo.entries(row.id);
-    const isLocked = (e: EntryRow) => e.status === 'published' || e.status === 'publishing';
+    const current = store.entries(row.id);
+    const isLocked = (e: EntryRecord) => e.status === 'published' || e.status === 'publishing';
     // A post that went out (or failed trying) keeps its content; only the entries still to send change.
     const contentLocked = row.status === 'failed' || row.status === 'partially_published' || current.some(isLocked);
-    const currentParts = JSON.parse(row.parts) as PostPart[];
 
-    if (input.parts && contentLocked && !sameJson(input.parts, currentParts)) {
+    if (input.parts && contentLocked && !sameJson(input.parts, row.parts)) {
       throw new AppError('conflict', 'This post was already sent (in part or with errors), so its text and media are locked; give the accounts still to send a text override instead, or duplicate the post', [
         { path: 'parts', message: 'locked after sending: use a text override per account, or duplicate the post' },
       ]);
     }
-    const parts = input.parts ?? currentParts;
+    const parts = input.parts ?? row.parts;
 
     let entries: PlannedEntry[];
-    const byAccount = new Map(current.filter((e) => e.account_id !== null).map((e) => [e.account_id!, e]));
-    const lockedOf = (e: EntryRow, path: string): PlannedEntry => ({
-      accountId: e.account_id ?? '',
-      platform: e.platform as PlannedEntry['platform'],
-      contentType: e.content_type,
-      settings: entrySettings(e),
-      textOverride: e.text_override,
-      enabled: e.enabled === 1,
-      accountMeta: {},
-      existing: e,
-      locked: true,
-      path,
-    });
+    const byAccount = new Map(current.filter((e) => e.accountId !== null).map((e) => [e.accountId!, e]));
     if (input.targets) {
       const targets = input.targets;
       const accounts = targetAccounts(targets);
@@ -285,33 +264,33 @@ export function createPostsService(deps: PostsServiceDeps) {
         }
         if (existing && isLocked(existing)) {
           const planned = plan(t, accounts[j]!, j, existing);
-          const unchanged = planned.contentType === existing.content_type && planned.enabled === (existing.enabled === 1) && sameJson(planned.settings, entrySettings(existing)) && planned.textOverride === existing.text_override;
+          const unchanged = planned.contentType === existing.contentType && planned.enabled === existing.enabled && sameJson(planned.settings, existing.settings) && planned.textOverride === existing.textOverride;
           if (!unchanged) {
-            throw new AppError('conflict', `The ${platformSpec(existing.platform as PlannedEntry['platform']).name} entry is already ${existing.status}; it can no longer change`, [{ path: `targets.${j}`, message: `already ${existing.status}: locked` }]);
+            throw new AppError('conflict', `The ${platformSpec(existing.platform).name} entry is already ${existing.status}; it can no longer change`, [{ path: `targets.${j}`, message: `already ${existing.status}: locked` }]);
           }
-          return lockedOf(existing, `targets.${j}`);
+          return keep(existing, `targets.${j}`, true);
         }
         return plan(t, accounts[j]!, j, existing);
       });
       const listed = new Set(targets.map((t) => t.accountId));
-      const dropped = current.filter((e) => isLocked(e) && (e.account_id === null || !listed.has(e.account_id)));
-      if (dropped.length > 0 && dropped.some((e) => e.account_id !== null)) {
-        const e = dropped.find((d) => d.account_id !== null)!;
-        throw new AppError('conflict', `The ${platformSpec(e.platform as PlannedEntry['platform']).name} entry is already ${e.status} and cannot be removed from the post`, [{ path: 'targets', message: `must keep account ${e.account_id}` }]);
+      const dropped = current.filter((e) => isLocked(e) && (e.accountId === null || !listed.has(e.accountId)));
+      const droppedWithAccount = dropped.find((d) => d.accountId !== null);
+      if (droppedWithAccount) {
+        throw new AppError('conflict', `The ${platformSpec(droppedWithAccount.platform).name} entry is already ${droppedWithAccount.status} and cannot be removed from the post`, [{ path: 'targets', message: `must keep account ${droppedWithAccount.accountId}` }]);
       }
       // Entries of disconnected accounts that were sent stay on record.
-      entries.push(...dropped.map((e, k) => lockedOf(e, `entries.${k}`)));
+      entries.push(...dropped.map((e, k) => keep(e, `entries.${k}`, true)));
       if (contentLocked) {
-        const removed = current.filter((e) => !isLocked(e) && e.account_id !== null && !listed.has(e.account_id));
+        const removed = current.filter((e) => !isLocked(e) && e.accountId !== null && !listed.has(e.accountId));
         if (removed.length > 0) {
-          throw new AppError('conflict', 'Accounts cannot be removed from a post that was already sent; turn the entry off instead', [{ path: 'targets', message: `must keep account ${removed[0]!.account_id}` }]);
+          throw new AppError('conflict', 'Accounts cannot be removed from a post that was already sent; turn the entry off instead', [{ path: 'targets', message: `must keep account ${removed[0]!.accountId}` }]);
         }
       }
     } else {
-      const accounts = new Map(repo.accounts(current.flatMap((e) => (e.account_id ? [e.account_id] : []))).map((a) => [a.id, a]));
+      const accounts = new Map(deps.accounts.many(current.flatMap((e) => (e.accountId ? [e.accountId] : []))).map((a) => [a.id, a]));
       entries = current.map((e, j) => {
-        const account = e.account_id ? accounts.get(e.account_id) : undefined;
-        if (isLocked(e) || !account) return { ...lockedOf(e, `entries.${j}`), locked: isLocked(e), accountId: e.account_id ?? '' };
+        const account = e.accountId ? accounts.get(e.accountId) : undefined;
+        if (isLocked(e) || !account) return keep(e, `entries.${j}`, isLocked(e));
         return plan({ accountId: account.id }, account, j, e);
       });
     }
@@ -319,74 +298,72 @@ export function createPostsService(deps: PostsServiceDeps) {
     const labelIds = input.labelIds ? checkLabels(input.labelIds) : undefined;
 
     let status: PostStatus = row.status;
-    let scheduledAt = row.scheduled_at;
+    let scheduledAt = row.scheduledAt;
     let overdue = row.overdue;
     let reset = false;
     if (input.scheduledAt === null) {
-      status = 'draft';
-      scheduledAt = null;
-      overdue = 0;
-    } else if (input.scheduledAt !== undefined) {
-      scheduledAt = futureTime(input.scheduledAt, 'scheduledAt', now);
-      status = 'scheduled';
-      overdue = 0;
-      reset = true;
+      [status, scheduledAt, overdue] = ['draft', null, false];
+    } else if (input.scheduledAt !== undefined || input.queue) {
+      scheduledAt = input.queue ? queueSlot(now, 'queue') : futureTime(input.scheduledAt!, 'scheduledAt', now);
+      [status, overdue, reset] = ['scheduled', false, true];
     }
 
     const problems = problemsOf(parts, entries);
     if (status === 'scheduled') requireSendable(entries, problems);
 
-    const repeat = input.repeat === undefined ? row.repeat : input.repeat === null ? null : JSON.stringify(repeatOf(input.repeat));
-    repo.transaction(() => {
-      repo.updatePost({ id: row.id, status, scheduled_at: scheduledAt, parts: JSON.stringify(parts), repeat, overdue, updated_at: now });
+    const repeat = input.repeat === undefined ? row.repeat : repeatOf(input.repeat);
+    store.transaction(() => {
+      store.updatePost({ id: row.id, status, scheduledAt, parts, repeat, overdue, now });
       writeEntries(row.id, entries, reset);
-      if (labelIds) repo.setLabels(row.id, labelIds);
+      if (labelIds) store.setLabels(row.id, labelIds);
     });
     changed([row.id]);
     return { post: mustGet(row.id), warnings: status === 'scheduled' ? [] : problems };
   }
 
   function remove(id: string): { id: string; message: string } {
-    const row = repo.getRow(id);
+    const row = store.post(id);
     if (!row) throw notFound('Post', id);
     if (row.status === 'publishing') throw new AppError('conflict', 'This post is being published right now; wait for it to finish before deleting it');
-    const sent = repo.entries(id).filter((e) => e.status === 'published');
-    repo.transaction(() => repo.deletePost(id));
+    const sent = store.entries(id).filter((e) => e.status === 'published');
+    store.transaction(() => store.deletePost(id));
     changed([id]);
     if (sent.length === 0) return { id, message: 'Post deleted' };
-    const names = [...new Set(sent.map((e) => platformSpec(e.platform as PlannedEntry['platform']).name))].join(', ');
+    const names = [...new Set(sent.map((e) => platformSpec(e.platform).name))].join(', ');
     return { id, message: `Removed from Outbox only: the post stays on ${names}. Delete it there if you want it gone.` };
   }
 
   function duplicate(id: string): Post {
-    const now = clock.now();
-    const row = repo.getRow(id);
+    const row = store.post(id);
     if (!row) throw notFound('Post', id);
-    const original = mustGet(id);
-    const copyId = randomUUID();
-    const repeat = original.repeat ? { ...original.repeat, remaining: original.repeat.count - 1 } : null;
-    repo.transaction(() => {
-      repo.insertPost({ id: copyId, status: 'draft', scheduled_at: null, parts: row.parts, repeat: repeat ? JSON.stringify(repeat) : null, overdue: 0, created_at: now, updated_at: now, published_at: null });
-      original.entries
-        .filter((e) => e.accountId !== null)
-        .forEach((e, position) =>
-          repo.insertEntry({
-            id: randomUUID(),
-            post_id: copyId,
-            account_id: e.accountId,
-            platform: e.platform,
-            content_type: e.contentType,
-            enabled: e.enabled ? 1 : 0,
-            status: 'pending',
-            settings: JSON.stringify(e.settings),
-            text_override: e.textOverride,
-            position,
-          }),
-        );
-      repo.setLabels(copyId, original.labelIds);
-    });
+    const repeat = row.repeat ? { ...row.repeat, remaining: row.repeat.count - 1 } : null;
+    const copyId = store.transaction(() => store.copyPost(id, { status: 'draft', scheduledAt: null, repeat, now: clock.now(), withoutAccountlessEntries: true }));
     changed([copyId]);
     return mustGet(copyId);
+  }
+
+  /**
+   * `posts:publish`: publishes a draft or scheduled post now, or re-runs a failed post's failed
+   * entries. The entries still to send pass the same platform validation as scheduling first, so
+   * a post that cannot go out is a `validation` error now, not a failure on every platform later.
+   */
+  function publish(id: string): Post {
+    const row = store.post(id);
+    if (!row) throw notFound('Post', id);
+    if (row.status === 'publishing') throw new AppError('conflict', 'This post is already publishing');
+    if (row.status === 'published') throw new AppError('conflict', 'This post is already published on every account');
+    const enabled = store.entries(id).filter((e) => e.enabled);
+    if (enabled.length === 0) throw invalid('entries', 'this post has no enabled account to publish to');
+    const toSend = enabled.filter((e) => e.status === 'pending' || e.status === 'failed');
+    if (toSend.length === 0) throw new AppError('conflict', 'Nothing left to publish on this post');
+    const withAccount = toSend.filter((e) => e.accountId !== null);
+    if (withAccount.length > 0) {
+      const problems = validate({ parts: row.parts, targets: withAccount.map((e) => ({ accountId: e.accountId!, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride })) }).entries.flatMap((e) => e.problems);
+      if (problems.length > 0) throw new AppError('validation', describeIssues(problems), problems);
+    }
+    store.transaction(() => deps.publisher.publishNow(id));
+    changed([id]);
+    return mustGet(id);
   }
 
   function list(input: ListInput): { posts: Post[]; total: number } {
@@ -397,7 +374,7 @@ export function createPostsService(deps: PostsServiceDeps) {
       if (q === null) return { posts: [], total: 0 };
       match = q;
     }
-    return repo.list({
+    return store.list({
       status: input.status,
       labelId: input.labelId,
       accountId: input.accountId,
@@ -427,15 +404,12 @@ export function createPostsService(deps: PostsServiceDeps) {
     update,
     delete: remove,
     duplicate,
+    publish,
     get: mustGet,
-    /** Posts by id, in the order asked (missing ones left out). */
-    getMany: (ids: string[]) => repo.getMany(ids),
     list,
     validate,
-    /** Plugs in the engine's queue (see QueueSlotResolver). */
-    setQueueSlotResolver(fn: QueueSlotResolver | undefined) {
-      resolveQueueSlot = fn;
-    },
+    /** `posts:nextSlots`: the next free queue slots, as ISO times. */
+    nextSlots: (count: number): string[] => freeSlots(clock.now(), count).map((ms) => new Date(ms).toISOString()),
   };
 }
 

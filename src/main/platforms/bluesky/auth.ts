@@ -1,6 +1,5 @@
 import { type Agent, BlobRef, XRPCError } from '@atproto/api';
-import type { CheckResult, ConnectContext, ConnectedAccount, PlatformConnector } from '../connect-types';
-import { PublishError, type PublishAccount } from '../types';
+import { type CheckResult, type ConnectContext, type ConnectedAccount, type PlatformConnector, PublishError, type PublishAccount } from '../types';
 import {
   anonymousAgent,
   type BlueskySecrets,

@@ -1,4 +1,4 @@
-import type { CheckResult, ConnectChoice, PlatformConnector } from '../connect-types';
+import type { CheckResult, ConnectChoice, PlatformConnector } from '../types';
 import { expectGraphOk, facebookLoginConfig, graphBase, graphCheck, longLivedUserToken, managedPages } from '../meta-login';
 import { callJson, str } from '../oauth-connector';
 

@@ -1,4 +1,4 @@
-import type { CheckResult, ConnectContext, ConnectedAccount, OAuthClientConfig, PlatformConnector } from '../connect-types';
+import type { CheckResult, ConnectContext, ConnectedAccount, OAuthClientConfig, PlatformConnector } from '../types';
 import { expectGraphOk, graphCheck } from '../meta-login';
 import { base, callJson, requireApp, str } from '../oauth-connector';
 

@@ -1,7 +1,6 @@
-import type { CheckResult, ConnectChoice, ConnectContext, PlatformConnector } from '../connect-types';
+import { type CheckResult, type ConnectChoice, type ConnectContext, type PlatformConnector, PublishError } from '../types';
 import { linkedInConfig } from '../linkedin/auth';
 import { base, callJson, checkWith, expectOk, expiryOf, secretsFrom, standardRefresh, str } from '../oauth-connector';
-import { PublishError } from '../types';
 
 /** Community Management API: post as the organization, read its posts, list the pages the member administers. */
 export const LINKEDIN_PAGE_SCOPES = ['w_organization_social', 'r_organization_social', 'rw_organization_admin'];

@@ -1,4 +1,4 @@
-import type { CheckResult, ConnectContext, ConnectedAccount, OAuthClientConfig, PlatformConnector } from '../connect-types';
+import type { CheckResult, ConnectContext, ConnectedAccount, OAuthClientConfig, PlatformConnector } from '../types';
 import { base, callJson, checkWith, expectOk, expiryOf, requireApp, secretsFrom, standardRefresh, str } from '../oauth-connector';
 
 /** Sign In with LinkedIn using OpenID Connect (`openid profile`) plus Share on LinkedIn (`w_member_social`). */

@@ -1,5 +1,4 @@
-import type { CheckResult, ConnectContext, ConnectedAccount, OAuthClientConfig, PlatformConnector } from '../connect-types';
-import { PublishError, type PublishAccount } from '../types';
+import { type CheckResult, type ConnectContext, type ConnectedAccount, type OAuthClientConfig, type PlatformConnector, PublishError, type PublishAccount } from '../types';
 import { classifyAnswer, mastodonCall, mastodonFetch, normalizeInstanceUrl } from './api';
 import { parseInstanceLimits } from './limits';
 

@@ -104,8 +104,14 @@ function statusBody(text: string, index: number, replyTo: string | null, mediaId
 /** Mastodon refuses a scheduled status less than 5 minutes ahead. */
 export const SCHEDULE_MIN_LEAD_MS = 5 * 60_000;
 
+/** The Mastodon publisher and the instance's own scheduler, which share their saved progress. */
+export interface MastodonPublishing extends PlatformAdapter {
+  /** Scheduled statuses (`/api/v1/scheduled_statuses`): the module's `scheduler`. */
+  remote: RemoteScheduler;
+}
+
 /** Creates the Mastodon adapter; tests pass their own `sleep`. */
-export function createMastodonAdapter(options: MastodonAdapterOptions = {}): PlatformAdapter {
+export function createMastodonAdapter(options: MastodonAdapterOptions = {}): MastodonPublishing {
   const sleep = options.sleep ?? realSleep;
   const processingLimit = options.mediaProcessingLimitMs ?? MEDIA_PROCESSING_LIMIT_MS;
 
@@ -367,4 +373,4 @@ export function createMastodonAdapter(options: MastodonAdapterOptions = {}): Pla
 }
 
 /** The Mastodon adapter with real timers. */
-export const mastodonAdapter: PlatformAdapter = createMastodonAdapter();
+export const mastodonAdapter: MastodonPublishing = createMastodonAdapter();

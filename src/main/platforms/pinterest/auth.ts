@@ -1,4 +1,4 @@
-import type { CheckResult, ConnectContext, ConnectedAccount, OAuthClientConfig, PlatformConnector } from '../connect-types';
+import type { CheckResult, ConnectContext, ConnectedAccount, OAuthClientConfig, PlatformConnector } from '../types';
 import { base, callJson, checkWith, expectOk, expiryOf, requireApp, secretsFrom, standardRefresh, str } from '../oauth-connector';
 
 /** Read the account and boards, create pins (boards:write to create a board from Outbox later). */

@@ -1,5 +1,4 @@
-import type { CheckResult, ConnectContext, ConnectedAccount, PlatformConnector } from '../connect-types';
-import { PublishError, type PublishAccount } from '../types';
+import { type CheckResult, type ConnectContext, type ConnectedAccount, type PlatformConnector, PublishError, type PublishAccount } from '../types';
 import { BotApiError, TELEGRAM_API_BASE, botCall, normalizeApiBase } from './api';
 
 /** What the creator gives to connect a Telegram channel or group. */

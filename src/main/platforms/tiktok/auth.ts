@@ -1,6 +1,5 @@
-import type { CheckResult, ConnectContext, ConnectedAccount, OAuthClientConfig, PlatformConnector } from '../connect-types';
+import { type CheckResult, type ConnectContext, type ConnectedAccount, type OAuthClientConfig, type PlatformConnector, PublishError } from '../types';
 import { base, callJson, checkWith, expectOk, expiryOf, requireApp, secretsFrom, standardRefresh, str } from '../oauth-connector';
-import { PublishError } from '../types';
 
 /** Profile (basic + username) and the Content Posting API (direct post and upload to drafts). */
 export const TIKTOK_SCOPES = ['user.info.basic', 'user.info.profile', 'video.publish', 'video.upload'];

@@ -1,4 +1,4 @@
-import type { CheckResult, ConnectChoice, ConnectContext, OAuthClientConfig, PlatformConnector } from '../connect-types';
+import type { CheckResult, ConnectChoice, ConnectContext, OAuthClientConfig, PlatformConnector } from '../types';
 import { base, callJson, checkWith, expectOk, expiryOf, requireApp, secretsFrom, standardRefresh, str } from '../oauth-connector';
 
 /** Upload videos, and read the channel (channels.list with mine=true). */

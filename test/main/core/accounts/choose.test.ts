@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConnectChoice, ConnectedAccount, PlatformConnector } from '../../../../src/main/platforms/connect-types';
+import type { ConnectChoice, ConnectedAccount, PlatformConnector } from '../../../../src/main/platforms/types';
 import { makeTestCore, type TestCore } from '../../../support/core';
 
 const PAGES = [

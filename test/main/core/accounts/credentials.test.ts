@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountsService, type AccountsService } from '../../../../src/main/core/accounts/accounts.service';
 import { openDatabase, type Db } from '../../../../src/main/core/db/database';
 import { loadMigrations, migrate } from '../../../../src/main/core/db/migrate';
+import { createPostStore } from '../../../../src/main/core/posts/post-store.repo';
 import { createEventBus } from '../../../../src/main/core/events';
 import { FakeNetwork, ManualClock, MemorySecretStore, RecordingBrowser, RecordingNotifier } from '../../../../src/main/core/ports/doubles';
 import { xConnector } from '../../../../src/main/platforms/x/auth';
@@ -55,7 +56,7 @@ async function makeRig(): Promise<Rig> {
   const browser = new RecordingBrowser();
   const network = new FakeNetwork();
   const build = () =>
-    createAccountsService({ db, clock, secrets: store, notifier, network, openBrowser: browser.open, platforms: xPlatforms(server), bus: createEventBus(), connectors: { x: xConnector }, log: () => {} });
+    createAccountsService({ db, clock, secrets: store, notifier, network, openBrowser: browser.open, platforms: xPlatforms(server), bus: createEventBus(), connectors: { x: xConnector }, posts: createPostStore(db), log: () => {} });
   const r: Rig = {
     db,
     store,

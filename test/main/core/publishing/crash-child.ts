@@ -4,13 +4,15 @@
 // SDK, sharp) would cost seconds per start on a busy machine; the test bundles it with esbuild.
 // Usage: node child.mjs <dataDir> <fakeUrl> <migrationsDir>
 import { join } from 'node:path';
-import { createPostsRepo } from '../../../../src/main/core/posts/posts.repo';
+import { createAccountsRepo } from '../../../../src/main/core/accounts/accounts.repo';
+import { createMediaRepo } from '../../../../src/main/core/media/media.repo';
+import { createPostStore } from '../../../../src/main/core/posts/post-store.repo';
 import { openDatabase } from '../../../../src/main/core/db/database';
 import { loadMigrations, migrate } from '../../../../src/main/core/db/migrate';
 import { createEventBus } from '../../../../src/main/core/events';
 import { alwaysOnline, neverSleeps, silentNotifier, systemClock } from '../../../../src/main/core/ports/system';
-import { acquireEngineLock } from '../../../../src/main/core/publishing/engine-lock';
-import { createPublishingEngine } from '../../../../src/main/core/publishing/publishing.service';
+import { acquireEngineLock, claimOwnership } from '../../../../src/main/core/publishing/engine-lock';
+import { createPublishingEngine } from '../../../../src/main/core/publishing/engine';
 import { createSettingsService } from '../../../../src/main/core/settings/settings.service';
 import { countingAdapter } from '../../../fakes/counting-platform';
 
@@ -18,11 +20,13 @@ const [dataDir, fakeUrl, migrationsDir] = process.argv.slice(2) as [string, stri
 const lock = acquireEngineLock(dataDir);
 const db = openDatabase(join(dataDir, 'outbox.db'));
 migrate(db, loadMigrations(migrationsDir));
+const ownership = claimOwnership(db, lock, dataDir, Date.now());
 const bus = createEventBus();
 const settings = createSettingsService(db, (keys) => bus.emit('settings:changed', { keys }));
-const posts = createPostsRepo(db);
 const engine = createPublishingEngine({
-  db,
+  store: createPostStore(db),
+  accounts: createAccountsRepo(db),
+  media: createMediaRepo(db),
   dataDir,
   clock: systemClock,
   notifier: silentNotifier,
@@ -30,10 +34,10 @@ const engine = createPublishingEngine({
   power: neverSleeps,
   platforms: {},
   bus,
-  readPost: (id) => posts.get(id) ?? null,
   settings,
   credentials: { get: async () => ({}), refresh: async () => false, markExpired: async () => {} },
-  adapters: {
+  folder: { verify: () => lock.verify(), holds: () => ownership.holds() },
+  publishers: {
     bluesky: countingAdapter('bluesky', fakeUrl, { idempotent: true, reconcile: true }),
     mastodon: countingAdapter('mastodon', fakeUrl, { idempotent: false }),
   },

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore } from '../../../../src/main/core/create-core';
 import { EngineLockedError } from '../../../../src/main/core/publishing/engine-lock';
-import { SAFETY_CHECK_MS } from '../../../../src/main/core/publishing/publishing.service';
+import { SAFETY_CHECK_MS } from '../../../../src/main/core/publishing/engine';
 import { gate } from '../../../support/scripted-adapter';
 import { getPost, rig, schedulePost, type Rig } from './helpers';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { blueskyConnector } from '../../../../src/main/platforms/bluesky/auth';
 import { sessionAgent } from '../../../../src/main/platforms/bluesky/session';
-import type { ConnectedAccount } from '../../../../src/main/platforms/connect-types';
+import type { ConnectedAccount } from '../../../../src/main/platforms/types';
 import { PublishError, type PublishAccount } from '../../../../src/main/platforms/types';
 import { startPds, type PdsAccount, type TestPds } from '../../../support/pds';
 import { connectContext } from './context';

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { ConnectContext } from '../../../../src/main/platforms/connect-types';
+import type { ConnectContext } from '../../../../src/main/platforms/types';
 import type { PublishContext, PublishMedia, PublishPart } from '../../../../src/main/platforms/types';
 
 /** An entry's progress as the engine keeps it: `save` commits, then may "crash" on cue. */

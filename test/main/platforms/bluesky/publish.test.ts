@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { blueskyConnector } from '../../../../src/main/platforms/bluesky/auth';
 import { readLinkCard } from '../../../../src/main/platforms/bluesky/link-card';
 import { blueskyAdapter, createBlueskyAdapter } from '../../../../src/main/platforms/bluesky/publish';
-import { type ConnectedAccount } from '../../../../src/main/platforms/connect-types';
+import { type ConnectedAccount } from '../../../../src/main/platforms/types';
 import { PublishError } from '../../../../src/main/platforms/types';
 import { startPds, type PdsAccount, type TestPds } from '../../../support/pds';
 import { tempDir } from '../../../support/core';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../../src/main/core/ports/doubles';
 import { MASTODON_REDIRECT_URI, MASTODON_SCOPES, mastodonConnector } from '../../../../src/main/platforms/mastodon/auth';
-import type { ConnectedAccount } from '../../../../src/main/platforms/connect-types';
+import type { ConnectedAccount } from '../../../../src/main/platforms/types';
 import { PublishError, type PublishAccount } from '../../../../src/main/platforms/types';
 import { startMastodonFake, type MastodonFake } from '../../../fakes/mastodon';
 import { mastodonSpec } from '../../../support/openapi';

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { ConnectContext, OAuthClientConfig, OAuthTokens } from '../../../../src/main/platforms/connect-types';
+import type { ConnectContext, OAuthClientConfig, OAuthTokens } from '../../../../src/main/platforms/types';
 import type { PublishAccount, PublishContext, PublishMedia, PublishPart } from '../../../../src/main/platforms/types';
 
 /** A progress store in memory that, like the engine's, hands out copies (what was committed). */

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ManualClock } from '../../../../src/main/core/ports/doubles';
 import { mastodonConnector } from '../../../../src/main/platforms/mastodon/auth';
 import { createMastodonAdapter, IDEMPOTENCY_WINDOW_MS } from '../../../../src/main/platforms/mastodon/publish';
-import type { ConnectedAccount } from '../../../../src/main/platforms/connect-types';
+import type { ConnectedAccount } from '../../../../src/main/platforms/types';
 import { PublishError, type PublishAccount, type PublishMedia, type PublishPart } from '../../../../src/main/platforms/types';
 import { startMastodonFake, type MastodonFake } from '../../../fakes/mastodon';
 import { mastodonSpec } from '../../../support/openapi';

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ManualClock } from '../../../../src/main/core/ports/doubles';
 import { mastodonConnector } from '../../../../src/main/platforms/mastodon/auth';
 import { createMastodonAdapter } from '../../../../src/main/platforms/mastodon/publish';
-import type { ConnectedAccount } from '../../../../src/main/platforms/connect-types';
+import type { ConnectedAccount } from '../../../../src/main/platforms/types';
 import { PublishError, type PublishAccount, type PublishMedia, type PublishPart, type RemoteScheduler } from '../../../../src/main/platforms/types';
 import { startMastodonFake, type MastodonFake } from '../../../fakes/mastodon';
 import { tempDir } from '../../../support/core';

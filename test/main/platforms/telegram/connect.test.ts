@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ManualClock } from '../../../../src/main/core/ports/doubles';
 import { postingRefusal, telegramConnector } from '../../../../src/main/platforms/telegram/auth';
 import { telegramAdapter } from '../../../../src/main/platforms/telegram/publish';
-import type { ConnectedAccount } from '../../../../src/main/platforms/connect-types';
+import type { ConnectedAccount } from '../../../../src/main/platforms/types';
 import { PublishError, type PublishAccount } from '../../../../src/main/platforms/types';
 import { FAKE_BOT_TOKEN, startTelegramFake, type TelegramFake } from '../../../fakes/telegram';
 import { telegramSpec } from '../../../support/openapi';

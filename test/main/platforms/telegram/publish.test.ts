@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ManualClock } from '../../../../src/main/core/ports/doubles';
 import { telegramConnector } from '../../../../src/main/platforms/telegram/auth';
 import { planSteps, telegramAdapter } from '../../../../src/main/platforms/telegram/publish';
-import type { ConnectedAccount } from '../../../../src/main/platforms/connect-types';
+import type { ConnectedAccount } from '../../../../src/main/platforms/types';
 import { PublishError, type PublishAccount, type PublishMedia, type PublishPart } from '../../../../src/main/platforms/types';
 import { FAKE_BOT_TOKEN, startTelegramFake, type TelegramFake } from '../../../fakes/telegram';
 import { tempDir } from '../../../support/core';

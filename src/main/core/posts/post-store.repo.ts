@@ -1,0 +1,651 @@
+import { randomUUID } from 'node:crypto';
+import type { Attempt, EntryStatus, PlatformEntry, PlatformId, Post, PostPart, PostStatus, Repeat } from '../../../shared/domain';
+import type { Db } from '../db/database';
+import { parseJson } from '../db/json';
+
+// The post aggregate (posts, entries, attempts, post_labels) has one owner: this store. Every SQL
+// statement on those tables lives here, with named parameters, and leaves as a parsed camelCase
+// record; the posts service and the publishing engine both work through it.
+
+/** A post as the services see it (times in UTC ms, JSON columns parsed). */
+export interface PostRecord {
+  id: string;
+  status: PostStatus;
+  scheduledAt: number | null;
+  parts: PostPart[];
+  repeat: Repeat | null;
+  overdue: boolean;
+  createdAt: number;
+  updatedAt: number;
+  publishedAt: number | null;
+  /** The next occurrence of a repeating post, once created (so it is created once). */
+  repeatNextId: string | null;
+}
+
+/** An entry (one account of a post), with the engine's bookkeeping. */
+export interface EntryRecord {
+  id: string;
+  postId: string;
+  accountId: string | null;
+  platform: PlatformId;
+  contentType: string;
+  enabled: boolean;
+  status: EntryStatus;
+  platformPostId: string | null;
+  platformUrl: string | null;
+  errorMessage: string | null;
+  settings: Record<string, unknown>;
+  textOverride: string | null;
+  /** The claim's key: fresh per claim, kept across that claim's retries. */
+  attemptKey: string | null;
+  attemptCount: number;
+  nextAttemptAt: number | null;
+  /** What the adapter saved between requests (thread parts sent, upload sessions, record keys). */
+  progress: Record<string, unknown> | null;
+  position: number;
+}
+
+/** An attempt log outcome (the attempts.outcome column). */
+export type AttemptOutcome = Attempt['outcome'];
+
+/** One row of the attempt log. */
+export interface AttemptRecord {
+  id: number;
+  entryId: string;
+  attemptKey: string;
+  startedAt: number;
+  endedAt: number | null;
+  outcome: AttemptOutcome;
+  httpStatus: number | null;
+  message: string | null;
+}
+
+/** An entry the engine has claimed and will send (or reconcile). */
+export interface ClaimedEntry {
+  entryId: string;
+  postId: string;
+  /** The lane it runs in: one request at a time per account. */
+  laneKey: string;
+}
+
+/** How a post settled, when it did. */
+export interface Settlement {
+  postId: string;
+  status: 'published' | 'partially_published' | 'failed';
+  /** The next occurrence of a repeating post, when one was created. */
+  nextPostId: string | null;
+  failures: Array<{ platform: PlatformId; message: string }>;
+}
+
+/** What a new post is written with. */
+export interface NewPost {
+  id: string;
+  status: PostStatus;
+  scheduledAt: number | null;
+  parts: PostPart[];
+  repeat: Repeat | null;
+  now: number;
+}
+
+/** What a new entry is written with. */
+export interface NewEntry {
+  postId: string;
+  accountId: string | null;
+  platform: PlatformId;
+  contentType: string;
+  enabled: boolean;
+  settings: Record<string, unknown>;
+  textOverride: string | null;
+  position: number;
+}
+
+/** posts:list filters, times in UTC ms. */
+export interface ListFilter {
+  status?: PostStatus | undefined;
+  labelId?: string | undefined;
+  accountId?: string | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  /** An FTS5 MATCH expression (already made safe). */
+  match?: string | undefined;
+  overdue?: boolean | undefined;
+  limit: number;
+  offset: number;
+}
+
+interface PostRow {
+  id: string;
+  status: PostStatus;
+  scheduled_at: number | null;
+  parts: string;
+  repeat: string | null;
+  overdue: number;
+  created_at: number;
+  updated_at: number;
+  published_at: number | null;
+  repeat_next_id: string | null;
+}
+
+interface EntryRow {
+  id: string;
+  post_id: string;
+  account_id: string | null;
+  platform: PlatformId;
+  content_type: string;
+  enabled: number;
+  status: EntryStatus;
+  platform_post_id: string | null;
+  platform_url: string | null;
+  error_message: string | null;
+  settings: string;
+  text_override: string | null;
+  attempt_key: string | null;
+  attempt_count: number;
+  next_attempt_at: number | null;
+  progress: string | null;
+  position: number;
+}
+
+interface AttemptRow {
+  id: number;
+  entry_id: string;
+  attempt_key: string;
+  started_at: number;
+  ended_at: number | null;
+  outcome: AttemptOutcome;
+  http_status: number | null;
+  message: string | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function toPostRecord(r: PostRow): PostRecord {
+  return {
+    id: r.id,
+    status: r.status,
+    scheduledAt: r.scheduled_at,
+    parts: parseJson<PostPart[]>(r.parts, []),
+    repeat: parseJson<Repeat | null>(r.repeat, null),
+    overdue: r.overdue === 1,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    publishedAt: r.published_at,
+    repeatNextId: r.repeat_next_id,
+  };
+}
+
+function toEntryRecord(r: EntryRow): EntryRecord {
+  return {
+    id: r.id,
+    postId: r.post_id,
+    accountId: r.account_id,
+    platform: r.platform,
+    contentType: r.content_type,
+    enabled: r.enabled === 1,
+    status: r.status,
+    platformPostId: r.platform_post_id,
+    platformUrl: r.platform_url,
+    errorMessage: r.error_message,
+    settings: parseJson<Record<string, unknown>>(r.settings, {}),
+    textOverride: r.text_override,
+    attemptKey: r.attempt_key,
+    attemptCount: r.attempt_count,
+    nextAttemptAt: r.next_attempt_at,
+    progress: parseJson<Record<string, unknown> | null>(r.progress, null),
+    position: r.position,
+  };
+}
+
+function toAttemptRecord(r: AttemptRow): AttemptRecord {
+  return { id: r.id, entryId: r.entry_id, attemptKey: r.attempt_key, startedAt: r.started_at, endedAt: r.ended_at, outcome: r.outcome, httpStatus: r.http_status, message: r.message };
+}
+
+const laneOf = (row: { id: string; account_id: string | null }) => row.account_id ?? `entry:${row.id}`;
+
+/** The post store: every statement on posts, entries, attempts and post_labels. */
+export function createPostStore(db: Db) {
+  // Plain function types keep better-sqlite3's Transaction type out of this module's exports.
+  const tx = <A extends unknown[], R>(fn: (...args: A) => R): ((...args: A) => R) => db.transaction(fn) as unknown as (...args: A) => R;
+  const s = {
+    post: db.prepare('SELECT * FROM posts WHERE id = @id'),
+    postsByIds: db.prepare('SELECT * FROM posts WHERE id IN (SELECT value FROM json_each(@ids))'),
+    insertPost: db.prepare(
+      `INSERT INTO posts (id, status, scheduled_at, parts, repeat, overdue, created_at, updated_at, published_at)
+       VALUES (@id, @status, @scheduledAt, @parts, @repeat, 0, @now, @now, NULL)`,
+    ),
+    updatePost: db.prepare(
+      'UPDATE posts SET status = @status, scheduled_at = @scheduledAt, parts = @parts, repeat = @repeat, overdue = @overdue, updated_at = @now WHERE id = @id',
+    ),
+    deletePost: db.prepare('DELETE FROM posts WHERE id = @id'),
+    entry: db.prepare('SELECT * FROM entries WHERE id = @id'),
+    entriesOf: db.prepare('SELECT * FROM entries WHERE post_id = @postId ORDER BY position, id'),
+    insertEntry: db.prepare(
+      `INSERT INTO entries (id, post_id, account_id, platform, content_type, enabled, status, settings, text_override, position)
+       VALUES (@id, @postId, @accountId, @platform, @contentType, @enabled, 'pending', @settings, @textOverride, @position)`,
+    ),
+    updateEntry: db.prepare('UPDATE entries SET content_type = @contentType, enabled = @enabled, settings = @settings, text_override = @textOverride, position = @position WHERE id = @id'),
+    // A failed entry goes back to the queue when its post is rescheduled.
+    resetFailedEntry: db.prepare(
+      "UPDATE entries SET status = 'pending', error_message = NULL, attempt_key = NULL, attempt_count = 0, next_attempt_at = NULL WHERE id = @id AND status = 'failed'",
+    ),
+    deleteEntry: db.prepare('DELETE FROM entries WHERE id = @id'),
+    deleteLabels: db.prepare('DELETE FROM post_labels WHERE post_id = @postId'),
+    insertLabel: db.prepare('INSERT OR IGNORE INTO post_labels (post_id, label_id) VALUES (@postId, @labelId)'),
+    labelsOf: db.prepare('SELECT label_id FROM post_labels WHERE post_id = @postId ORDER BY label_id'),
+    postsWithLabel: db.prepare('SELECT post_id FROM post_labels WHERE label_id = @labelId'),
+    postsOfAccount: db.prepare('SELECT DISTINCT post_id FROM entries WHERE account_id = @accountId'),
+    // Only the columns a Post shows: building row objects is most of a page's cost.
+    entriesFor: db.prepare(
+      `SELECT id, post_id, account_id, platform, content_type, enabled, status, platform_post_id, platform_url, error_message, settings, text_override, position
+       FROM entries WHERE post_id IN (SELECT value FROM json_each(@ids)) ORDER BY post_id, position, id`,
+    ),
+    labelsFor: db.prepare(
+      `SELECT pl.post_id, pl.label_id FROM post_labels pl JOIN labels l ON l.id = pl.label_id
+       WHERE pl.post_id IN (SELECT value FROM json_each(@ids)) ORDER BY l.name COLLATE NOCASE`,
+    ),
+    attemptsFor: db.prepare(
+      `SELECT entry_id, started_at, ended_at, outcome, http_status, message FROM attempts
+       WHERE entry_id IN (SELECT value FROM json_each(@ids)) ORDER BY entry_id, started_at, id`,
+    ),
+
+    // The engine's statements.
+    dueScheduled: db.prepare(
+      "SELECT id FROM posts WHERE status = 'scheduled' AND overdue = 0 AND scheduled_at IS NOT NULL AND scheduled_at <= @now ORDER BY scheduled_at, created_at LIMIT @limit",
+    ),
+    postToPublishing: db.prepare("UPDATE posts SET status = 'publishing', published_at = NULL, updated_at = @now WHERE id = @id AND status = 'scheduled'"),
+    freshenEntries: db.prepare(
+      "UPDATE entries SET attempt_key = NULL, attempt_count = 0, next_attempt_at = NULL, progress = NULL, error_message = NULL WHERE post_id = @postId AND enabled = 1 AND status = 'pending'",
+    ),
+    // CROSS JOIN keeps SQLite starting from the few publishing posts (posts_by_status) instead of
+    // every pending entry of every scheduled post: this runs on each re-arm.
+    runnable: db.prepare(
+      `SELECT e.id, e.post_id, e.account_id FROM posts p CROSS JOIN entries e ON e.post_id = p.id
+       WHERE p.status = 'publishing' AND e.enabled = 1 AND e.status = 'pending' AND COALESCE(e.next_attempt_at, 0) <= @now
+       ORDER BY COALESCE(e.next_attempt_at, 0), p.scheduled_at, p.created_at, e.position LIMIT @limit`,
+    ),
+    claimEntry: db.prepare(
+      "UPDATE entries SET status = 'publishing', attempt_key = COALESCE(attempt_key, @key), next_attempt_at = NULL WHERE id = @id AND status = 'pending'",
+    ),
+    failEntry: db.prepare("UPDATE entries SET status = 'failed', error_message = @message, next_attempt_at = NULL WHERE id = @id"),
+    publishEntry: db.prepare(
+      "UPDATE entries SET status = 'published', platform_post_id = @platformPostId, platform_url = @platformUrl, error_message = NULL, next_attempt_at = NULL WHERE id = @id",
+    ),
+    retryEntry: db.prepare("UPDATE entries SET status = 'pending', next_attempt_at = @at, attempt_count = @attemptCount WHERE id = @id"),
+    deferAccount: db.prepare(
+      `UPDATE entries SET next_attempt_at = MAX(COALESCE(next_attempt_at, 0), @until)
+       WHERE account_id = @accountId AND status = 'pending' AND enabled = 1 AND post_id IN (SELECT id FROM posts WHERE status = 'publishing')`,
+    ),
+    saveProgress: db.prepare('UPDATE entries SET progress = @progress WHERE id = @id'),
+    startAttempt: db.prepare("INSERT INTO attempts (entry_id, attempt_key, started_at, outcome) VALUES (@entryId, @key, @now, 'in_flight')"),
+    endAttempt: db.prepare('UPDATE attempts SET ended_at = @now, outcome = @outcome, http_status = @httpStatus, message = @message WHERE id = @id'),
+    noteAttempt: db.prepare('UPDATE attempts SET message = @message WHERE id = @id'),
+    logAttempt: db.prepare(
+      'INSERT INTO attempts (entry_id, attempt_key, started_at, ended_at, outcome, http_status, message) VALUES (@entryId, @key, @now, @now, @outcome, NULL, @message)',
+    ),
+    countOutcome: db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE entry_id = @entryId AND attempt_key = @key AND outcome = @outcome'),
+    firstAttemptAt: db.prepare('SELECT MIN(started_at) AS at FROM attempts WHERE entry_id = @entryId AND attempt_key = @key'),
+    openAttempt: db.prepare("SELECT * FROM attempts WHERE entry_id = @entryId AND attempt_key = @key AND outcome = 'in_flight' ORDER BY id DESC LIMIT 1"),
+    setPostFinal: db.prepare('UPDATE posts SET status = @status, published_at = @now, updated_at = @now WHERE id = @id'),
+    setRepeatNext: db.prepare('UPDATE posts SET repeat_next_id = @nextId WHERE id = @id'),
+    nextScheduled: db.prepare("SELECT MIN(scheduled_at) AS at FROM posts WHERE status = 'scheduled' AND overdue = 0 AND scheduled_at IS NOT NULL"),
+    nextRetry: db.prepare(
+      `SELECT MIN(COALESCE(e.next_attempt_at, 0)) AS at FROM posts p CROSS JOIN entries e ON e.post_id = p.id
+       WHERE p.status = 'publishing' AND e.enabled = 1 AND e.status = 'pending'`,
+    ),
+    lateScheduled: db.prepare("SELECT id FROM posts WHERE status = 'scheduled' AND overdue = 0 AND scheduled_at IS NOT NULL AND scheduled_at <= @cutoff ORDER BY scheduled_at"),
+    markOverdue: db.prepare('UPDATE posts SET overdue = 1, updated_at = @now WHERE id = @id'),
+    entriesInFlight: db.prepare("SELECT * FROM entries WHERE status = 'publishing' ORDER BY post_id, position"),
+    publishingPosts: db.prepare("SELECT id FROM posts WHERE status = 'publishing'"),
+    takenSlots: db.prepare("SELECT scheduled_at FROM posts WHERE status != 'draft' AND scheduled_at >= @from AND scheduled_at <= @to"),
+    // Progress is kept: what an adapter saved (thread parts already sent, record keys) lets a
+    // re-publish continue where the last one stopped instead of posting earlier parts again.
+    resetForPublish: db.prepare(
+      `UPDATE entries SET status = 'pending', attempt_key = NULL, attempt_count = 0, next_attempt_at = NULL, error_message = NULL
+       WHERE post_id = @postId AND enabled = 1 AND status IN ('pending', 'failed')`,
+    ),
+    postToPublishingAny: db.prepare("UPDATE posts SET status = 'publishing', overdue = 0, published_at = NULL, updated_at = @now WHERE id = @id"),
+  };
+  const listCache = new Map<string, { page: ReturnType<Db['prepare']>; count: ReturnType<Db['prepare']> }>();
+
+  const postRow = (id: string) => s.post.get({ id }) as PostRow | undefined;
+  const entryRow = (id: string) => s.entry.get({ id }) as EntryRow | undefined;
+  const entryRows = (postId: string) => s.entriesOf.all({ postId }) as EntryRow[];
+
+  /** Turns rows into contract Posts with three batched queries (entries, labels, attempts), never one per post. */
+  function hydrate(rows: PostRow[]): Post[] {
+    if (rows.length === 0) return [];
+    const ids = JSON.stringify(rows.map((r) => r.id));
+    const entries = s.entriesFor.all({ ids }) as EntryRow[];
+    const labels = s.labelsFor.all({ ids }) as Array<{ post_id: string; label_id: string }>;
+    const attempts = entries.length === 0 ? [] : (s.attemptsFor.all({ ids: JSON.stringify(entries.map((e) => e.id)) }) as AttemptRow[]);
+    const group = <T, V>(items: T[], key: (item: T) => string, value: (item: T) => V) => {
+      const out = new Map<string, V[]>();
+      for (const item of items) {
+        let list = out.get(key(item));
+        if (!list) out.set(key(item), (list = []));
+        list.push(value(item));
+      }
+      return out;
+    };
+    const attemptsByEntry = group(attempts, (a) => a.entry_id, (a): Attempt => ({ startedAt: iso(a.started_at)!, endedAt: iso(a.ended_at), outcome: a.outcome, httpStatus: a.http_status, message: a.message }));
+    const entriesByPost = group(
+      entries,
+      (e) => e.post_id,
+      (e): PlatformEntry => ({
+        id: e.id,
+        accountId: e.account_id,
+        platform: e.platform,
+        contentType: e.content_type,
+        enabled: e.enabled === 1,
+        status: e.status,
+        platformPostId: e.platform_post_id,
+        platformUrl: e.platform_url,
+        errorMessage: e.error_message,
+        settings: parseJson<Record<string, unknown>>(e.settings, {}),
+        textOverride: e.text_override,
+        attempts: attemptsByEntry.get(e.id) ?? [],
+      }),
+    );
+    const labelsByPost = group(labels, (l) => l.post_id, (l) => l.label_id);
+    return rows.map((r) => ({
+      id: r.id,
+      status: r.status,
+      scheduledAt: iso(r.scheduled_at),
+      parts: parseJson<PostPart[]>(r.parts, []),
+      labelIds: labelsByPost.get(r.id) ?? [],
+      entries: entriesByPost.get(r.id) ?? [],
+      repeat: parseJson<Repeat | null>(r.repeat, null),
+      overdue: r.overdue === 1,
+      createdAt: iso(r.created_at)!,
+      updatedAt: iso(r.updated_at)!,
+      publishedAt: iso(r.published_at),
+    }));
+  }
+
+  function listStatements(f: ListFilter) {
+    // A search filters and sorts its matches on post_search (a small mirror of the columns it
+    // needs, see migration 0003) and reads posts rows for one page only.
+    const t = f.match !== undefined ? 'ps' : 'p';
+    const where: string[] = [];
+    if (f.match !== undefined) where.push('posts_fts MATCH @match');
+    if (f.status !== undefined) where.push(`${t}.status = @status`);
+    if (f.from !== undefined) where.push(`${t}.scheduled_at >= @from`);
+    if (f.to !== undefined) where.push(`${t}.scheduled_at < @to`);
+    if (f.overdue !== undefined) where.push(f.overdue ? `${t}.overdue = 1` : `${t}.overdue = 0`);
+    const postId = f.match !== undefined ? 'ps.post_id' : 'p.id';
+    if (f.labelId !== undefined) where.push(`EXISTS (SELECT 1 FROM post_labels pl WHERE pl.post_id = ${postId} AND pl.label_id = @labelId)`);
+    if (f.accountId !== undefined) where.push(`EXISTS (SELECT 1 FROM entries e WHERE e.post_id = ${postId} AND e.account_id = @accountId)`);
+    const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+    const key = `${t}${filter}`;
+    let cached = listCache.get(key);
+    if (!cached) {
+      // Posts without a time (drafts) sort first, as SQLite sorts NULL; the rowid tie-break keeps
+      // the order total and lets the (scheduled_at, created_at) index give it without sorting.
+      if (f.match !== undefined) {
+        const from = 'posts_fts f JOIN post_search ps ON ps.id = f.rowid';
+        cached = {
+          page: db.prepare(
+            `SELECT p.* FROM (SELECT ps.post_id, ps.scheduled_at, ps.created_at, ps.id FROM ${from}${filter}
+               ORDER BY ps.scheduled_at, ps.created_at, ps.id LIMIT @limit OFFSET @offset) s
+             JOIN posts p ON p.id = s.post_id ORDER BY s.scheduled_at, s.created_at, s.id`,
+          ),
+          count: db.prepare(`SELECT count(*) AS n FROM ${from}${filter}`),
+        };
+      } else {
+        // One entry per account and post (UNIQUE (post_id, account_id)): counting an account's
+        // entries counts its posts, from the account index instead of a scan of every post.
+        const countSql = where.length === 1 && f.accountId !== undefined ? 'SELECT count(*) AS n FROM entries WHERE account_id = @accountId' : `SELECT count(*) AS n FROM posts p${filter}`;
+        cached = {
+          page: db.prepare(`SELECT p.* FROM posts p${filter} ORDER BY p.scheduled_at, p.created_at, p.rowid LIMIT @limit OFFSET @offset`),
+          count: db.prepare(countSql),
+        };
+      }
+      listCache.set(key, cached);
+    }
+    return cached;
+  }
+
+  function listParams(f: ListFilter) {
+    const out: Record<string, unknown> = { limit: f.limit, offset: f.offset };
+    for (const k of ['match', 'status', 'from', 'to', 'labelId', 'accountId'] as const) if (f[k] !== undefined) out[k] = f[k];
+    return out;
+  }
+
+  function insertEntry(e: NewEntry): string {
+    const id = randomUUID();
+    s.insertEntry.run({ id, postId: e.postId, accountId: e.accountId, platform: e.platform, contentType: e.contentType, enabled: e.enabled ? 1 : 0, settings: JSON.stringify(e.settings), textOverride: e.textOverride, position: e.position });
+    return id;
+  }
+
+  function insertPost(p: NewPost) {
+    s.insertPost.run({ id: p.id, status: p.status, scheduledAt: p.scheduledAt, parts: JSON.stringify(p.parts), repeat: p.repeat ? JSON.stringify(p.repeat) : null, now: p.now });
+  }
+
+  function setLabels(postId: string, labelIds: string[]) {
+    s.deleteLabels.run({ postId });
+    for (const labelId of labelIds) s.insertLabel.run({ postId, labelId });
+  }
+
+  /**
+   * The one post copier: a new post with the source's parts, labels and entries (fresh, pending),
+   * for "Duplicate" and for the next occurrence of a repeating post.
+   */
+  function copyPost(sourceId: string, copy: { status: PostStatus; scheduledAt: number | null; repeat: Repeat | null; now: number; withoutAccountlessEntries: boolean }): string {
+    const source = postRow(sourceId);
+    if (!source) throw new Error(`copyPost: no post ${sourceId}`);
+    const id = randomUUID();
+    s.insertPost.run({ id, status: copy.status, scheduledAt: copy.scheduledAt, parts: source.parts, repeat: copy.repeat ? JSON.stringify(copy.repeat) : null, now: copy.now });
+    for (const { label_id } of s.labelsOf.all({ postId: sourceId }) as Array<{ label_id: string }>) s.insertLabel.run({ postId: id, labelId: label_id });
+    let position = 0;
+    for (const e of entryRows(sourceId)) {
+      if (copy.withoutAccountlessEntries && e.account_id === null) continue;
+      s.insertEntry.run({ id: randomUUID(), postId: id, accountId: e.account_id, platform: e.platform, contentType: e.content_type, enabled: e.enabled, settings: e.settings, textOverride: e.text_override, position: position++ });
+    }
+    return id;
+  }
+
+  /**
+   * The claim, in one transaction: due scheduled posts go `scheduled` -> `publishing` with their
+   * enabled pending entries freshened, then every runnable pending entry of a publishing post
+   * goes `pending` -> `publishing` with an attempt key (fresh unless a retry keeps its claim's).
+   * Entries without an account fail here with "Account disconnected".
+   */
+  const claimDue = tx((now: number, limit: number) => {
+    const posts = s.dueScheduled.all({ now, limit }) as Array<{ id: string }>;
+    for (const p of posts) if (s.postToPublishing.run({ id: p.id, now }).changes > 0) s.freshenEntries.run({ postId: p.id });
+    const rows = s.runnable.all({ now, limit: limit * 20 }) as Array<{ id: string; post_id: string; account_id: string | null }>;
+    const claimed: ClaimedEntry[] = [];
+    const touched = new Set(posts.map((p) => p.id));
+    for (const row of rows) {
+      if (s.claimEntry.run({ id: row.id, key: randomUUID() }).changes === 0) continue;
+      touched.add(row.post_id);
+      if (row.account_id === null) {
+        const message = 'Account disconnected: reconnect the account or remove it from this post';
+        s.failEntry.run({ id: row.id, message });
+        s.logAttempt.run({ entryId: row.id, key: entryRow(row.id)!.attempt_key, now, outcome: 'permanent', message });
+        continue;
+      }
+      claimed.push({ entryId: row.id, postId: row.post_id, laneKey: laneOf(row) });
+    }
+    return { claimed, touched: [...touched], full: posts.length >= limit || rows.length >= limit * 20 };
+  });
+
+  /** Settles a publishing post whose enabled entries have all settled, creating its next repeat. */
+  const settlePost = tx((postId: string, now: number, nextOccurrence: (post: PostRecord) => number | null): Settlement | null => {
+    const row = postRow(postId);
+    if (!row || row.status !== 'publishing') return null;
+    const entries = entryRows(postId).filter((e) => e.enabled === 1);
+    if (entries.some((e) => e.status === 'pending' || e.status === 'publishing')) return null;
+    const published = entries.filter((e) => e.status === 'published').length;
+    const status = published === 0 ? 'failed' : published === entries.length ? 'published' : 'partially_published';
+    s.setPostFinal.run({ id: postId, status, now });
+    const post = toPostRecord(row);
+    let nextPostId: string | null = null;
+    if (post.repeat && post.repeat.remaining > 0 && post.repeatNextId === null) {
+      const at = nextOccurrence(post);
+      if (at !== null) {
+        nextPostId = copyPost(postId, { status: 'scheduled', scheduledAt: at, repeat: { ...post.repeat, remaining: post.repeat.remaining - 1 }, now, withoutAccountlessEntries: false });
+        s.setRepeatNext.run({ id: postId, nextId: nextPostId });
+      }
+    }
+    const failures = entries.filter((e) => e.status === 'failed').map((e) => ({ platform: e.platform, message: e.error_message ?? 'failed' }));
+    return { postId, status, nextPostId, failures } satisfies Settlement;
+  });
+
+  /**
+   * Crash recovery, one transaction: an entry found `publishing` whose current attempt never
+   * started (no in-flight attempt row) was never sent, so it goes back to `pending`. The others
+   * (a request may have left) are returned for reconciliation through their adapter.
+   */
+  const recover = tx((now: number) => {
+    const toReconcile: ClaimedEntry[] = [];
+    const requeued: string[] = [];
+    for (const e of s.entriesInFlight.all() as EntryRow[]) {
+      const open = e.attempt_key ? s.openAttempt.get({ entryId: e.id, key: e.attempt_key }) : undefined;
+      if (!open) {
+        s.retryEntry.run({ id: e.id, at: now, attemptCount: e.attempt_count });
+        requeued.push(e.post_id);
+      } else toReconcile.push({ entryId: e.id, postId: e.post_id, laneKey: laneOf(e) });
+    }
+    return { toReconcile, requeued };
+  });
+
+  /** Moves claimed entries that never started back to `pending` (engine closing). */
+  const unclaim = tx((entryIds: string[], now: number) => {
+    for (const id of entryIds) {
+      const e = entryRow(id);
+      if (!e || e.status !== 'publishing' || (e.attempt_key && s.openAttempt.get({ entryId: id, key: e.attempt_key }))) continue;
+      s.retryEntry.run({ id, at: now, attemptCount: e.attempt_count });
+    }
+  });
+
+  /** Marks scheduled posts due on or before `cutoff` as overdue; returns their ids. */
+  const markOverdue = tx((cutoff: number, now: number) => {
+    const ids = (s.lateScheduled.all({ cutoff }) as Array<{ id: string }>).map((r) => r.id);
+    for (const id of ids) s.markOverdue.run({ id, now });
+    return ids;
+  });
+
+  return {
+    /** Runs `fn` in one transaction (nested ones become savepoints). */
+    transaction<T>(fn: () => T): T {
+      return db.transaction(fn)();
+    },
+
+    // ---- Reads ----
+    /** A post's record, or undefined. */
+    post: (id: string): PostRecord | undefined => {
+      const row = postRow(id);
+      return row ? toPostRecord(row) : undefined;
+    },
+    /** A post as the contract shows it (entries, labels, attempt log). */
+    get: (id: string): Post | undefined => {
+      const row = postRow(id);
+      return row ? hydrate([row])[0] : undefined;
+    },
+    /** Posts by id, in the order asked (missing ones left out). */
+    getMany(ids: string[]): Post[] {
+      const rows = s.postsByIds.all({ ids: JSON.stringify(ids) }) as PostRow[];
+      const order = new Map(ids.map((id, i) => [id, i]));
+      return hydrate(rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!));
+    },
+    list(f: ListFilter): { posts: Post[]; total: number } {
+      const { page, count } = listStatements(f);
+      const p = listParams(f);
+      const rows = page.all(p) as PostRow[];
+      // The count only needs computing when the page does not already tell it.
+      const total = rows.length < f.limit && (rows.length > 0 || f.offset === 0) ? f.offset + rows.length : (count.get(p) as { n: number }).n;
+      return { posts: hydrate(rows), total };
+    },
+    entry: (id: string): EntryRecord | undefined => {
+      const row = entryRow(id);
+      return row ? toEntryRecord(row) : undefined;
+    },
+    entries: (postId: string): EntryRecord[] => entryRows(postId).map(toEntryRecord),
+    /** Posts that carry a label (the labels service tells them when it changes). */
+    postIdsWithLabel: (labelId: string): string[] => (s.postsWithLabel.all({ labelId }) as Array<{ post_id: string }>).map((r) => r.post_id),
+    /** Posts with an entry for an account (the accounts service tells them when it goes). */
+    postIdsOfAccount: (accountId: string): string[] => (s.postsOfAccount.all({ accountId }) as Array<{ post_id: string }>).map((r) => r.post_id),
+    /** Times already taken by a non-draft post between `from` and `to` (queue slots). */
+    takenTimes: (from: number, to: number): Set<number> => new Set((s.takenSlots.all({ from, to }) as Array<{ scheduled_at: number }>).map((r) => r.scheduled_at)),
+    publishingPostIds: (): string[] => (s.publishingPosts.all() as Array<{ id: string }>).map((r) => r.id),
+    /** The earliest moment something is due: a scheduled post or a waiting entry; null if none. */
+    nextDueAt(): number | null {
+      const a = (s.nextScheduled.get() as { at: number | null }).at;
+      const b = (s.nextRetry.get() as { at: number | null }).at;
+      if (a === null) return b;
+      if (b === null) return a;
+      return Math.min(a, b);
+    },
+
+    // ---- The post lifecycle ----
+    insertPost,
+    updatePost(p: { id: string; status: PostStatus; scheduledAt: number | null; parts: PostPart[]; repeat: Repeat | null; overdue: boolean; now: number }) {
+      s.updatePost.run({ id: p.id, status: p.status, scheduledAt: p.scheduledAt, parts: JSON.stringify(p.parts), repeat: p.repeat ? JSON.stringify(p.repeat) : null, overdue: p.overdue ? 1 : 0, now: p.now });
+    },
+    deletePost: (id: string) => void s.deletePost.run({ id }),
+    insertEntry,
+    updateEntry(e: { id: string; contentType: string; enabled: boolean; settings: Record<string, unknown>; textOverride: string | null; position: number }) {
+      s.updateEntry.run({ id: e.id, contentType: e.contentType, enabled: e.enabled ? 1 : 0, settings: JSON.stringify(e.settings), textOverride: e.textOverride, position: e.position });
+    },
+    resetFailedEntry: (id: string) => void s.resetFailedEntry.run({ id }),
+    deleteEntry: (id: string) => void s.deleteEntry.run({ id }),
+    setLabels,
+    copyPost,
+
+    // ---- The transactional outbox (the publishing engine) ----
+    claimDue,
+    settlePost,
+    recover,
+    unclaim,
+    markOverdue,
+    /** `posts:publish`: readies a post's enabled entries that are not published and sets it `publishing`. */
+    preparePublish: tx((postId: string, now: number) => {
+      s.resetForPublish.run({ postId });
+      s.postToPublishingAny.run({ id: postId, now });
+    }),
+    /** Opens an attempt row (committed before the request leaves); returns its id. */
+    startAttempt: (entryId: string, key: string, now: number): number => Number(s.startAttempt.run({ entryId, key, now }).lastInsertRowid),
+    /** Opens several attempt rows in one transaction (one fsync for a fan-out); ids in order. */
+    startAttempts: tx((starts: Array<{ entryId: string; key: string }>, now: number): Array<number | null> =>
+      starts.map(({ entryId, key }) => {
+        try {
+          return Number(s.startAttempt.run({ entryId, key, now }).lastInsertRowid);
+        } catch (error) {
+          // The entry was deleted meanwhile (foreign key): only that one is not started.
+          if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return null;
+          throw error;
+        }
+      }),
+    ),
+    endAttempt: (id: number, now: number, outcome: AttemptOutcome, httpStatus: number | null, message: string | null) => void s.endAttempt.run({ id, now, outcome, httpStatus, message }),
+    noteAttempt: (id: number, message: string) => void s.noteAttempt.run({ id, message }),
+    logAttempt: (entryId: string, key: string, now: number, outcome: AttemptOutcome, message: string) => void s.logAttempt.run({ entryId, key, now, outcome, message }),
+    openAttempt(entryId: string, key: string): AttemptRecord | undefined {
+      const row = s.openAttempt.get({ entryId, key }) as AttemptRow | undefined;
+      return row ? toAttemptRecord(row) : undefined;
+    },
+    countOutcome: (entryId: string, key: string, outcome: AttemptOutcome): number => (s.countOutcome.get({ entryId, key, outcome }) as { n: number }).n,
+    firstAttemptAt: (entryId: string, key: string): number | null => (s.firstAttemptAt.get({ entryId, key }) as { at: number | null }).at,
+    /** Records a publish: the entry and its attempt in one transaction. */
+    published: tx((entryId: string, attemptId: number, now: number, platformPostId: string, platformUrl: string | null, httpStatus: number | null, outcome: AttemptOutcome = 'published') => {
+      s.publishEntry.run({ id: entryId, platformPostId, platformUrl });
+      s.endAttempt.run({ id: attemptId, now, outcome, httpStatus, message: null });
+    }),
+    failed: (entryId: string, message: string) => void s.failEntry.run({ id: entryId, message }),
+    /**
+     * Closes an attempt and fails its entry in one transaction: with the attempt closed and the
+     * entry still `publishing`, recovery would take it for never sent and send it again.
+     */
+    failWithAttempt: tx((entryId: string, attemptId: number, now: number, outcome: AttemptOutcome, httpStatus: number | null, attemptMessage: string, entryMessage: string) => {
+      s.endAttempt.run({ id: attemptId, now, outcome, httpStatus, message: attemptMessage });
+      s.failEntry.run({ id: entryId, message: entryMessage });
+    }),
+    retryAt: (entryId: string, at: number, attemptCount: number) => void s.retryEntry.run({ id: entryId, at, attemptCount }),
+    deferAccount: (accountId: string, until: number) => void s.deferAccount.run({ accountId, until }),
+    saveProgress: (entryId: string, progress: unknown) => void s.saveProgress.run({ id: entryId, progress: JSON.stringify(progress) }),
+  };
+}
+
+/** The post store. */
+export type PostStore = ReturnType<typeof createPostStore>;

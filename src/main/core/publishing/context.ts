@@ -1,0 +1,59 @@
+import { isAbsolute, join } from 'node:path';
+import { PublishError, type PublishContext, type PublishMedia } from '../../platforms/types';
+import { toPublishAccount, type AccountRow } from '../accounts/accounts.repo';
+import type { EntryRecord, PostRecord } from '../posts/post-store.repo';
+import type { EngineShared } from './shared';
+
+/**
+ * The publish context of one claimed entry: its parts (the entry's text override on the first),
+ * media resolved to their stored files, the account, its secrets, and a progress store whose
+ * saves commit before the adapter goes on.
+ */
+export function buildContext(
+  shared: EngineShared,
+  loaded: { entry: EntryRecord; post: PostRecord; account: AccountRow },
+  credentials: Record<string, unknown>,
+  signal: AbortSignal,
+  onProgress: (sent: number, total: number) => void,
+): PublishContext {
+  const { deps } = shared;
+  const { entry, post, account } = loaded;
+  const parts = post.parts.map((part, i) => ({
+    text: i === 0 && entry.textOverride !== null ? entry.textOverride : part.text,
+    media: part.media.map((m): PublishMedia => {
+      const row = deps.media.get(m.mediaId);
+      if (!row) throw new PublishError('permanent', `A media file of this post (${m.mediaId}) is no longer in the library`);
+      return {
+        mediaId: row.id,
+        path: isAbsolute(row.file) ? row.file : join(deps.dataDir, row.file),
+        kind: row.kind,
+        mime: row.mime,
+        bytes: row.bytes,
+        width: row.width,
+        height: row.height,
+        durationMs: row.duration_ms,
+        altText: m.altText || row.alt_text,
+      };
+    }),
+  }));
+  let progress = entry.progress;
+  return {
+    entry: { id: entry.id, postId: entry.postId, attemptKey: entry.attemptKey!, contentType: entry.contentType, settings: entry.settings },
+    parts,
+    account: toPublishAccount(account),
+    credentials,
+    progress: {
+      get: () => progress,
+      save: async (state) => {
+        if (shared.life.detached) throw new Error('Outbox is closing');
+        // Not through persist(): an adapter must not go on as if its state were saved.
+        deps.store.saveProgress(entry.id, state);
+        progress = state;
+      },
+    },
+    endpoints: deps.platforms[entry.platform] ?? {},
+    signal,
+    now: () => deps.clock.now(),
+    reportProgress: onProgress,
+  };
+}
