@@ -29,7 +29,10 @@ export interface TestCore {
 
 /** Builds a TestCore; `overrides` go to createCore. */
 export async function makeTestCore(overrides: Partial<CoreOptions> = {}): Promise<TestCore> {
-  const { dir, remove } = tempDir();
+  const temp = tempDir();
+  // A test may put the data folder elsewhere (a small file system); the temp folder still goes.
+  const dir = overrides.dataDir ?? temp.dir;
+  const remove = temp.remove;
   const clock = (overrides.clock as ManualClock | undefined) ?? new ManualClock();
   const secrets = (overrides.secrets as MemorySecretStore | undefined) ?? new MemorySecretStore();
   const notifier = new RecordingNotifier();

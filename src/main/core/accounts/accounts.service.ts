@@ -412,12 +412,24 @@ export function createAccountsService(deps: AccountsDeps) {
 
   // --- the daily check -----------------------------------------------------------------------
 
+  /** After a failed check or an unreadable database, the daily check tries again this much later. */
+  const CHECK_RETRY_MS = 60 * 60_000;
+
   function scheduleCheck() {
     timer?.cancel();
     timer = null;
     timerDue = null;
     if (closed) return;
-    const rows = repo.list();
+    let rows: AccountRow[];
+    try {
+      rows = repo.list();
+    } catch (error) {
+      // The timer must stay armed whatever the database says.
+      log('could not plan the daily account check', error);
+      timerDue = clock.now() + CHECK_RETRY_MS;
+      timer = clock.setTimeout(() => void runDaily(), CHECK_RETRY_MS);
+      return;
+    }
     if (rows.length === 0) return;
     const now = clock.now();
     const oldest = Math.min(...rows.map((r) => r.lastCheckedAt ?? r.createdAt));
@@ -441,10 +453,14 @@ export function createAccountsService(deps: AccountsDeps) {
       return;
     }
     missedWhileOffline = false;
-    const ids = await checkRows(repo.list(), true);
-    if (closed) return;
-    changed(ids);
-    scheduleCheck();
+    try {
+      const ids = await checkRows(repo.list(), true);
+      if (!closed) changed(ids);
+    } catch (error) {
+      log('the daily account check failed', error);
+    } finally {
+      scheduleCheck();
+    }
   }
 
   const unsubscribeNetwork = deps.network.subscribe((online) => {

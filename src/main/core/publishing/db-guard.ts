@@ -30,10 +30,14 @@ export function createDatabaseGuard(notifier: Notifier, log: (message: string, e
   const deferred: Array<{ what: string; run: () => void }> = [];
   let failures = 0;
   let told = false;
+  let lastCode = '';
 
   function fault(what: string, error: unknown) {
     failures++;
-    log(`database refused: ${what}`, error);
+    // Once per kind of trouble, not once per retry every few seconds.
+    const code = String((error as { code?: unknown }).code ?? '');
+    if (code !== lastCode) log(`database refused: ${what}`, error);
+    lastCode = code;
     if (told) return;
     told = true;
     notifier.notify({ kind: 'info', title: 'Outbox cannot save its work', body: describeDatabaseError(error) });
@@ -42,6 +46,7 @@ export function createDatabaseGuard(notifier: Notifier, log: (message: string, e
   function ok() {
     if (failures === 0) return;
     failures = 0;
+    lastCode = '';
     if (told) {
       told = false;
       notifier.notify({ kind: 'info', title: 'Outbox can save again', body: 'Its database accepts writes again; publishing has resumed.' });

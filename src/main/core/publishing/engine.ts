@@ -75,7 +75,12 @@ export function createPublishingEngine(deps: PublishingDeps) {
       });
     },
     rearmSoon: () => scheduler.rearmSoon(),
-    persist: (what, write, after) => guard.persist(what, write, after),
+    persist(what, write, after) {
+      const now = guard.persist(what, write, after);
+      // Kept for later: the scheduler's next turn (within seconds) tries it again.
+      if (!now) scheduler.rearmSoon();
+      return now;
+    },
   };
   const outcomes = createOutcomes(shared, deps.random ?? Math.random);
   const runner = createRunner(shared, outcomes);

@@ -44,8 +44,8 @@ export function createScheduler(shared: EngineShared, runner: Runner, outcomes: 
     } catch (error) {
       log('could not read the next due moment', error);
     }
-    let delay = canClaim() && next !== null ? Math.min(Math.max(0, next - now), SAFETY_CHECK_MS) : SAFETY_CHECK_MS;
-    if (guard.failing || guard.pending > 0) delay = Math.min(delay, guard.retryDelayMs());
+    // While the database refuses, the next try comes after a short backoff, whatever is due.
+    const delay = guard.failing ? guard.retryDelayMs() : canClaim() && next !== null ? Math.min(Math.max(0, next - now), SAFETY_CHECK_MS) : SAFETY_CHECK_MS;
     armedFor = now + delay;
     timer = clock.setTimeout(onTimer, delay);
     shared.emitState(next);

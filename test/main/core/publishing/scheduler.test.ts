@@ -1,4 +1,8 @@
 // The publishing engine's rules (issue 4), each by name, with a ManualClock and scripted adapters.
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore } from '../../../../src/main/core/create-core';
 import { EngineLockedError } from '../../../../src/main/core/publishing/engine-lock';
@@ -625,6 +629,45 @@ describe('one engine per folder', () => {
     await expect(createCore({ dataDir: r.t.dataDir, clock: r.clock })).rejects.toThrow(EngineLockedError);
     await expect(createCore({ dataDir: r.t.dataDir, clock: r.clock })).rejects.toThrow(/already running on/);
     await r.t.restart();
+    expect((await r.t.core.invoke('settings:get')).ok).toBe(true);
+  });
+
+  it('deleting outbox.lock while an engine runs does not let a second one start, and the first takes a new lock', async () => {
+    r = await rig();
+    const lockFile = join(r.t.dataDir, 'outbox.lock');
+    rmSync(lockFile);
+    await expect(createCore({ dataDir: r.t.dataDir, clock: r.clock })).rejects.toThrow(/lock file \(outbox.lock\) was deleted/);
+    // The running engine notices on its next turn and holds the lock file again.
+    rmSync(lockFile, { force: true });
+    await r.clock.advance(SAFETY_CHECK_MS);
+    expect(existsSync(lockFile)).toBe(true);
+    await expect(createCore({ dataDir: r.t.dataDir, clock: r.clock })).rejects.toThrow(EngineLockedError);
+    // And it still publishes.
+    const a = r.fx.account('bluesky');
+    const id = await schedulePost(r, [a], MIN);
+    await r.clock.advance(MIN);
+    expect((await getPost(r, id)).status).toBe('published');
+  });
+
+  it('an engine that lost its folder to another stops claiming and says so', async () => {
+    r = await rig();
+    const a = r.fx.account('bluesky');
+    const id = await schedulePost(r, [a], MIN);
+    // Another engine's claim on the folder, as a takeover after a lost lock file would write it.
+    r.fx.db.prepare("UPDATE engine_owner SET token = 'someone-else'").run();
+    await r.clock.advance(2 * MIN);
+    expect(r.bsky.calls).toHaveLength(0);
+    expect((await getPost(r, id)).status).toBe('scheduled');
+    expect(r.t.notifier.notifications.map((n) => n.title)).toContain('Outbox stopped publishing');
+  });
+
+  it('after a crash (its process gone) the next engine takes the folder over, lock file or not', async () => {
+    r = await rig();
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    await r.t.core.close();
+    r.fx.db.prepare("INSERT INTO engine_owner (id, token, pid, host, started_at) VALUES (1, 'crashed', @pid, @host, 0)").run({ pid: dead, host: hostname() });
+    rmSync(join(r.t.dataDir, 'outbox.lock'));
+    r.t.core = await createCore({ dataDir: r.t.dataDir, clock: r.clock, notifier: r.t.notifier, secrets: r.t.secrets });
     expect((await r.t.core.invoke('settings:get')).ok).toBe(true);
   });
 });
