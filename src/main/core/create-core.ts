@@ -64,6 +64,8 @@ export interface CoreOptions {
   connectors?: Partial<Record<PlatformId, PlatformConnector<any>>>;
   /** Publishers replacing the platform modules' per platform (tests plug in scripted adapters). */
   adapters?: Partial<Record<PlatformId, PlatformAdapter>>;
+  /** Any other part of a platform module replaced per platform (tests: lookups, schedulers). */
+  modules?: Partial<Record<PlatformId, Partial<Omit<PlatformModule, 'id'>>>>;
   /** Wraps the post store (tests inject database faults through it). */
   instrumentStore?: (store: PostStore) => PostStore;
   /** How long `close()` waits for publishes in flight before recording them as interrupted (default 10 s). */
@@ -86,6 +88,7 @@ export interface Core {
 /** The platform modules with the test overrides applied. */
 function modulesWith(options: CoreOptions): Record<PlatformId, PlatformModule> {
   const out = { ...platformModules };
+  for (const [id, parts] of Object.entries(options.modules ?? {}) as Array<[PlatformId, Partial<PlatformModule>]>) out[id] = { ...out[id], ...parts, id };
   for (const [id, connector] of Object.entries(options.connectors ?? {}) as Array<[PlatformId, PlatformConnector]>) out[id] = { ...out[id], connector };
   for (const [id, publisher] of Object.entries(options.adapters ?? {}) as Array<[PlatformId, PlatformAdapter]>) out[id] = { ...out[id], publisher };
   return out;
@@ -130,6 +133,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       platforms,
       bus,
       connectors: Object.fromEntries(Object.values(modules).map((m) => [m.id, m.connector])),
+      lookups: Object.fromEntries(Object.values(modules).flatMap((m) => (m.lookups ? [[m.id, m.lookups]] : []))),
       posts: store,
     });
     closers.push(() => accounts.close());

@@ -246,6 +246,22 @@ export interface PlatformConnector<Input = Record<string, unknown>> {
   refresh?(account: PublishAccount, secrets: Record<string, unknown>, ctx: ConnectContext): Promise<{ secrets: Record<string, unknown>; tokenExpiresAt: number | null }>;
 }
 
+/** What a platform's lookup gets: the account it asks about, with its secrets. */
+export interface LookupContext {
+  account: PublishAccount;
+  credentials: Record<string, unknown>;
+  endpoints: { apiBase?: string; authBase?: string; [key: string]: string | undefined };
+  signal: AbortSignal;
+  now(): number;
+}
+
+/**
+ * A question the composer asks a platform about one account before a post is written (TikTok's
+ * creator info, Pinterest's boards). `input` is whatever the caller passed, unvalidated: check it.
+ * Failures are PublishErrors, like publish's.
+ */
+export type PlatformLookup = (ctx: LookupContext, input: Record<string, unknown>) => Promise<unknown>;
+
 /**
  * Everything Outbox can do with one platform (STYLE.md rule 8): `src/main/platforms/<id>/index.ts`
  * exports it, and `src/main/platforms/index.ts` lists one per PlatformId. Names, limits and
@@ -260,4 +276,6 @@ export interface PlatformModule {
   publisher?: PlatformAdapter;
   /** The platform's own scheduler (the post goes out with the computer off), where it has one. */
   scheduler?: RemoteScheduler;
+  /** Questions the composer may ask about an account (`accounts:lookup`), by name. */
+  lookups?: Record<string, PlatformLookup>;
 }

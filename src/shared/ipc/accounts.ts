@@ -38,5 +38,12 @@ export const accountsChannels = {
     z.strictObject({ platform: z.enum(OAUTH_PLATFORMS), clientId: z.string().trim().min(1).max(500), clientSecret: z.string().min(1).max(500).optional() }),
   ).returns<{ platform: PlatformId; configured: true }>(),
   'accounts:appCredentials': channel(noPayload).returns<Array<{ platform: PlatformId; configured: boolean }>>(),
+  /**
+   * Asks the platform something about an account for the composer (a platform module's named
+   * lookup: TikTok's creator info, Pinterest's boards). The answer's shape is the lookup's own.
+   */
+  'accounts:lookup': channel(
+    z.strictObject({ id, name: z.string().min(1).max(50).regex(/^[a-zA-Z][\w.-]*$/), input: z.record(z.string(), z.unknown()).default({}) }),
+  ).returns<{ value: unknown }>(),
 };
 

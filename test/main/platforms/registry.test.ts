@@ -33,3 +33,37 @@ describe('platform registry', () => {
     for (const id of PLATFORMS) if (platformModules[id].scheduler) expect(platformModules[id].publisher).toBeDefined();
   });
 });
+
+describe('accounts:lookup', () => {
+  it('runs the account platform module named lookup with the account and its secrets; unknown names and accounts are refused', async () => {
+    const seen: unknown[] = [];
+    const t = await makeTestCore({
+      modules: {
+        pinterest: {
+          lookups: {
+            boards: async (ctx, input) => {
+              seen.push({ handle: ctx.account.handle, token: ctx.credentials['token'], input });
+              return [{ id: 'b1', name: 'Recipes' }];
+            },
+          },
+        },
+      },
+    });
+    try {
+      const { PublishingFixture } = await import('../../support/publishing-fixture');
+      const fx = new PublishingFixture(t.dataDir, t.secrets);
+      const id = fx.account('pinterest', 'cook');
+      fx.close();
+      await new Promise((resolve) => setImmediate(resolve));
+      const answer = await t.core.invoke('accounts:lookup', { id, name: 'boards', input: { refresh: true } });
+      expect(answer).toEqual({ ok: true, value: { value: [{ id: 'b1', name: 'Recipes' }] } });
+      expect(seen).toEqual([{ handle: 'cook', token: 'fixture', input: { refresh: true } }]);
+      const unknown = await t.core.invoke('accounts:lookup', { id, name: 'pins' });
+      expect(unknown.ok ? null : unknown.error.code).toBe('validation');
+      const missing = await t.core.invoke('accounts:lookup', { id: 'nope', name: 'boards' });
+      expect(missing.ok ? null : missing.error.code).toBe('not_found');
+    } finally {
+      await t.dispose();
+    }
+  });
+});

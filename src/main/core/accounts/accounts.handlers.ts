@@ -12,5 +12,6 @@ export function createAccountsHandlers(accounts: AccountsService): DomainHandler
     'accounts:check': (input) => accounts.check(input?.id),
     'accounts:setAppCredentials': ({ platform, clientId, clientSecret }) => accounts.setAppCredentials(platform, clientId, clientSecret),
     'accounts:appCredentials': () => accounts.appCredentials(),
+    'accounts:lookup': async ({ id, name, input }) => ({ value: await accounts.lookup(id, name, input) }),
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Account, ConnectionState, PlatformId } from '../../../shared/domain';
 import { OAUTH_PLATFORMS, type ConnectResult } from '../../../shared/ipc/accounts';
-import type { ConnectChoice, ConnectContext, ConnectedAccount, OAuthClientConfig, PlatformConnector } from '../../platforms/types';
+import type { ConnectChoice, ConnectContext, ConnectedAccount, OAuthClientConfig, PlatformConnector, PlatformLookup } from '../../platforms/types';
 import { RefreshNotPossible } from '../../platforms/oauth-connector';
 import { PublishError } from '../../platforms/types';
 import { AppError, invalid, notFound } from '../errors';
@@ -33,6 +33,8 @@ export const CHECK_REFRESH_WINDOW_MS = 7 * 86_400_000;
 export const DAILY_CHECK_MS = 86_400_000;
 /** After a start, an overdue daily check waits this long (the app settles first). */
 const STARTUP_GRACE_MS = 10 * 60_000;
+/** A composer lookup (boards, creator info) gives up after this long. */
+const LOOKUP_TIMEOUT_MS = 30_000;
 /** How long a pending page/channel choice stays open. */
 const CHOICE_TTL_MS = 15 * 60_000;
 
@@ -80,6 +82,8 @@ export interface AccountsDeps {
   /** Each platform's connector (the platform modules' `connector`). */
   // `any`: each connector takes its own input shape; the service passes the parsed payload through.
   connectors: Partial<Record<PlatformId, PlatformConnector<any>>>;
+  /** Each platform's lookups (the platform modules' `lookups`), for `accounts:lookup`. */
+  lookups?: Partial<Record<PlatformId, Record<string, PlatformLookup>>>;
   /** Which posts an account's entries belong to (they change when it is disconnected). */
   posts: Pick<PostStore, 'postIdsOfAccount'>;
   log?: (message: string, error: unknown) => void;
@@ -561,6 +565,27 @@ export function createAccountsService(deps: AccountsDeps) {
       if (posts.length > 0) bus.emit('posts:changed', { ids: posts });
       scheduleCheck();
       return { id };
+    },
+
+    /** `accounts:lookup`: runs a platform module's named lookup for an account, with its fresh secrets. */
+    async lookup(id: string, name: string, input: Record<string, unknown>): Promise<unknown> {
+      const row = repo.get(id);
+      if (!row) throw notFound('Account', id);
+      const fn = deps.lookups?.[row.platform]?.[name];
+      if (!fn) throw invalid('name', `${label(row.platform)} has no lookup named ${name}`);
+      let secrets: Record<string, unknown>;
+      try {
+        secrets = await credentials.get(id);
+      } catch (error) {
+        throw new AppError('unauthorized', `Reconnect ${row.handle} on ${label(row.platform)}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      try {
+        return await withFlow((signal) =>
+          fn({ account: toPublishAccount(row), credentials: secrets, endpoints: deps.platforms[row.platform] ?? {}, signal: AbortSignal.any([signal, AbortSignal.timeout(LOOKUP_TIMEOUT_MS)]), now: () => clock.now() }, input),
+        );
+      } catch (error) {
+        throw toAppError(error, row.platform);
+      }
     },
 
     async check(id?: string): Promise<Account[]> {
