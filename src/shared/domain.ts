@@ -26,8 +26,11 @@ export const POST_STATUSES = ['draft', 'scheduled', 'publishing', 'published', '
 /** A post's status. */
 export type PostStatus = (typeof POST_STATUSES)[number];
 
-/** Where one platform entry of a post is. */
-export const ENTRY_STATUSES = ['pending', 'publishing', 'published', 'failed'] as const;
+/**
+ * Where one platform entry of a post is. `handed_off`: the platform's own scheduler holds it and
+ * publishes it at its time, even with this computer off.
+ */
+export const ENTRY_STATUSES = ['pending', 'publishing', 'handed_off', 'published', 'failed'] as const;
 /** An entry's status. */
 export type EntryStatus = (typeof ENTRY_STATUSES)[number];
 
@@ -65,7 +68,7 @@ export interface Repeat {
 export interface Attempt {
   startedAt: string;
   endedAt: string | null;
-  outcome: 'in_flight' | 'published' | 'transient' | 'rate_limited' | 'auth' | 'permanent' | 'unknown' | 'reconciled';
+  outcome: 'in_flight' | 'published' | 'transient' | 'rate_limited' | 'auth' | 'permanent' | 'unknown' | 'reconciled' | 'handed_off';
   httpStatus: number | null;
   message: string | null;
 }
@@ -83,6 +86,12 @@ export interface PlatformEntry {
   errorMessage: string | null;
   settings: Record<string, unknown>;
   textOverride: string | null;
+  /** 'auto' follows the account's "let the platform publish" setting; 'off' keeps this entry with Outbox. */
+  handOff: 'auto' | 'off';
+  /** While handed off: the platform's id of the schedule and when the platform publishes it. */
+  remote: { id: string; at: string } | null;
+  /** Why this entry stays with Outbox although its account hands posts off (the platform cannot hold it). */
+  remoteNote: string | null;
   attempts: Attempt[];
 }
 
@@ -115,6 +124,8 @@ export interface Account {
   tokenExpiresAt: string | null;
   lastCheckedAt: string | null;
   createdAt: string;
+  /** "Let <platform> publish my scheduled posts"; null where the platform has no scheduler of its own. */
+  handOff: boolean | null;
 }
 
 /** A label to group posts. */

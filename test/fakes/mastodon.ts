@@ -751,6 +751,8 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
   const grants: Grant[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    // The instance's scheduler runs on its own clock; whoever asks sees every due status published.
+    fake.runScheduler();
     const requestUrl = new URL(req.url ?? '/', url);
     const method = req.method ?? 'GET';
     const path = requestUrl.pathname;

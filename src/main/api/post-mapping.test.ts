@@ -16,6 +16,9 @@ function entry(over: Partial<PlatformEntry>): PlatformEntry {
     errorMessage: null,
     settings: {},
     textOverride: null,
+    handOff: 'auto',
+    remote: null,
+    remoteNote: null,
     attempts: [],
     ...over,
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PLATFORMS, POST_STATUSES } from '../../shared/domain';
+import { PLATFORMS, POST_STATUSES, ENTRY_STATUSES } from '../../shared/domain';
 
 // The API's own shapes: Octopost's Posts API in snake_case. The server parses every request with
 // these and builds every answer to them; openapi.ts turns the same schemas into the served
@@ -96,7 +96,7 @@ export const videoOutput = z.strictObject({
 
 export const accountResult = z.strictObject({
   account_id: z.string().nullable(),
-  status: z.enum(['pending', 'publishing', 'published', 'failed']),
+  status: z.enum(ENTRY_STATUSES),
   success: z.boolean(),
   post_id: z.string().nullable(),
   post_url: z.string().nullable(),

@@ -88,9 +88,11 @@ export interface Core {
 /** The platform modules with the test overrides applied. */
 function modulesWith(options: CoreOptions): Record<PlatformId, PlatformModule> {
   const out = { ...platformModules };
-  for (const [id, parts] of Object.entries(options.modules ?? {}) as Array<[PlatformId, Partial<PlatformModule>]>) out[id] = { ...out[id], ...parts, id };
   for (const [id, connector] of Object.entries(options.connectors ?? {}) as Array<[PlatformId, PlatformConnector]>) out[id] = { ...out[id], connector };
-  for (const [id, publisher] of Object.entries(options.adapters ?? {}) as Array<[PlatformId, PlatformAdapter]>) out[id] = { ...out[id], publisher };
+  // A replaced publisher takes the module's scheduler with it (they share their saved progress);
+  // a test that wants one gives it through `modules`.
+  for (const [id, publisher] of Object.entries(options.adapters ?? {}) as Array<[PlatformId, PlatformAdapter]>) out[id] = { ...out[id], publisher, scheduler: undefined };
+  for (const [id, parts] of Object.entries(options.modules ?? {}) as Array<[PlatformId, Partial<PlatformModule>]>) out[id] = { ...out[id], ...parts, id };
   return out;
 }
 
@@ -153,6 +155,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       // With injected credentials (tests) the accounts service does not hold the secrets.
       credentials: options.credentials ?? accounts.credentials,
       publishers: Object.fromEntries(Object.values(modules).flatMap((m) => (m.publisher ? [[m.id, m.publisher]] : []))),
+      schedulers: Object.fromEntries(Object.values(modules).flatMap((m) => (m.scheduler ? [[m.id, m.scheduler]] : []))),
       folder: { verify: () => lock.verify(), holds: () => ownership.holds() },
       drainTimeoutMs: options.drainTimeoutMs,
     });

@@ -119,20 +119,28 @@ export interface PlatformAdapter {
 export type RemoteStatus = { state: 'scheduled'; at: number } | { state: 'published'; result: PublishResult } | { state: 'missing' };
 
 /**
- * A platform-side schedule (Mastodon's scheduled statuses). Failures are PublishErrors like
- * publish's. The adapter keeps what it needs (the remote id) in `ctx.progress`.
+ * A platform's own scheduler (Mastodon's scheduled statuses, Facebook's scheduled posts, YouTube's
+ * publishAt): the engine hands an entry over so it goes out with the computer off. Failures are
+ * PublishErrors like publish's; `permanent` means the platform will not hold this entry (it stays
+ * with Outbox). What the platform accepts (lead time, threads) is in the catalog's `handOff`.
  */
 export interface RemoteScheduler {
-  /** The earliest a post may be handed over, in ms ahead of now (Mastodon: 5 minutes). */
-  minLeadMs: number;
   /** Hands the entry over to go out at `at` (UTC ms); resolves with the platform's id of the schedule. */
   schedule(ctx: PublishContext, at: number): Promise<{ remoteId: string }>;
   /** Moves the schedule to `at`. */
   reschedule(ctx: PublishContext, remoteId: string, at: number): Promise<void>;
   /** Cancels the schedule; resolves when it is gone (also when it already was). */
   cancel(ctx: PublishContext, remoteId: string): Promise<void>;
-  /** Asks the platform: still scheduled, published (with the post), or gone. */
+  /**
+   * Asks the platform: still scheduled, published (with the post), or missing — certainly not
+   * published, so Outbox may send it itself.
+   */
   status(ctx: PublishContext, remoteId: string): Promise<RemoteStatus>;
+  /**
+   * After a hand-off whose answer was lost (a crash, a timeout): finds the schedule it may have
+   * made for this entry at `at`, or null when the platform holds none (safe to hand off again).
+   */
+  find(ctx: PublishContext, at: number): Promise<{ remoteId: string } | null>;
 }
 
 /** Reads a Retry-After header (seconds or an HTTP date) as milliseconds from `now`. */

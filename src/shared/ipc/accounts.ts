@@ -32,6 +32,8 @@ export const accountsChannels = {
   'accounts:connect': channel(connectInput).returns<ConnectResult>(),
   'accounts:choose': channel(z.strictObject({ pendingId: id, optionId: z.string().min(1).max(200) })).returns<ConnectResult>(),
   'accounts:setActive': channel(z.strictObject({ id, active: z.boolean() })).returns<Account>(),
+  /** "Let <platform> publish my scheduled posts" for one account (where the platform has a scheduler). */
+  'accounts:setHandOff': channel(z.strictObject({ id, handOff: z.boolean() })).returns<Account>(),
   'accounts:disconnect': channel(z.strictObject({ id })).returns<{ id: string }>(),
   'accounts:check': channel(z.union([z.undefined(), z.strictObject({ id: id.optional() })])).returns<Account[]>(),
   'accounts:setAppCredentials': channel(

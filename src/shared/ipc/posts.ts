@@ -20,6 +20,8 @@ export const targetInput = z.strictObject({
   /** Per-platform options; validated by the platform's schema in the engine. */
   settings: z.record(z.string(), z.unknown()).optional(),
   textOverride: z.string().max(100_000).nullable().optional(),
+  /** 'off' keeps this entry with Outbox although the account lets its platform publish scheduled posts. */
+  handOff: z.enum(['auto', 'off']).optional(),
 });
 
 /** When a new post goes out. */

@@ -102,6 +102,32 @@ export interface PlatformSpec {
   altTextLimit: number | null;
   contentTypes: ContentTypeSpec[];
   defaultContentType: ContentType;
+  /** Where the platform can hold a scheduled post and publish it itself (Outbox hands it off). */
+  handOff?: HandOffRule;
+}
+
+/** What a platform's own scheduler accepts. */
+export interface HandOffRule {
+  /** The earliest a post may be handed over, ahead of its time (Mastodon: 5 minutes). */
+  minLeadMs: number;
+  /** The latest: a post further ahead is handed over once it is within this window. */
+  maxLeadMs?: number;
+  /** Whether a thread of several parts can be held (each reply needs the post before it: no). */
+  holdsThreads: boolean;
+}
+
+/**
+ * Why an entry cannot be handed to its platform's scheduler, or null when it can: no scheduler,
+ * a thread, or a time too soon. A time too far ahead is not a refusal (it is handed over later).
+ */
+export function handOffRefusal(platform: PlatformId, parts: number, scheduledAt: number | null, now: number): string | null {
+  const spec = PLATFORM_SPECS[platform];
+  const rule = spec.handOff;
+  if (!rule) return `${spec.name} has no scheduler of its own`;
+  if (scheduledAt === null) return 'not scheduled';
+  if (parts > 1 && !rule.holdsThreads) return `${spec.name} cannot hold a thread (each reply needs the post before it), so Outbox sends it`;
+  if (scheduledAt - now < rule.minLeadMs) return `${spec.name} only holds posts scheduled at least ${Math.round(rule.minLeadMs / 60_000)} minutes ahead, so Outbox sends this one`;
+  return null;
 }
 
 function media(rules: Partial<MediaRules> & Pick<MediaRules, 'maxImages' | 'maxVideos' | 'imageMaxBytes' | 'videoMaxBytes'>): MediaRules {
@@ -153,6 +179,8 @@ const mastodon: PlatformSpec = {
   id: 'mastodon',
   name: 'Mastodon',
   label: 'Mastodon',
+  // Scheduled statuses: `scheduled_at` at least 5 minutes ahead (docs.joinmastodon.org/methods/statuses).
+  handOff: { minLeadMs: 5 * 60_000, holdsThreads: false },
   text: { limit: MASTODON_DEFAULTS.maxCharacters, counting: 'mastodon', noun: 'text' },
   threads: true,
   altTextLimit: 1_500,

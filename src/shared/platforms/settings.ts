@@ -24,7 +24,7 @@ export const blueskySettings = z.strictObject({
   linkCard: flag(true),
 });
 
-/** Mastodon: visibility, content warning, language, poll, and who sends it. */
+/** Mastodon: visibility, content warning, language, poll. */
 export const mastodonSettings = z.strictObject({
   visibility: oneOf(['public', 'unlisted', 'private', 'direct']).default('public'),
   /** The content warning; counts toward the instance's character limit. */
@@ -39,8 +39,6 @@ export const mastodonSettings = z.strictObject({
       multiple: flag(false),
     })
     .optional(),
-  /** `outbox`: Outbox sends it at the time; `instance`: handed to the instance's own scheduler. */
-  deliverVia: oneOf(['outbox', 'instance']).default('outbox'),
 });
 
 /** Threads: who can reply. */

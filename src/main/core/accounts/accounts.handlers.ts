@@ -8,6 +8,7 @@ export function createAccountsHandlers(accounts: AccountsService): DomainHandler
     'accounts:connect': (input) => accounts.connect(input),
     'accounts:choose': ({ pendingId, optionId }) => accounts.choose(pendingId, optionId),
     'accounts:setActive': ({ id, active }) => accounts.setActive(id, active),
+    'accounts:setHandOff': ({ id, handOff }) => accounts.setHandOff(id, handOff),
     'accounts:disconnect': ({ id }) => accounts.disconnect(id),
     'accounts:check': (input) => accounts.check(input?.id),
     'accounts:setAppCredentials': ({ platform, clientId, clientSecret }) => accounts.setAppCredentials(platform, clientId, clientSecret),

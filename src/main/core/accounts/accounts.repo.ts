@@ -1,5 +1,6 @@
 import type { Account, ConnectionState, PlatformId } from '../../../shared/domain';
 import type { PublishAccount } from '../../platforms/types';
+import { platformSpec } from '../../../shared/platforms/catalog';
 import type { Db } from '../db/database';
 
 /** An accounts row as the service works with it (times in UTC ms). */
@@ -16,6 +17,8 @@ export interface AccountRow {
   tokenExpiresAt: number | null;
   lastCheckedAt: number | null;
   meta: Record<string, unknown>;
+  /** "Let <platform> publish my scheduled posts" (meaningful where the platform has a scheduler). */
+  handOff: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -33,6 +36,7 @@ interface RawRow {
   token_expires_at: number | null;
   last_checked_at: number | null;
   meta: string;
+  hand_off: number;
   created_at: number;
   updated_at: number;
 }
@@ -60,6 +64,7 @@ function fromRaw(r: RawRow): AccountRow {
     tokenExpiresAt: r.token_expires_at,
     lastCheckedAt: r.last_checked_at,
     meta: parseMeta(r.meta),
+    handOff: r.hand_off === 1,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -81,6 +86,7 @@ export function toAccount(row: AccountRow): Account {
     tokenExpiresAt: iso(row.tokenExpiresAt),
     lastCheckedAt: iso(row.lastCheckedAt),
     createdAt: new Date(row.createdAt).toISOString(),
+    handOff: platformSpec(row.platform).handOff ? row.handOff : null,
   };
 }
 
@@ -112,6 +118,8 @@ export function createAccountsRepo(db: Db) {
        token_expires_at = @tokenExpiresAt, last_checked_at = @now, updated_at = @now WHERE id = @id`,
   );
   const setActive = db.prepare('UPDATE accounts SET active = @active, updated_at = @now WHERE id = @id');
+  const setHandOff = db.prepare('UPDATE accounts SET hand_off = @handOff, updated_at = @now WHERE id = @id');
+  const handingOff = db.prepare('SELECT id FROM accounts WHERE hand_off = 1 AND connection = \'connected\'');
   const setChecked = db.prepare(
     `UPDATE accounts SET connection = @connection, last_checked_at = @now, updated_at = @now,
        handle = coalesce(@handle, handle), display_name = coalesce(@displayName, display_name),
@@ -152,6 +160,13 @@ export function createAccountsRepo(db: Db) {
     },
     setActive(id: string, active: boolean, now: number) {
       setActive.run({ id, active: active ? 1 : 0, now });
+    },
+    setHandOff(id: string, handOff: boolean, now: number) {
+      setHandOff.run({ id, handOff: handOff ? 1 : 0, now });
+    },
+    /** Connected accounts that let their platform publish scheduled posts. */
+    handingOff(): string[] {
+      return (handingOff.all() as Array<{ id: string }>).map((r) => r.id);
     },
     recordCheck(id: string, connection: ConnectionState, profile: { handle?: string; displayName?: string; avatarUrl?: string | null; meta?: Record<string, unknown> } | undefined, now: number) {
       setChecked.run({

@@ -85,7 +85,7 @@ export interface AccountsDeps {
   /** Each platform's lookups (the platform modules' `lookups`), for `accounts:lookup`. */
   lookups?: Partial<Record<PlatformId, Record<string, PlatformLookup>>>;
   /** Which posts an account's entries belong to (they change when it is disconnected). */
-  posts: Pick<PostStore, 'postIdsOfAccount'>;
+  posts: Pick<PostStore, 'postIdsOfAccount' | 'touchRemoteOfAccount'>;
   log?: (message: string, error: unknown) => void;
 }
 
@@ -565,6 +565,22 @@ export function createAccountsService(deps: AccountsDeps) {
       if (posts.length > 0) bus.emit('posts:changed', { ids: posts });
       scheduleCheck();
       return { id };
+    },
+
+    /** `accounts:setHandOff`: whether the account's platform publishes its scheduled posts; the engine follows on its next turn. */
+    setHandOff(id: string, handOff: boolean): Account {
+      const row = repo.get(id);
+      if (!row) throw notFound('Account', id);
+      if (!platformSpec(row.platform).handOff) throw invalid('handOff', `${label(row.platform)} has no scheduler of its own: Outbox publishes its posts`);
+      const now = clock.now();
+      const posts = deps.db.transaction(() => {
+        repo.setHandOff(id, handOff, now);
+        deps.posts.touchRemoteOfAccount(id, now);
+        return deps.posts.postIdsOfAccount(id);
+      })();
+      changed([id]);
+      if (posts.length > 0) bus.emit('posts:changed', { ids: posts });
+      return toAccount(repo.get(id)!);
     },
 
     /** `accounts:lookup`: runs a platform module's named lookup for an account, with its fresh secrets. */

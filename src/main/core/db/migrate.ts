@@ -76,15 +76,26 @@ export function migrate(db: Db, migrations: Migration[]): number {
   const done = new Set(applied.map((r) => r.version));
   const pending = migrations.filter((m) => !done.has(m.version));
   const record = db.prepare('INSERT INTO schema_migrations (version, file, checksum, applied_at) VALUES (@version, @file, @checksum, @appliedAt)');
-  db.transaction(() => {
-    for (const m of pending) {
-      try {
-        db.exec(m.sql);
-      } catch (error) {
-        throw new MigrationError(`Migration ${m.file} failed: ${(error as Error).message}`);
+  if (pending.length === 0) return migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;
+  // Foreign keys are off while migrating (SQLite's way to rebuild a table: a DROP of a parent
+  // would otherwise cascade into its children) and checked in full before the commit.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      for (const m of pending) {
+        try {
+          db.exec(m.sql);
+        } catch (error) {
+          throw new MigrationError(`Migration ${m.file} failed: ${(error as Error).message}`);
+        }
+        record.run({ version: m.version, file: m.file, checksum: checksum(m.sql), appliedAt: Date.now() });
       }
-      record.run({ version: m.version, file: m.file, checksum: checksum(m.sql), appliedAt: Date.now() });
-    }
-  })();
+      const broken = db.pragma('foreign_key_check') as Array<{ table: string }>;
+      if (broken.length > 0) throw new MigrationError(`Migrations left ${broken.length} rows pointing at nothing (first in ${broken[0]!.table}); nothing was changed.`);
+    })();
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+  }
   return migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;
 }

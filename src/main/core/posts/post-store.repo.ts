@@ -43,6 +43,17 @@ export interface EntryRecord {
   /** What the adapter saved between requests (thread parts sent, upload sessions, record keys). */
   progress: Record<string, unknown> | null;
   position: number;
+  /** 'auto' follows the account's hand-off setting; 'off' keeps the entry with Outbox. */
+  handOff: 'auto' | 'off';
+  /** While handed off (or being handed off): the platform's schedule id and its time. */
+  remoteId: string | null;
+  remoteAt: number | null;
+  /** A hash of what was handed over, to notice edits that must follow. */
+  remoteHash: string | null;
+  /** Why the entry stays with Outbox (the platform cannot hold it). */
+  remoteNote: string | null;
+  /** When the engine next asks the platform about the hand-off. */
+  remoteCheckAt: number | null;
 }
 
 /** An attempt log outcome (the attempts.outcome column). */
@@ -97,6 +108,29 @@ export interface NewEntry {
   settings: Record<string, unknown>;
   textOverride: string | null;
   position: number;
+  handOff: 'auto' | 'off';
+}
+
+/** An entry the hand-off part works on, with its post's time. */
+export interface RemoteWork {
+  entryId: string;
+  postId: string;
+  accountId: string;
+  platform: PlatformId;
+  status: EntryStatus;
+  postStatus: PostStatus;
+  scheduledAt: number | null;
+  laneKey: string;
+}
+
+/** A schedule to cancel on a platform whose entry is gone. */
+export interface RemoteCancel {
+  entryId: string;
+  accountId: string;
+  platform: PlatformId;
+  remoteId: string;
+  progress: Record<string, unknown> | null;
+  tries: number;
 }
 
 /** posts:list filters, times in UTC ms. */
@@ -144,6 +178,12 @@ interface EntryRow {
   next_attempt_at: number | null;
   progress: string | null;
   position: number;
+  hand_off: 'auto' | 'off';
+  remote_id: string | null;
+  remote_at: number | null;
+  remote_hash: string | null;
+  remote_note: string | null;
+  remote_check_at: number | null;
 }
 
 interface AttemptRow {
@@ -193,6 +233,12 @@ function toEntryRecord(r: EntryRow): EntryRecord {
     nextAttemptAt: r.next_attempt_at,
     progress: parseJson<Record<string, unknown> | null>(r.progress, null),
     position: r.position,
+    handOff: r.hand_off,
+    remoteId: r.remote_id,
+    remoteAt: r.remote_at,
+    remoteHash: r.remote_hash,
+    remoteNote: r.remote_note,
+    remoteCheckAt: r.remote_check_at,
   };
 }
 
@@ -201,6 +247,27 @@ function toAttemptRecord(r: AttemptRow): AttemptRecord {
 }
 
 const laneOf = (row: { id: string; account_id: string | null }) => row.account_id ?? `entry:${row.id}`;
+
+interface RemoteRow {
+  id: string;
+  post_id: string;
+  account_id: string;
+  platform: PlatformId;
+  status: EntryStatus;
+  post_status: PostStatus;
+  scheduled_at: number | null;
+}
+
+const toRemoteWork = (r: RemoteRow): RemoteWork => ({
+  entryId: r.id,
+  postId: r.post_id,
+  accountId: r.account_id,
+  platform: r.platform,
+  status: r.status,
+  postStatus: r.post_status,
+  scheduledAt: r.scheduled_at,
+  laneKey: r.account_id,
+});
 
 /** The post store: every statement on posts, entries, attempts and post_labels. */
 export function createPostStore(db: Db) {
@@ -220,10 +287,12 @@ export function createPostStore(db: Db) {
     entry: db.prepare('SELECT * FROM entries WHERE id = @id'),
     entriesOf: db.prepare('SELECT * FROM entries WHERE post_id = @postId ORDER BY position, id'),
     insertEntry: db.prepare(
-      `INSERT INTO entries (id, post_id, account_id, platform, content_type, enabled, status, settings, text_override, position)
-       VALUES (@id, @postId, @accountId, @platform, @contentType, @enabled, 'pending', @settings, @textOverride, @position)`,
+      `INSERT INTO entries (id, post_id, account_id, platform, content_type, enabled, status, settings, text_override, position, hand_off)
+       VALUES (@id, @postId, @accountId, @platform, @contentType, @enabled, 'pending', @settings, @textOverride, @position, @handOff)`,
     ),
-    updateEntry: db.prepare('UPDATE entries SET content_type = @contentType, enabled = @enabled, settings = @settings, text_override = @textOverride, position = @position WHERE id = @id'),
+    updateEntry: db.prepare(
+      'UPDATE entries SET content_type = @contentType, enabled = @enabled, settings = @settings, text_override = @textOverride, position = @position, hand_off = @handOff WHERE id = @id',
+    ),
     // A failed entry goes back to the queue when its post is rescheduled.
     resetFailedEntry: db.prepare(
       "UPDATE entries SET status = 'pending', error_message = NULL, attempt_key = NULL, attempt_count = 0, next_attempt_at = NULL WHERE id = @id AND status = 'failed'",
@@ -236,7 +305,8 @@ export function createPostStore(db: Db) {
     postsOfAccount: db.prepare('SELECT DISTINCT post_id FROM entries WHERE account_id = @accountId'),
     // Only the columns a Post shows: building row objects is most of a page's cost.
     entriesFor: db.prepare(
-      `SELECT id, post_id, account_id, platform, content_type, enabled, status, platform_post_id, platform_url, error_message, settings, text_override, position
+      `SELECT id, post_id, account_id, platform, content_type, enabled, status, platform_post_id, platform_url, error_message, settings, text_override, position,
+         hand_off, remote_id, remote_at, remote_note
        FROM entries WHERE post_id IN (SELECT value FROM json_each(@ids)) ORDER BY post_id, position, id`,
     ),
     labelsFor: db.prepare(
@@ -292,17 +362,86 @@ export function createPostStore(db: Db) {
       `SELECT MIN(COALESCE(e.next_attempt_at, 0)) AS at FROM posts p CROSS JOIN entries e ON e.post_id = p.id
        WHERE p.status = 'publishing' AND e.enabled = 1 AND e.status = 'pending'`,
     ),
-    lateScheduled: db.prepare("SELECT id FROM posts WHERE status = 'scheduled' AND overdue = 0 AND scheduled_at IS NOT NULL AND scheduled_at <= @cutoff ORDER BY scheduled_at"),
+    // A post whose entries a platform holds (or that went out already) has nothing for Outbox to
+    // send late: it is not overdue, its entries settle from the platforms' answers.
+    lateScheduled: db.prepare(
+      `SELECT id FROM posts WHERE status = 'scheduled' AND overdue = 0 AND scheduled_at IS NOT NULL AND scheduled_at <= @cutoff
+         AND EXISTS (SELECT 1 FROM entries e WHERE e.post_id = posts.id AND e.enabled = 1 AND e.status = 'pending')
+       ORDER BY scheduled_at`,
+    ),
     markOverdue: db.prepare('UPDATE posts SET overdue = 1, updated_at = @now WHERE id = @id'),
     entriesInFlight: db.prepare("SELECT * FROM entries WHERE status = 'publishing' ORDER BY post_id, position"),
     publishingPosts: db.prepare("SELECT id FROM posts WHERE status = 'publishing'"),
     takenSlots: db.prepare("SELECT scheduled_at FROM posts WHERE status != 'draft' AND scheduled_at >= @from AND scheduled_at <= @to"),
     // Progress is kept: what an adapter saved (thread parts already sent, record keys) lets a
     // re-publish continue where the last one stopped instead of posting earlier parts again.
+    // A handed-off entry comes back too: the runner takes it back from the platform first.
     resetForPublish: db.prepare(
-      `UPDATE entries SET status = 'pending', attempt_key = NULL, attempt_count = 0, next_attempt_at = NULL, error_message = NULL
-       WHERE post_id = @postId AND enabled = 1 AND status IN ('pending', 'failed')`,
+      `UPDATE entries SET status = 'pending', attempt_key = CASE WHEN status = 'handed_off' THEN attempt_key END, attempt_count = 0, next_attempt_at = NULL,
+         error_message = NULL, remote_check_at = NULL
+       WHERE post_id = @postId AND enabled = 1 AND status IN ('pending', 'failed', 'handed_off')`,
     ),
+
+    // The hand-off part's statements.
+    handOffCandidates: db.prepare(
+      `SELECT e.id, e.post_id, e.account_id, e.platform, e.status, p.status AS post_status, p.scheduled_at FROM posts p CROSS JOIN entries e ON e.post_id = p.id
+       WHERE p.status = 'scheduled' AND p.overdue = 0 AND p.scheduled_at > @now AND e.status = 'pending' AND e.enabled = 1 AND e.hand_off = 'auto'
+         AND e.remote_note IS NULL AND (e.remote_check_at IS NULL OR e.remote_check_at <= @now)
+         AND e.platform IN (SELECT value FROM json_each(@platforms)) AND e.account_id IN (SELECT value FROM json_each(@accounts))
+       ORDER BY p.scheduled_at LIMIT @limit`,
+    ),
+    remoteDue: db.prepare(
+      `SELECT e.id, e.post_id, e.account_id, e.platform, e.status, p.status AS post_status, p.scheduled_at FROM entries e JOIN posts p ON p.id = e.post_id
+       WHERE e.remote_check_at <= @now AND e.status IN ('handed_off', 'publishing') AND e.account_id IS NOT NULL ORDER BY e.remote_check_at LIMIT @limit`,
+    ),
+    // Exactly what the hand-off part acts on (else the timer would wake for nothing, again and again).
+    nextRemoteCheck: db.prepare(
+      `SELECT MIN(at) AS at FROM (
+         SELECT MIN(remote_check_at) AS at FROM entries WHERE remote_check_at IS NOT NULL AND status IN ('handed_off', 'publishing') AND account_id IS NOT NULL
+         UNION ALL
+         SELECT MIN(e.remote_check_at) FROM posts p CROSS JOIN entries e ON e.post_id = p.id
+         WHERE e.remote_check_at IS NOT NULL AND p.status = 'scheduled' AND p.overdue = 0 AND p.scheduled_at > @now AND e.status = 'pending' AND e.enabled = 1
+           AND e.hand_off = 'auto' AND e.remote_note IS NULL
+           AND e.platform IN (SELECT value FROM json_each(@platforms)) AND e.account_id IN (SELECT value FROM json_each(@accounts))
+       )`,
+    ),
+    beginHandOff: db.prepare(
+      "UPDATE entries SET status = 'publishing', attempt_key = @key, remote_at = @at, remote_id = NULL, remote_check_at = NULL WHERE id = @id AND status = 'pending'",
+    ),
+    handedOff: db.prepare(
+      "UPDATE entries SET status = 'handed_off', remote_id = @remoteId, remote_at = @at, remote_hash = @hash, remote_note = NULL, remote_check_at = @checkAt, error_message = NULL WHERE id = @id",
+    ),
+    remoteBack: db.prepare(
+      `UPDATE entries SET status = 'pending', remote_id = NULL, remote_at = NULL, remote_hash = NULL, remote_note = @note, remote_check_at = @checkAt,
+         attempt_key = NULL, progress = CASE WHEN @keepProgress = 1 THEN progress END WHERE id = @id`,
+    ),
+    remoteMoved: db.prepare('UPDATE entries SET remote_at = @at, remote_check_at = @checkAt WHERE id = @id'),
+    remoteCleared: db.prepare('UPDATE entries SET remote_id = NULL, remote_at = NULL, remote_hash = NULL, remote_check_at = NULL WHERE id = @id'),
+    remoteCheck: db.prepare('UPDATE entries SET remote_check_at = @at WHERE id = @id'),
+    remoteNote: db.prepare('UPDATE entries SET remote_note = @note, remote_check_at = NULL WHERE id = @id'),
+    remotePublished: db.prepare(
+      "UPDATE entries SET status = 'published', platform_post_id = @platformPostId, platform_url = @platformUrl, error_message = NULL, remote_check_at = NULL WHERE id = @id",
+    ),
+    remoteFailed: db.prepare("UPDATE entries SET status = 'failed', error_message = @message, remote_check_at = NULL WHERE id = @id"),
+    // Something about the post changed: its hand-offs are looked at again on the next turn.
+    touchRemote: db.prepare(
+      `UPDATE entries SET remote_check_at = CASE WHEN status = 'handed_off' THEN @now END, remote_note = NULL
+       WHERE post_id = @postId AND (status = 'handed_off' OR remote_note IS NOT NULL OR (status = 'pending' AND remote_check_at IS NOT NULL))`,
+    ),
+    touchRemoteOfAccount: db.prepare(
+      `UPDATE entries SET remote_check_at = CASE WHEN status = 'handed_off' THEN @now END, remote_note = NULL
+       WHERE account_id = @accountId AND (status = 'handed_off' OR remote_note IS NOT NULL OR (status = 'pending' AND remote_check_at IS NOT NULL))`,
+    ),
+    verifyHandedOff: db.prepare("UPDATE entries SET remote_check_at = @now WHERE status = 'handed_off' AND (remote_check_at IS NULL OR remote_check_at > @now)"),
+    handedOffOf: db.prepare("SELECT id, account_id, platform, remote_id, progress FROM entries WHERE post_id = @postId AND status IN ('handed_off', 'publishing') AND remote_id IS NOT NULL"),
+    insertCancel: db.prepare(
+      `INSERT OR REPLACE INTO remote_cancels (entry_id, account_id, platform, remote_id, progress, created_at, tries, next_try_at)
+       VALUES (@entryId, @accountId, @platform, @remoteId, @progress, @now, 0, @now)`,
+    ),
+    cancelsDue: db.prepare('SELECT entry_id, account_id, platform, remote_id, progress, tries FROM remote_cancels WHERE next_try_at <= @now ORDER BY next_try_at LIMIT @limit'),
+    cancelDone: db.prepare('DELETE FROM remote_cancels WHERE entry_id = @entryId'),
+    cancelRetry: db.prepare('UPDATE remote_cancels SET tries = tries + 1, next_try_at = @at, last_error = @error WHERE entry_id = @entryId'),
+    nextCancel: db.prepare('SELECT MIN(next_try_at) AS at FROM remote_cancels'),
     postToPublishingAny: db.prepare("UPDATE posts SET status = 'publishing', overdue = 0, published_at = NULL, updated_at = @now WHERE id = @id"),
   };
   const listCache = new Map<string, { page: ReturnType<Db['prepare']>; count: ReturnType<Db['prepare']> }>();
@@ -343,6 +482,9 @@ export function createPostStore(db: Db) {
         errorMessage: e.error_message,
         settings: parseJson<Record<string, unknown>>(e.settings, {}),
         textOverride: e.text_override,
+        handOff: e.hand_off,
+        remote: e.status === 'handed_off' && e.remote_id !== null && e.remote_at !== null ? { id: e.remote_id, at: iso(e.remote_at)! } : null,
+        remoteNote: e.remote_note,
         attempts: attemptsByEntry.get(e.id) ?? [],
       }),
     );
@@ -413,7 +555,18 @@ export function createPostStore(db: Db) {
 
   function insertEntry(e: NewEntry): string {
     const id = randomUUID();
-    s.insertEntry.run({ id, postId: e.postId, accountId: e.accountId, platform: e.platform, contentType: e.contentType, enabled: e.enabled ? 1 : 0, settings: JSON.stringify(e.settings), textOverride: e.textOverride, position: e.position });
+    s.insertEntry.run({
+      id,
+      postId: e.postId,
+      accountId: e.accountId,
+      platform: e.platform,
+      contentType: e.contentType,
+      enabled: e.enabled ? 1 : 0,
+      settings: JSON.stringify(e.settings),
+      textOverride: e.textOverride,
+      position: e.position,
+      handOff: e.handOff,
+    });
     return id;
   }
 
@@ -439,7 +592,18 @@ export function createPostStore(db: Db) {
     let position = 0;
     for (const e of entryRows(sourceId)) {
       if (copy.withoutAccountlessEntries && e.account_id === null) continue;
-      s.insertEntry.run({ id: randomUUID(), postId: id, accountId: e.account_id, platform: e.platform, contentType: e.content_type, enabled: e.enabled, settings: e.settings, textOverride: e.text_override, position: position++ });
+      s.insertEntry.run({
+        id: randomUUID(),
+        postId: id,
+        accountId: e.account_id,
+        platform: e.platform,
+        contentType: e.content_type,
+        enabled: e.enabled,
+        settings: e.settings,
+        textOverride: e.text_override,
+        position: position++,
+        handOff: e.hand_off,
+      });
     }
     return id;
   }
@@ -475,7 +639,7 @@ export function createPostStore(db: Db) {
     const row = postRow(postId);
     if (!row || row.status !== 'publishing') return null;
     const entries = entryRows(postId).filter((e) => e.enabled === 1);
-    if (entries.some((e) => e.status === 'pending' || e.status === 'publishing')) return null;
+    if (entries.some((e) => e.status === 'pending' || e.status === 'publishing' || e.status === 'handed_off')) return null;
     const published = entries.filter((e) => e.status === 'published').length;
     const status = published === 0 ? 'failed' : published === entries.length ? 'published' : 'partially_published';
     s.setPostFinal.run({ id: postId, status, now });
@@ -502,6 +666,12 @@ export function createPostStore(db: Db) {
     const requeued: string[] = [];
     for (const e of s.entriesInFlight.all() as EntryRow[]) {
       const open = e.attempt_key ? s.openAttempt.get({ entryId: e.id, key: e.attempt_key }) : undefined;
+      if (e.remote_at !== null && e.remote_id === null) {
+        // A hand-off whose answer never came: the hand-off part asks the platform first.
+        if (open) s.remoteCheck.run({ id: e.id, at: now });
+        else s.remoteBack.run({ id: e.id, note: null, checkAt: null, keepProgress: 1 });
+        continue;
+      }
       if (!open) {
         s.retryEntry.run({ id: e.id, at: now, attemptCount: e.attempt_count });
         requeued.push(e.post_id);
@@ -583,11 +753,21 @@ export function createPostStore(db: Db) {
     updatePost(p: { id: string; status: PostStatus; scheduledAt: number | null; parts: PostPart[]; repeat: Repeat | null; overdue: boolean; now: number }) {
       s.updatePost.run({ id: p.id, status: p.status, scheduledAt: p.scheduledAt, parts: JSON.stringify(p.parts), repeat: p.repeat ? JSON.stringify(p.repeat) : null, overdue: p.overdue ? 1 : 0, now: p.now });
     },
-    deletePost: (id: string) => void s.deletePost.run({ id }),
+    /** Deletes a post; schedules a platform holds for it are queued for cancelling in the same transaction. */
+    deletePost: tx((id: string, now: number) => {
+      for (const e of s.handedOffOf.all({ postId: id }) as Array<{ id: string; account_id: string | null; platform: PlatformId; remote_id: string; progress: string | null }>) {
+        if (e.account_id !== null) s.insertCancel.run({ entryId: e.id, accountId: e.account_id, platform: e.platform, remoteId: e.remote_id, progress: e.progress, now });
+      }
+      s.deletePost.run({ id });
+    }),
     insertEntry,
-    updateEntry(e: { id: string; contentType: string; enabled: boolean; settings: Record<string, unknown>; textOverride: string | null; position: number }) {
-      s.updateEntry.run({ id: e.id, contentType: e.contentType, enabled: e.enabled ? 1 : 0, settings: JSON.stringify(e.settings), textOverride: e.textOverride, position: e.position });
+    updateEntry(e: { id: string; contentType: string; enabled: boolean; settings: Record<string, unknown>; textOverride: string | null; position: number; handOff: 'auto' | 'off' }) {
+      s.updateEntry.run({ id: e.id, contentType: e.contentType, enabled: e.enabled ? 1 : 0, settings: JSON.stringify(e.settings), textOverride: e.textOverride, position: e.position, handOff: e.handOff });
     },
+    /** Something about a post changed: its hand-offs are looked at again on the engine's next turn. */
+    touchRemote: (postId: string, now: number) => void s.touchRemote.run({ postId, now }),
+    /** An account's hand-off setting changed: the same for its entries. */
+    touchRemoteOfAccount: (accountId: string, now: number) => void s.touchRemoteOfAccount.run({ accountId, now }),
     resetFailedEntry: (id: string) => void s.resetFailedEntry.run({ id }),
     deleteEntry: (id: string) => void s.deleteEntry.run({ id }),
     setLabels,
@@ -644,6 +824,82 @@ export function createPostStore(db: Db) {
     retryAt: (entryId: string, at: number, attemptCount: number) => void s.retryEntry.run({ id: entryId, at, attemptCount }),
     deferAccount: (accountId: string, until: number) => void s.deferAccount.run({ accountId, until }),
     saveProgress: (entryId: string, progress: unknown) => void s.saveProgress.run({ id: entryId, progress: JSON.stringify(progress) }),
+
+    // ---- Hand-off to the platforms' schedulers ----
+    /** Pending entries of future scheduled posts that could be handed to their platform's scheduler. */
+    handOffCandidates(now: number, platforms: PlatformId[], accountIds: string[], limit: number): RemoteWork[] {
+      if (platforms.length === 0 || accountIds.length === 0) return [];
+      return (s.handOffCandidates.all({ now, platforms: JSON.stringify(platforms), accounts: JSON.stringify(accountIds), limit }) as RemoteRow[]).map(toRemoteWork);
+    },
+    /** Handed-off entries (and hand-offs whose answer was lost) whose platform is to be asked now. */
+    remoteDue: (now: number, limit: number): RemoteWork[] => (s.remoteDue.all({ now, limit }) as RemoteRow[]).map(toRemoteWork),
+    /** The next moment the hand-off part has something to do, or null. */
+    nextRemoteAt(now: number, platforms: PlatformId[], accountIds: string[]): number | null {
+      const a = (s.nextRemoteCheck.get({ now, platforms: JSON.stringify(platforms), accounts: JSON.stringify(accountIds) }) as { at: number | null }).at;
+      const b = (s.nextCancel.get() as { at: number | null }).at;
+      return a === null ? b : b === null ? a : Math.min(a, b);
+    },
+    /** Commits a hand-off before its request leaves: the entry `publishing` for `at`, an attempt open. Null if it changed meanwhile. */
+    beginHandOff: tx((entryId: string, key: string, at: number, now: number, message: string): number | null => {
+      if (s.beginHandOff.run({ id: entryId, key, at }).changes === 0) return null;
+      const id = Number(s.startAttempt.run({ entryId, key, now }).lastInsertRowid);
+      s.noteAttempt.run({ id, message });
+      return id;
+    }),
+    /** The platform holds the entry: its schedule id, committed with the attempt that got it. */
+    handedOff: tx((entryId: string, attemptId: number | null, remote: { id: string; at: number; hash: string; checkAt: number }, now: number, message: string) => {
+      s.handedOff.run({ id: entryId, remoteId: remote.id, at: remote.at, hash: remote.hash, checkAt: remote.checkAt });
+      const key = entryRow(entryId)?.attempt_key ?? 'hand-off';
+      if (attemptId !== null) s.endAttempt.run({ id: attemptId, now, outcome: 'handed_off', httpStatus: null, message });
+      else s.logAttempt.run({ entryId, key, now, outcome: 'handed_off', message });
+    }),
+    /**
+     * The entry is back with Outbox (the platform refused it, lost it, or the hand-off was
+     * cancelled): `note` says why it stays (null: it may be handed off again), `checkAt` when to try.
+     */
+    remoteBack: tx((entryId: string, change: { note: string | null; checkAt: number | null; attempt?: { id: number | null; outcome: AttemptOutcome; message: string } }, now: number) => {
+      const key = entryRow(entryId)?.attempt_key ?? 'hand-off';
+      if (change.attempt?.id) s.endAttempt.run({ id: change.attempt.id, now, outcome: change.attempt.outcome, httpStatus: null, message: change.attempt.message });
+      else if (change.attempt) s.logAttempt.run({ entryId, key, now, outcome: change.attempt.outcome, message: change.attempt.message });
+      s.remoteBack.run({ id: entryId, note: change.note, checkAt: change.checkAt, keepProgress: 0 });
+    }),
+    /** The platform moved the schedule to `at`. */
+    remoteMoved: tx((entryId: string, at: number, checkAt: number, now: number, message: string) => {
+      s.remoteMoved.run({ id: entryId, at, checkAt });
+      s.logAttempt.run({ entryId, key: entryRow(entryId)?.attempt_key ?? 'hand-off', now, outcome: 'handed_off', message });
+    }),
+    /** The platform no longer holds an entry Outbox is about to send itself (publish now). */
+    remoteCleared: tx((entryId: string, now: number, message: string) => {
+      s.remoteCleared.run({ id: entryId });
+      s.logAttempt.run({ entryId, key: entryRow(entryId)?.attempt_key ?? 'hand-off', now, outcome: 'handed_off', message });
+    }),
+    /** Asks the platform again at `at` (null: not until something changes). */
+    remoteCheckAt: (entryId: string, at: number | null) => void s.remoteCheck.run({ id: entryId, at }),
+    /** The entry stays with Outbox for good (until the post changes), with the reason. */
+    remoteNote: (entryId: string, note: string) => void s.remoteNote.run({ id: entryId, note }),
+    /** The platform published a handed-off entry: recorded like a local publish, with its attempt row. */
+    remotePublished: tx((entryId: string, result: { platformPostId: string; platformUrl: string | null }, now: number, message: string) => {
+      s.remotePublished.run({ id: entryId, platformPostId: result.platformPostId, platformUrl: result.platformUrl });
+      s.logAttempt.run({ entryId, key: entryRow(entryId)?.attempt_key ?? 'hand-off', now, outcome: 'published', message });
+    }),
+    /** The platform did not publish a handed-off entry at its time. */
+    remoteFailed: tx((entryId: string, message: string, now: number) => {
+      s.remoteFailed.run({ id: entryId, message });
+      s.logAttempt.run({ entryId, key: entryRow(entryId)?.attempt_key ?? 'hand-off', now, outcome: 'unknown', message });
+    }),
+    /** After start, wake or reconnect: every handed-off entry is checked on its platform now. */
+    verifyHandedOff: (now: number) => void s.verifyHandedOff.run({ now }),
+    cancelsDue: (now: number, limit: number): RemoteCancel[] =>
+      (s.cancelsDue.all({ now, limit }) as Array<{ entry_id: string; account_id: string; platform: PlatformId; remote_id: string; progress: string | null; tries: number }>).map((r) => ({
+        entryId: r.entry_id,
+        accountId: r.account_id,
+        platform: r.platform,
+        remoteId: r.remote_id,
+        progress: parseJson<Record<string, unknown> | null>(r.progress, null),
+        tries: r.tries,
+      })),
+    cancelDone: (entryId: string) => void s.cancelDone.run({ entryId }),
+    cancelRetry: (entryId: string, at: number, error: string) => void s.cancelRetry.run({ entryId, at, error }),
   };
 }
 

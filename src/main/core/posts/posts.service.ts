@@ -51,6 +51,7 @@ interface PlannedEntry extends EntryToValidate {
   enabled: boolean;
   /** Published (or being sent): kept exactly as it is. */
   locked: boolean;
+  handOff: 'auto' | 'off';
   /** Where the target sits in the payload, for issue paths. */
   path: string;
 }
@@ -114,6 +115,7 @@ export function createPostsService(deps: PostsServiceDeps) {
       settings,
       textOverride: target.textOverride !== undefined ? target.textOverride : (existing?.textOverride ?? null),
       enabled: target.enabled ?? existing?.enabled ?? true,
+      handOff: target.handOff ?? existing?.handOff ?? 'auto',
       accountMeta: account.meta,
       existing,
       locked: false,
@@ -123,7 +125,7 @@ export function createPostsService(deps: PostsServiceDeps) {
 
   /** An existing entry kept exactly as it is (sent, or its account is gone). */
   function keep(e: EntryRecord, path: string, locked: boolean): PlannedEntry {
-    return { accountId: e.accountId ?? '', platform: e.platform, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride, enabled: e.enabled, accountMeta: {}, existing: e, locked, path };
+    return { accountId: e.accountId ?? '', platform: e.platform, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride, enabled: e.enabled, handOff: e.handOff, accountMeta: {}, existing: e, locked, path };
   }
 
   /** Validates the entries that will be sent; returns every problem. */
@@ -187,12 +189,12 @@ export function createPostsService(deps: PostsServiceDeps) {
     entries.forEach((e, position) => {
       if (e.existing) {
         if (!e.locked) {
-          store.updateEntry({ id: e.existing.id, contentType: e.contentType, enabled: e.enabled, settings: e.settings, textOverride: e.textOverride, position });
+          store.updateEntry({ id: e.existing.id, contentType: e.contentType, enabled: e.enabled, settings: e.settings, textOverride: e.textOverride, position, handOff: e.handOff });
           if (reset) store.resetFailedEntry(e.existing.id);
         }
         return;
       }
-      store.insertEntry({ postId, accountId: e.accountId, platform: e.platform, contentType: e.contentType, enabled: e.enabled, settings: e.settings, textOverride: e.textOverride, position });
+      store.insertEntry({ postId, accountId: e.accountId, platform: e.platform, contentType: e.contentType, enabled: e.enabled, settings: e.settings, textOverride: e.textOverride, position, handOff: e.handOff });
     });
   }
 
@@ -241,6 +243,7 @@ export function createPostsService(deps: PostsServiceDeps) {
       throw new AppError('conflict', row.status === 'publishing' ? 'This post is being published right now and cannot be changed' : 'This post is published and can no longer be changed');
     }
     const current = store.entries(row.id);
+    // A handed-off entry is not locked: the engine moves or replaces it on the platform (issue 17).
     const isLocked = (e: EntryRecord) => e.status === 'published' || e.status === 'publishing';
     // A post that went out (or failed trying) keeps its content; only the entries still to send change.
     const contentLocked = row.status === 'failed' || row.status === 'partially_published' || current.some(isLocked);
@@ -316,6 +319,8 @@ export function createPostsService(deps: PostsServiceDeps) {
       store.updatePost({ id: row.id, status, scheduledAt, parts, repeat, overdue, now });
       writeEntries(row.id, entries, reset);
       if (labelIds) store.setLabels(row.id, labelIds);
+      // Hand-offs follow the change (moved, replaced or cancelled on the platform) on the engine's next turn.
+      store.touchRemote(row.id, now);
     });
     changed([row.id]);
     return { post: mustGet(row.id), warnings: status === 'scheduled' ? [] : problems };
@@ -326,7 +331,7 @@ export function createPostsService(deps: PostsServiceDeps) {
     if (!row) throw notFound('Post', id);
     if (row.status === 'publishing') throw new AppError('conflict', 'This post is being published right now; wait for it to finish before deleting it');
     const sent = store.entries(id).filter((e) => e.status === 'published');
-    store.transaction(() => store.deletePost(id));
+    store.deletePost(id, clock.now());
     changed([id]);
     if (sent.length === 0) return { id, message: 'Post deleted' };
     const names = [...new Set(sent.map((e) => platformSpec(e.platform).name))].join(', ');

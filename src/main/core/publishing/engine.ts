@@ -2,6 +2,7 @@ import type { SchedulerState } from '../../../shared/ipc/events';
 import { AppError } from '../errors';
 import type { TimerHandle } from '../ports/ports';
 import { createDatabaseGuard } from './db-guard';
+import { createHandOff } from './hand-off';
 import { createOutcomes } from './outcomes';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy';
 import { createRunner } from './runner';
@@ -83,8 +84,9 @@ export function createPublishingEngine(deps: PublishingDeps) {
     },
   };
   const outcomes = createOutcomes(shared, deps.random ?? Math.random);
-  const runner = createRunner(shared, outcomes);
-  const scheduler = createScheduler(shared, runner, outcomes, guard);
+  const runner = createRunner(shared, outcomes, { takeBack: (entry, ctx) => handOff.takeBack(entry, ctx) });
+  const handOff = createHandOff(shared, runner, outcomes);
+  const scheduler = createScheduler(shared, runner, outcomes, handOff, guard);
 
   /** Runs an event handler so that nothing it throws escapes into the emitter (and the scheduler re-arms). */
   const guarded =
@@ -117,13 +119,30 @@ export function createPublishingEngine(deps: PublishingDeps) {
         bus.on(
           'settings:changed',
           guarded('settings change', ({ keys }) => {
-            if (keys.includes('publishingPaused') && !deps.settings.get().publishingPaused) scheduler.catchUpSoon();
+            if (keys.includes('publishingPaused')) {
+            // Paused: the platforms give back what they hold; resumed: it is handed over again.
+            handOff.verifyAll();
+            if (!deps.settings.get().publishingPaused) scheduler.catchUpSoon();
+          }
             scheduler.rearmSoon();
           }),
         ),
-        network.subscribe(guarded('network change', () => scheduler.rearmSoon())),
-        deps.power.subscribe(guarded('power event', (event) => (event === 'resume' ? scheduler.catchUpSoon() : undefined))),
+        network.subscribe(
+          guarded('network change', (online) => {
+            // Back online: the platforms' schedules are checked (one may have lost a post meanwhile).
+            if (online) handOff.verifyAll();
+            scheduler.rearmSoon();
+          }),
+        ),
+        deps.power.subscribe(
+          guarded('power event', (event) => {
+            if (event !== 'resume') return;
+            handOff.verifyAll();
+            scheduler.catchUpSoon();
+          }),
+        ),
       );
+      handOff.verifyAll();
       scheduler.catchUpSoon();
       scheduler.turn();
     },

@@ -1,5 +1,5 @@
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishResult } from '../../platforms/types';
-import type { ClaimedEntry } from '../posts/post-store.repo';
+import type { ClaimedEntry, EntryRecord } from '../posts/post-store.repo';
 import { buildContext } from './context';
 import type { Outcomes } from './outcomes';
 import { platformName, type EngineShared } from './shared';
@@ -20,7 +20,7 @@ function untilAborted<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T> 
  * then hands the adapter's answer to the outcomes. After a crash, entries whose request may
  * have left are reconciled through their adapter instead of being sent blindly.
  */
-export function createRunner(shared: EngineShared, outcomes: Outcomes) {
+export function createRunner(shared: EngineShared, outcomes: Outcomes, hooks: { takeBack(entry: EntryRecord, ctx: PublishContext): Promise<PublishResult | null> }) {
   const { deps, policy, log } = shared;
   const { store, clock } = deps;
   const lanes = new Map<string, Promise<void>>();
@@ -134,6 +134,17 @@ export function createRunner(shared: EngineShared, outcomes: Outcomes) {
         if ((await reconcile(e, adapter, ctx, open?.id ?? null, name)) === 'done') return;
       }
 
+      if (entry.remoteId) {
+        // The platform's scheduler held it (publish now, or taken back): never both copies.
+        let published: PublishResult | null;
+        try {
+          published = await untilAborted(() => hooks.takeBack(entry, ctx), abort.signal);
+        } catch (error) {
+          return outcomes.fail(e, `Could not take it back from ${name} to send it now (${error instanceof Error ? error.message : String(error)}); check ${name}`);
+        }
+        if (published) return outcomes.succeeded(e, null, published, 'reconciled');
+      }
+
       const attemptId = await beginAttempt(entry.id, key);
       if (attemptId === null || shared.life.stopping) {
         // Not sent: with no open attempt, the next start sends it.
@@ -193,7 +204,28 @@ export function createRunner(shared: EngineShared, outcomes: Outcomes) {
     return 'done';
   }
 
+  const tasks = new Set<string>();
+
   return {
+    /**
+     * Runs other work for an account in its lane (hand-offs and their checks), so requests to a
+     * platform stay one at a time per account. A task already queued under `key` is not added twice.
+     */
+    task(laneKey: string, key: string, fn: () => Promise<void>) {
+      if (tasks.has(key) || shared.life.stopping) return;
+      tasks.add(key);
+      const previous = lanes.get(laneKey) ?? Promise.resolve();
+      const job = previous
+        .then(() => (shared.life.stopping ? undefined : fn()))
+        .catch((error) => log(`${key} failed unexpectedly`, error))
+        .finally(() => {
+          tasks.delete(key);
+          work.delete(job);
+          if (lanes.get(laneKey) === job) lanes.delete(laneKey);
+        });
+      lanes.set(laneKey, job);
+      work.add(job);
+    },
     /** Queues a claimed entry in its account's lane. */
     enqueue(e: ClaimedEntry, mode: 'send' | 'reconcile') {
       if (queued.has(e.entryId)) return;

@@ -1,6 +1,7 @@
 import type { TimerHandle } from '../ports/ports';
 import type { ClaimedEntry } from '../posts/post-store.repo';
 import { isDatabaseError, type DatabaseGuard } from './db-guard';
+import type { HandOff } from './hand-off';
 import type { Outcomes } from './outcomes';
 import type { Runner } from './runner';
 import type { EngineShared } from './shared';
@@ -21,7 +22,7 @@ class FolderLost extends Error {}
  * after sleep or downtime. Every callback catches, reports and re-arms in `finally`: an error never
  * stops it. While the database refuses writes it retries within seconds, spending no attempts.
  */
-export function createScheduler(shared: EngineShared, runner: Runner, outcomes: Outcomes, guard: DatabaseGuard) {
+export function createScheduler(shared: EngineShared, runner: Runner, outcomes: Outcomes, handOff: HandOff, guard: DatabaseGuard) {
   const { deps, log, life } = shared;
   const { store, clock, network, notifier } = deps;
   let timer: TimerHandle | null = null;
@@ -38,17 +39,22 @@ export function createScheduler(shared: EngineShared, runner: Runner, outcomes: 
     if (life.stopping) return;
     timer?.cancel();
     const now = clock.now();
+    let due: number | null = null;
     let next: number | null = null;
     try {
-      next = store.nextDueAt();
+      due = store.nextDueAt();
+      next = canClaim() ? due : null;
+      // Hand-off work (checks, cancels) goes on while paused, but needs the network.
+      const remote = network.isOnline() && !folderLost ? handOff.nextAt() : null;
+      if (remote !== null) next = next === null ? remote : Math.min(next, remote);
     } catch (error) {
       log('could not read the next due moment', error);
     }
     // While the database refuses, the next try comes after a short backoff, whatever is due.
-    const delay = guard.failing ? guard.retryDelayMs() : canClaim() && next !== null ? Math.min(Math.max(0, next - now), SAFETY_CHECK_MS) : SAFETY_CHECK_MS;
+    const delay = guard.failing ? guard.retryDelayMs() : next !== null ? Math.min(Math.max(0, next - now), SAFETY_CHECK_MS) : SAFETY_CHECK_MS;
     armedFor = now + delay;
     timer = clock.setTimeout(onTimer, delay);
-    shared.emitState(next);
+    shared.emitState(due);
   }
 
   function onTimer() {
@@ -137,6 +143,7 @@ export function createScheduler(shared: EngineShared, runner: Runner, outcomes: 
       runner.retryOrphans();
       if (catchUpDue) catchUp();
       if (canClaim()) again = claim();
+      if (!life.stopping && !folderLost && network.isOnline()) handOff.turn(deps.settings.get().publishingPaused);
       guard.ok();
     } catch (error) {
       if (isDatabaseError(error)) guard.fault('claiming due posts', error);

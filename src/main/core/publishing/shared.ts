@@ -1,7 +1,7 @@
 import type { PlatformId } from '../../../shared/domain';
 import type { Settings } from '../../../shared/ipc/settings';
 import { platformSpec } from '../../../shared/platforms/catalog';
-import type { PlatformAdapter } from '../../platforms/types';
+import type { PlatformAdapter, RemoteScheduler } from '../../platforms/types';
 import type { AccountRow } from '../accounts/accounts.repo';
 import type { EventBus } from '../events';
 import type { MediaRow } from '../media/media.repo';
@@ -13,8 +13,8 @@ import type { RetryPolicy } from './retry-policy';
 /** What the publishing engine needs from the rest of the core. */
 export interface PublishingDeps {
   store: PostStore;
-  /** The accounts entries publish as. */
-  accounts: { get(id: string): AccountRow | null };
+  /** The accounts entries publish as, and those that let their platform publish scheduled posts. */
+  accounts: { get(id: string): AccountRow | null; handingOff(): string[] };
   /** The media library's stored files. */
   media: { get(id: string): MediaRow | undefined };
   dataDir: string;
@@ -28,6 +28,8 @@ export interface PublishingDeps {
   credentials: CredentialsProvider;
   /** Each platform's publisher (the platform modules'), where it has one. */
   publishers: Partial<Record<PlatformId, PlatformAdapter>>;
+  /** Each platform's own scheduler (the platform modules'), where it has one: entries are handed off to it. */
+  schedulers: Partial<Record<PlatformId, RemoteScheduler>>;
   /** This engine's hold on the data folder (engine-lock.ts); checked before and inside every claim. */
   folder?: FolderHold;
   retry?: Partial<RetryPolicy>;

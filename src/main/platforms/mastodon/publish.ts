@@ -1,5 +1,6 @@
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
+import { PLATFORM_SPECS } from '../../../shared/platforms/catalog';
 import { parsePlatformSettings, type PlatformSettings } from '../../../shared/platforms/settings';
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult, type RemoteScheduler, type RemoteStatus } from '../types';
 import { classifyAnswer, mastodonCall, mastodonFetch } from './api';
@@ -101,8 +102,8 @@ function statusBody(text: string, index: number, replyTo: string | null, mediaId
   return body;
 }
 
-/** Mastodon refuses a scheduled status less than 5 minutes ahead. */
-export const SCHEDULE_MIN_LEAD_MS = 5 * 60_000;
+/** Mastodon refuses a scheduled status less than 5 minutes ahead (the catalog's hand-off rule). */
+export const SCHEDULE_MIN_LEAD_MS = PLATFORM_SPECS.mastodon.handOff!.minLeadMs;
 
 /** The Mastodon publisher and the instance's own scheduler, which share their saved progress. */
 export interface MastodonPublishing extends PlatformAdapter {
@@ -276,8 +277,6 @@ export function createMastodonAdapter(options: MastodonAdapterOptions = {}): Mas
   }
 
   const remote: RemoteScheduler = {
-    minLeadMs: SCHEDULE_MIN_LEAD_MS,
-
     async schedule(ctx, at) {
       const settings = settingsOf(ctx);
       if (ctx.parts.length !== 1) {
@@ -308,6 +307,26 @@ export function createMastodonAdapter(options: MastodonAdapterOptions = {}): Mas
       progress.remote = { id, at };
       await ctx.progress.save({ ...progress });
       return { remoteId: id };
+    },
+
+    async find(ctx, at) {
+      // The instance lists its scheduled statuses; ours has this text at this time.
+      const response = await mastodonCall<Array<Record<string, unknown>>>(baseUrl(ctx), '/api/v1/scheduled_statuses?limit=40', {
+        token: token(ctx),
+        signal: ctx.signal,
+        now: ctx.now(),
+        what: 'Looking for the scheduled post on the instance',
+      });
+      const text = ctx.parts[0]?.text ?? '';
+      const match = (Array.isArray(response.body) ? response.body : []).find((s) => {
+        const params = (s['params'] ?? {}) as Record<string, unknown>;
+        return Date.parse(String(s['scheduled_at'] ?? '')) === at && (params['text'] ?? '') === text;
+      });
+      if (!match || typeof match['id'] !== 'string') return null;
+      const progress = readProgress(ctx);
+      progress.remote = { id: match['id'], at };
+      await ctx.progress.save({ ...progress });
+      return { remoteId: match['id'] };
     },
 
     async reschedule(ctx, remoteId, at) {

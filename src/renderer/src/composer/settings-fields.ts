@@ -52,7 +52,6 @@ const LABELS: Record<string, string> = {
   aiGenerated: 'AI-generated content',
   boardId: 'Board',
   categoryId: 'Category number',
-  deliverVia: 'Sent by',
   linkPreview: 'Show link preview',
   silent: 'Send silently',
   protected: 'Protect from forwarding',

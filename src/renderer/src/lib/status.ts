@@ -19,6 +19,7 @@ export const POST_STATUS: Record<PostStatus, StatusLook> = {
 export const ENTRY_STATUS: Record<EntryStatus, StatusLook> = {
   pending: { icon: '◷', text: 'Waiting', tone: 'neutral' },
   publishing: { icon: '↻', text: 'Sending', tone: 'warning' },
+  handed_off: { icon: '⇥', text: 'Handed to the platform', tone: 'accent' },
   published: { icon: '✓', text: 'Published', tone: 'success' },
   failed: { icon: '⚠', text: 'Failed', tone: 'danger' },
 };

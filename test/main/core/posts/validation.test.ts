@@ -306,10 +306,10 @@ describe('per-platform settings (zod)', () => {
   });
 
   it('Mastodon visibility, language and poll; a poll cannot be combined with media', async () => {
-    expect((await check('mastodon', [{ text: 'x' }], { settings: { visibility: 'unlisted', language: 'fr', poll: { options: ['a', 'b'], expiresIn: 3600 }, deliverVia: 'instance' } })).problems).toEqual([]);
+    expect((await check('mastodon', [{ text: 'x' }], { settings: { visibility: 'unlisted', language: 'fr', poll: { options: ['a', 'b'], expiresIn: 3600 } } })).problems).toEqual([]);
     expect(messages(await check('mastodon', [{ text: 'x', media: [{ mediaId: image() }] }], { settings: { poll: { options: ['a', 'b'], expiresIn: 3600 } } }))).toEqual(['Mastodon: a poll cannot be combined with media']);
     expect(messages(await check('mastodon', [{ text: 'x' }], { settings: { poll: { options: ['a', 'b', 'c', 'd', 'e'], expiresIn: 3600 } } }))).toEqual(['Mastodon: at most 4 poll choices (5 given)']);
-    expect((await check('mastodon', [{ text: 'x' }], { settings: { deliverVia: 'pigeon' } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.deliverVia']);
+    expect((await check('mastodon', [{ text: 'x' }], { settings: { visibility: 'pigeon' } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.visibility']);
   });
 
   it('Bluesky takes at most 3 languages', async () => {

@@ -37,6 +37,7 @@ const engine = createPublishingEngine({
   settings,
   credentials: { get: async () => ({}), refresh: async () => false, markExpired: async () => {} },
   folder: { verify: () => lock.verify(), holds: () => ownership.holds() },
+  schedulers: {},
   publishers: {
     bluesky: countingAdapter('bluesky', fakeUrl, { idempotent: true, reconcile: true }),
     mastodon: countingAdapter('mastodon', fakeUrl, { idempotent: false }),

@@ -46,6 +46,9 @@ describe('Mastodon and Telegram through the engine', () => {
     const tg = await t.core.invoke('accounts:connect', { platform: 'telegram', botToken: FAKE_BOT_TOKEN, chatId: '@outboxnews', apiBase: telegram.url });
     if (!tg.ok) throw new Error(tg.error.message);
     if (m.value.status !== 'connected' || tg.value.status !== 'connected') throw new Error('expected both connected');
+    // These tests are about Outbox sending at the time; hand-off to the instance has its own (hand-off.test.ts).
+    const local = await t.core.invoke('accounts:setHandOff', { id: m.value.account.id, handOff: false });
+    if (!local.ok) throw new Error(local.error.message);
     return { mastodonId: m.value.account.id, telegramId: tg.value.account.id };
   }
 

@@ -11,7 +11,7 @@ import { MemoryProgress, pngMedia, publishContext, testConnectContext } from './
 
 const MIN = 60_000;
 
-// Delivery by the instance (settings.deliverVia: 'instance'): the entry is handed to the
+// Delivery by the instance (the engine's hand-off, issue 17): the entry is handed to the
 // instance's own scheduler, so it goes out with the computer off.
 describe('Mastodon delivery by the instance (scheduled statuses)', () => {
   let clock: ManualClock;
@@ -41,7 +41,7 @@ describe('Mastodon delivery by the instance (scheduled statuses)', () => {
     await fake.close();
   });
 
-  const ctxFor = (parts: PublishPart[], progress = new MemoryProgress(), settings: Record<string, unknown> = { deliverVia: 'instance' }) =>
+  const ctxFor = (parts: PublishPart[], progress = new MemoryProgress(), settings: Record<string, unknown> = {}) =>
     publishContext({ account, credentials, parts, settings, progress, now: () => clock.now(), contentType: 'mastodon_post' });
 
   it('scheduling hands the status with its media to the instance with scheduled_at', async () => {

@@ -43,6 +43,9 @@ describe('Bluesky, Mastodon and Telegram through the engine', () => {
       if (r.value.status !== 'connected') throw new Error(`${platform}: not connected`);
       ids[platform] = r.value.account.id;
     }
+    // Outbox sends at the time here; hand-off to the instance has its own tests (hand-off.test.ts).
+    const local = await t.core.invoke('accounts:setHandOff', { id: ids.mastodon, handOff: false });
+    if (!local.ok) throw new Error(local.error.message);
   }, 120_000);
 
   afterAll(async () => {
