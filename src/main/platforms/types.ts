@@ -115,6 +115,9 @@ export interface PlatformAdapter {
   reconcile?(ctx: PublishContext): Promise<PublishResult | null>;
 }
 
+/** What a platform holds for a hand-off whose answer was lost. */
+export type RemoteFound = { state: 'scheduled'; remoteId: string } | { state: 'published'; result: PublishResult } | { state: 'missing' };
+
 /** What the platform's scheduler says about an entry handed to it. */
 export type RemoteStatus = { state: 'scheduled'; at: number } | { state: 'published'; result: PublishResult } | { state: 'missing' };
 
@@ -125,6 +128,8 @@ export type RemoteStatus = { state: 'scheduled'; at: number } | { state: 'publis
  * with Outbox). What the platform accepts (lead time, threads) is in the catalog's `handOff`.
  */
 export interface RemoteScheduler {
+  /** The earliest a post may be handed over, when it differs from the catalog's rule (a test platform). */
+  minLeadMs?: number;
   /** Hands the entry over to go out at `at` (UTC ms); resolves with the platform's id of the schedule. */
   schedule(ctx: PublishContext, at: number): Promise<{ remoteId: string }>;
   /** Moves the schedule to `at`. */
@@ -137,10 +142,11 @@ export interface RemoteScheduler {
    */
   status(ctx: PublishContext, remoteId: string): Promise<RemoteStatus>;
   /**
-   * After a hand-off whose answer was lost (a crash, a timeout): finds the schedule it may have
-   * made for this entry at `at`, or null when the platform holds none (safe to hand off again).
+   * After a hand-off whose answer was lost (a crash, a timeout): finds what it may have made for
+   * this entry at `at` — still scheduled (with its id), already published, or missing (the
+   * platform holds nothing: safe to hand off again).
    */
-  find(ctx: PublishContext, at: number): Promise<{ remoteId: string } | null>;
+  find(ctx: PublishContext, at: number): Promise<RemoteFound>;
 }
 
 /** Reads a Retry-After header (seconds or an HTTP date) as milliseconds from `now`. */

@@ -120,13 +120,14 @@ export interface HandOffRule {
  * Why an entry cannot be handed to its platform's scheduler, or null when it can: no scheduler,
  * a thread, or a time too soon. A time too far ahead is not a refusal (it is handed over later).
  */
-export function handOffRefusal(platform: PlatformId, parts: number, scheduledAt: number | null, now: number): string | null {
+export function handOffRefusal(platform: PlatformId, parts: number, scheduledAt: number | null, now: number, minLeadMs?: number): string | null {
   const spec = PLATFORM_SPECS[platform];
   const rule = spec.handOff;
   if (!rule) return `${spec.name} has no scheduler of its own`;
   if (scheduledAt === null) return 'not scheduled';
   if (parts > 1 && !rule.holdsThreads) return `${spec.name} cannot hold a thread (each reply needs the post before it), so Outbox sends it`;
-  if (scheduledAt - now < rule.minLeadMs) return `${spec.name} only holds posts scheduled at least ${Math.round(rule.minLeadMs / 60_000)} minutes ahead, so Outbox sends this one`;
+  const lead = minLeadMs ?? rule.minLeadMs;
+  if (scheduledAt - now < lead) return `${spec.name} only holds posts scheduled at least ${Math.max(1, Math.round(lead / 60_000))} minutes ahead, so Outbox sends this one`;
   return null;
 }
 

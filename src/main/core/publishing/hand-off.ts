@@ -6,19 +6,18 @@ import type { EntryRecord, PostRecord, RemoteCancel, RemoteWork } from '../posts
 import { buildContext } from './context';
 import type { Outcomes } from './outcomes';
 import type { Runner } from './runner';
-import { platformName, type EngineShared } from './shared';
+import { platformName, type EngineShared, type HandOffPolicy } from './shared';
 
-/** The platform is asked for the result this long after the post's time. */
-export const SETTLE_GRACE_MS = 60_000;
-/** A platform that has not published a held post this long after its time: failed, "check". */
-export const LATE_LIMIT_MS = 30 * 60_000;
-/** While a check runs, its entry is not picked again for this long (a crash lets it come back). */
-const LEASE_MS = 5 * 60_000;
-const RETRY_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
+/** How the hand-off part paces itself (a platform's scheduler may publish a few minutes late). */
+export const defaultHandOffPolicy: HandOffPolicy = {
+  settleGraceMs: 60_000,
+  lateLimitMs: 30 * 60_000,
+  leaseMs: 5 * 60_000,
+  retryMs: [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000],
+};
 const BATCH = 50;
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const retryIn = (tries: number) => RETRY_MS[Math.min(tries, RETRY_MS.length - 1)]!;
 
 /** What was handed over, as a hash: an edit to any of it replaces the platform's copy. */
 export function handOffHash(post: PostRecord, entry: EntryRecord): string {
@@ -35,6 +34,9 @@ export function handOffHash(post: PostRecord, entry: EntryRecord): string {
  */
 export function createHandOff(shared: EngineShared, runner: Runner, outcomes: Outcomes) {
   const { deps, log } = shared;
+  const policy: HandOffPolicy = { ...defaultHandOffPolicy, ...deps.handOffPolicy };
+  const { settleGraceMs: SETTLE_GRACE_MS, lateLimitMs: LATE_LIMIT_MS, leaseMs: LEASE_MS, retryMs: RETRY_MS } = policy;
+  const retryIn = (tries: number) => RETRY_MS[Math.min(tries, RETRY_MS.length - 1)]!;
   const { store, clock, notifier } = deps;
   const platforms = () => Object.keys(deps.schedulers) as Array<keyof typeof deps.schedulers>;
 
@@ -85,7 +87,7 @@ export function createHandOff(shared: EngineShared, runner: Runner, outcomes: Ou
     const at = loaded.post.scheduledAt;
     const now = clock.now();
     const name = platformName(entry.platform);
-    const refusal = handOffRefusal(entry.platform, post.parts.length, at, now);
+    const refusal = handOffRefusal(entry.platform, post.parts.length, at, now, scheduler.minLeadMs);
     if (refusal) return void shared.persist('noting a hand-off refusal', () => store.remoteNote(entry.id, refusal));
     const maxLead = platformSpec(entry.platform).handOff?.maxLeadMs;
     if (maxLead !== undefined && at - now > maxLead) return void shared.persist('deferring a hand-off', () => store.remoteCheckAt(entry.id, at - maxLead));
@@ -127,13 +129,24 @@ export function createHandOff(shared: EngineShared, runner: Runner, outcomes: Ou
     const now = clock.now();
 
     if (entry.status === 'publishing') {
-      // A hand-off whose answer was lost: the platform may hold it.
-      const found = entry.remoteAt === null ? null : await scheduler.find(ctx, entry.remoteAt);
+      // A hand-off whose answer was lost: the platform may hold it, or have published it already.
+      if (entry.remoteAt === null) return;
+      const at = entry.remoteAt;
+      const found = await scheduler.find(ctx, at);
       const open = entry.attemptKey ? store.openAttempt(entry.id, entry.attemptKey) : undefined;
-      if (found && entry.remoteAt !== null) {
-        const at = entry.remoteAt;
+      if (found.state === 'scheduled') {
         const message = `Handed to ${name} (schedule ${found.remoteId}, found after Outbox stopped waiting): goes out at ${iso(at)}`;
         return void shared.persist('recording a found hand-off', () => store.handedOff(entry.id, open?.id ?? null, { id: found.remoteId, at, hash: handOffHash(post, entry), checkAt: at + SETTLE_GRACE_MS }, now, message));
+      }
+      if (found.state === 'published') {
+        const result = found.result;
+        shared.persist('recording a publish by the platform', () =>
+          store.transaction(() => {
+            if (open) store.endAttempt(open.id, now, 'handed_off', null, `Handed to ${name} (found after Outbox stopped waiting)`);
+            store.remotePublished(entry.id, { platformPostId: result.platformPostId, platformUrl: result.platformUrl ?? null }, now, `Published by ${name}`);
+          }),
+        );
+        return outcomes.settle(post.id);
       }
       return void shared.persist('releasing a lost hand-off', () =>
         store.remoteBack(entry.id, { note: null, checkAt: null, attempt: { id: open?.id ?? null, outcome: 'transient', message: `${name} did not receive the hand-off; trying again` } }, now),

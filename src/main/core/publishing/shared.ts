@@ -33,10 +33,24 @@ export interface PublishingDeps {
   /** This engine's hold on the data folder (engine-lock.ts); checked before and inside every claim. */
   folder?: FolderHold;
   retry?: Partial<RetryPolicy>;
+  /** How the hand-off part paces itself (defaults in hand-off.ts; the crash test runs it faster). */
+  handOffPolicy?: Partial<HandOffPolicy>;
   /** How long `close()` waits for requests in flight (default 10 s). */
   drainTimeoutMs?: number;
   random?: () => number;
   log?: (message: string, error: unknown) => void;
+}
+
+/** How the hand-off part paces its checks. */
+export interface HandOffPolicy {
+  /** The platform is asked for the result this long after the post's time. */
+  settleGraceMs: number;
+  /** A platform that has not published a held post this long after its time: failed, "check". */
+  lateLimitMs: number;
+  /** While a check runs, its entry is not picked again for this long (a crash lets it come back). */
+  leaseMs: number;
+  /** Waits between tries of a hand-off or a check that failed. */
+  retryMs: number[];
 }
 
 /** The engine's hold on its data folder, as the scheduler checks it. */

@@ -322,11 +322,16 @@ export function createMastodonAdapter(options: MastodonAdapterOptions = {}): Mas
         const params = (s['params'] ?? {}) as Record<string, unknown>;
         return Date.parse(String(s['scheduled_at'] ?? '')) === at && (params['text'] ?? '') === text;
       });
-      if (!match || typeof match['id'] !== 'string') return null;
       const progress = readProgress(ctx);
+      if (!match || typeof match['id'] !== 'string') {
+        // Not scheduled (any more): its time may have come and the instance published it.
+        const part = ctx.parts[0];
+        const found = part ? await findOnTimeline(ctx, { text: part.text, parent: null, mediaIds: progress.parts[0]?.mediaIds ?? [], after: Math.min(at, ctx.now()) - 10 * 60_000 }) : null;
+        return found ? { state: 'published', result: { platformPostId: found.id, platformUrl: found.url } } : { state: 'missing' };
+      }
       progress.remote = { id: match['id'], at };
       await ctx.progress.save({ ...progress });
-      return { remoteId: match['id'] };
+      return { state: 'scheduled', remoteId: match['id'] };
     },
 
     async reschedule(ctx, remoteId, at) {

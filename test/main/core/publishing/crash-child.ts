@@ -14,7 +14,7 @@ import { alwaysOnline, neverSleeps, silentNotifier, systemClock } from '../../..
 import { acquireEngineLock, claimOwnership } from '../../../../src/main/core/publishing/engine-lock';
 import { createPublishingEngine } from '../../../../src/main/core/publishing/engine';
 import { createSettingsService } from '../../../../src/main/core/settings/settings.service';
-import { countingAdapter } from '../../../fakes/counting-platform';
+import { countingAdapter, countingScheduler } from '../../../fakes/counting-platform';
 
 const [dataDir, fakeUrl, migrationsDir] = process.argv.slice(2) as [string, string, string];
 const lock = acquireEngineLock(dataDir);
@@ -37,9 +37,12 @@ const engine = createPublishingEngine({
   settings,
   credentials: { get: async () => ({}), refresh: async () => false, markExpired: async () => {} },
   folder: { verify: () => lock.verify(), holds: () => ownership.holds() },
-  schedulers: {},
+  // Mastodon's entries are handed to the fake's own scheduler (posts a few seconds ahead qualify).
+  schedulers: { mastodon: countingScheduler('mastodon', fakeUrl, 200) },
+  handOffPolicy: { settleGraceMs: 100, lateLimitMs: 60_000, leaseMs: 150, retryMs: [100, 300, 1000] },
   publishers: {
     bluesky: countingAdapter('bluesky', fakeUrl, { idempotent: true, reconcile: true }),
+    telegram: countingAdapter('telegram', fakeUrl, { idempotent: false }),
     mastodon: countingAdapter('mastodon', fakeUrl, { idempotent: false }),
   },
   drainTimeoutMs: 2000,
