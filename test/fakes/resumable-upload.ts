@@ -67,6 +67,8 @@ export interface ResumableStats {
   puts: number;
   probes: number;
   drops: number;
+  /** PUTs whose client went away in the middle of the body (killed, aborted). */
+  clientGone: number;
   /** PUTs whose first byte was not the next one the session expected (must stay 0). */
   misplaced: number;
   completed: number;
@@ -95,7 +97,7 @@ export interface ResumableFake {
 /** Starts the fake on 127.0.0.1 (port 0). */
 export async function startResumableFake(options: ResumableFakeOptions): Promise<ResumableFake> {
   const sessions = new Map<string, Session>();
-  const stats: ResumableStats = { sessionsStarted: 0, bytesReceived: 0, puts: 0, probes: 0, drops: 0, misplaced: 0, completed: 0, statuses: {} };
+  const stats: ResumableStats = { sessionsStarted: 0, bytesReceived: 0, puts: 0, probes: 0, drops: 0, clientGone: 0, misplaced: 0, completed: 0, statuses: {} };
   let token = options.token ?? 'upload-token';
   const failures: number[] = [];
   const now = options.now ?? Date.now;
@@ -191,6 +193,7 @@ export async function startResumableFake(options: ResumableFakeOptions): Promise
     } catch {
       // The client went away in the middle (killed, aborted): what was read is kept.
       if (dropped) stats.drops += 1;
+      else stats.clientGone += 1;
       return;
     }
     if (dropped) {
@@ -198,7 +201,10 @@ export async function startResumableFake(options: ResumableFakeOptions): Promise
       socket.destroy();
       return;
     }
-    if (read !== length) return; // the body ended early: the connection is gone
+    if (read !== length) {
+      stats.clientGone += 1; // the body ended early: the connection is gone
+      return;
+    }
     if (s.received === s.total) {
       s.sha256 = s.hash.digest('hex');
       await s.file?.close();

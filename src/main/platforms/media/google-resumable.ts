@@ -64,7 +64,7 @@ export function googleResumable(options: Common & { mime: string }): Pick<Resuma
           'Content-Range': length === 0 ? `bytes */${chunk.total}` : `bytes ${chunk.start}-${chunk.end - 1}/${chunk.total}`,
         },
         // The chunk streams from disk; undici checks it matches Content-Length.
-        body: chunk.stream() as unknown as BodyInit,
+        body: chunk.stream() as unknown as RequestInit['body'],
         duplex: 'half',
         signal: chunk.signal,
       } as RequestInit);

@@ -184,7 +184,7 @@ export async function uploadResumable<S>(options: ResumableOptions<S>): Promise<
         ask = true;
         throw new PublishError('transient', 'The platform holds the whole file but has not finished the upload');
       }
-      const range = { start: state.confirmed, end: Math.min(size, state.confirmed + options.chunkSize) };
+      const range: ByteRange = { start: state.confirmed, end: Math.min(size, state.confirmed + options.chunkSize) };
       state = { ...state, sending: range, requests: state.requests + 1 };
       await slot.save(state);
       const answer = await options.send(state.session, chunkOf(path, range, state.requests - 1, size, signal));
@@ -239,7 +239,7 @@ export async function uploadSegments<S, P>(options: SegmentOptions<S, P>): Promi
   report(options, sent(state), size);
 
   for (;;) {
-    const index = state.parts.findIndex((p) => p === null);
+    const index: number = state.parts.findIndex((p) => p === null);
     if (index === -1) break;
     retry.checkAbort();
     const range = state.ranges[index]!;
