@@ -178,7 +178,7 @@ function scaled(w: number, h: number, scale: number, aspect: AspectRange | undef
   if (aspect) {
     // Rounding must not push the ratio out of range: trim the side that overshoots.
     if (sw / sh < aspect.min - 1e-9) sh = Math.max(1, Math.floor(sw / aspect.min));
-    if (sw / sh > aspect.max + 1e-9) sw = Math.max(1, Math.floor(sh * aspect.max));
+    if (sw / sh > aspect.max + 1e-9) sh = Math.ceil(sw / aspect.max);
   }
   return { w: sw, h: sh };
 }
@@ -239,9 +239,9 @@ export function describeMedia(
   const images = items.filter((i) => i.kind === 'image').length;
   const videos = items.length - images;
   let refusal: string | null = null;
-  if (items.length > rules.maxItems) refusal = `too many items: ${items.length}; a ${label} takes at most ${rules.maxItems}`;
-  else if (images > rules.maxImages) refusal = rules.maxImages === 0 ? `a ${label} cannot include images` : `too many images: ${images}; at most ${rules.maxImages}`;
+  if (images > rules.maxImages) refusal = rules.maxImages === 0 ? `a ${label} cannot include images` : `too many images: ${images}; at most ${rules.maxImages}`;
   else if (videos > rules.maxVideos) refusal = rules.maxVideos === 0 ? `a ${label} cannot include video` : `too many videos: ${videos}; at most ${rules.maxVideos}`;
+  else if (items.length > rules.maxItems) refusal = `too many items: ${items.length}; a ${label} takes at most ${rules.maxItems}`;
   else if (!rules.mix && images > 0 && videos > 0) refusal = 'images and video cannot be combined here';
   const lines = items.map((item, i): MediaPlanLine => {
     if (item.kind === 'video') {
