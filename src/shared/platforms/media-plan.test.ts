@@ -53,10 +53,10 @@ describe('describeMedia: what will be sent, in words', () => {
   it('videos are never re-encoded: too long, wrong container, codec, sound or frame rate is refused with the reason', () => {
     expect(line([video({ durationMs: 185_000 })], 'x', 'x_post').lines[0]).toEqual({ action: 'refuse', summary: 'too long: 3 min 5 s; a post can be at most 2 min 20 s' });
     expect(line([video({ durationMs: 2_000 })], 'tiktok', 'tiktok_video').lines[0]!.summary).toBe('too short: 2 s; a video must be at least 3 s');
-    expect(line([video({ container: 'webm', videoCodec: 'vp9', audioCodec: 'opus' })], 'instagram', 'instagram_reel').lines[0]!.summary).toBe('WebM files are not taken; use MP4 or MOV');
-    expect(line([video({ container: 'mov', videoCodec: 'hevc' })], 'x', 'x_post').lines[0]!.summary).toBe('HEVC (H.265) video is not taken; it must be H.264');
-    expect(line([video({ audioCodec: 'opus' })], 'instagram', 'instagram_reel').lines[0]!.summary).toBe('Opus sound is not taken; it must be AAC');
-    expect(line([video({ frameRate: 120 })], 'tiktok', 'tiktok_video').lines[0]!.summary).toBe('120 frames a second; at most 60');
+    expect(line([video({ container: 'webm', videoCodec: 'vp9', audioCodec: 'opus' })], 'instagram', 'instagram_reel').lines[0]!.summary).toBe('the video is a WebM file; a reel takes MP4 or MOV');
+    expect(line([video({ container: 'mov', videoCodec: 'hevc' })], 'x', 'x_post').lines[0]!.summary).toBe('the video is HEVC (H.265) video; a post takes H.264');
+    expect(line([video({ audioCodec: 'opus' })], 'instagram', 'instagram_reel').lines[0]!.summary).toBe('the video has Opus sound; a reel takes AAC sound');
+    expect(line([video({ frameRate: 120 })], 'tiktok', 'tiktok_video').lines[0]!.summary).toBe('the video is 120 frames a second; a video takes at most 60');
     expect(line([video({ durationMs: 90_000 })], 'youtube', 'youtube_short').lines[0]).toEqual({ action: 'as_is', summary: 'sent as is (40 MB, 1 min 30 s)' });
     expect(line([video({ durationMs: 181_000 })], 'youtube', 'youtube_short').lines[0]!.summary).toBe('too long: 3 min 1 s; a short can be at most 3 min');
     expect(videoRefusal(video({ container: 'webm', videoCodec: 'vp9', audioCodec: 'opus' }), contentTypeSpec('tiktok', 'tiktok_video')!.media)).toBeNull();

@@ -192,15 +192,24 @@ export function videoRefusal(facts: MediaFactsForPlan, rules: MediaRules, label 
   if (rules.videoMaxBytes > 0 && facts.bytes > rules.videoMaxBytes) return `${formatBytes(facts.bytes)}; the limit is ${formatBytes(rules.videoMaxBytes)}`;
   if (seconds !== null && rules.videoMaxSeconds !== undefined && seconds > rules.videoMaxSeconds) return `too long: ${formatSeconds(seconds)}; a ${label} can be at most ${formatSeconds(rules.videoMaxSeconds)}`;
   if (seconds !== null && rules.videoMinSeconds !== undefined && seconds < rules.videoMinSeconds) return `too short: ${formatSeconds(seconds)}; a ${label} must be at least ${formatSeconds(rules.videoMinSeconds)}`;
+  const problem = videoFormatProblem(facts, rules, label);
+  return problem ? `the video ${problem.fact}; ${problem.rule}` : null;
+}
+
+/**
+ * Why a video's container, codecs or frame rate do not suit a content type, in two halves a
+ * sentence joins ("is a WebM file" / "a reel takes MP4 or MOV"), or null. Unknown facts pass.
+ */
+export function videoFormatProblem(facts: Pick<MediaFactsForPlan, 'container' | 'videoCodec' | 'audioCodec' | 'frameRate'>, rules: MediaRules, label = 'post'): { fact: string; rule: string } | null {
   const v = rules.video;
   if (!v) return null;
   if (facts.container && v.containers && !v.containers.includes(facts.container as VideoContainer)) {
-    return `${CONTAINER_NAME[facts.container as VideoContainer] ?? facts.container} files are not taken; use ${list(v.containers.map((c) => CONTAINER_NAME[c]))}`;
+    return { fact: `is a ${CONTAINER_NAME[facts.container as VideoContainer] ?? facts.container} file`, rule: `a ${label} takes ${list(v.containers.map((c) => CONTAINER_NAME[c]))}` };
   }
-  if (facts.videoCodec && v.codecs && !v.codecs.includes(facts.videoCodec)) return `${codecName(facts.videoCodec)} video is not taken; it must be ${list(v.codecs.map(codecName))}`;
-  if (facts.audioCodec && v.audioCodecs && !v.audioCodecs.includes(facts.audioCodec)) return `${codecName(facts.audioCodec)} sound is not taken; it must be ${list(v.audioCodecs.map(codecName))}`;
-  if (facts.frameRate && v.maxFps && facts.frameRate > v.maxFps + 0.01) return `${round(facts.frameRate)} frames a second; at most ${v.maxFps}`;
-  if (facts.frameRate && v.minFps && facts.frameRate < v.minFps - 0.01) return `${round(facts.frameRate)} frames a second; at least ${v.minFps}`;
+  if (facts.videoCodec && v.codecs && !v.codecs.includes(facts.videoCodec)) return { fact: `is ${codecName(facts.videoCodec)} video`, rule: `a ${label} takes ${list(v.codecs.map(codecName))}` };
+  if (facts.audioCodec && v.audioCodecs && !v.audioCodecs.includes(facts.audioCodec)) return { fact: `has ${codecName(facts.audioCodec)} sound`, rule: `a ${label} takes ${list(v.audioCodecs.map(codecName))} sound` };
+  if (facts.frameRate && v.maxFps && facts.frameRate > v.maxFps + 0.01) return { fact: `is ${round(facts.frameRate)} frames a second`, rule: `a ${label} takes at most ${v.maxFps}` };
+  if (facts.frameRate && v.minFps && facts.frameRate < v.minFps - 0.01) return { fact: `is ${round(facts.frameRate)} frames a second`, rule: `a ${label} takes at least ${v.minFps}` };
   return null;
 }
 

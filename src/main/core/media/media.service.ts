@@ -9,7 +9,8 @@ import type { Db } from '../db/database';
 import { AppError, invalid, notFound } from '../errors';
 import type { Clock } from '../ports/ports';
 import { createMediaRepo, toMedia, type MediaRow } from './media.repo';
-import { readMp4Info } from './mp4';
+import { readImageFacts } from '../../platforms/media/fit';
+import { readVideoFacts, type VideoFacts } from './video-facts';
 
 /** File types the library accepts (what the platforms take), by detected mime. */
 export const SUPPORTED_MEDIA: Record<string, 'image' | 'video'> = {
@@ -23,7 +24,6 @@ export const SUPPORTED_MEDIA: Record<string, 'image' | 'video'> = {
   'video/x-m4v': 'video',
 };
 const SUPPORTED_NAMES = 'JPEG, PNG, GIF, WebP, MP4, MOV or WebM';
-const MP4_FAMILY = new Set(['video/mp4', 'video/quicktime', 'video/x-m4v']);
 
 /** A stored file as the publishing engine needs it. */
 export interface MediaFile extends Media {
@@ -67,21 +67,26 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
       await write(temp);
       let width: number | null = null;
       let height: number | null = null;
-      let durationMs: number | null = null;
+      let facts: Partial<Omit<MediaRow, 'id'>> = {};
       if (kind === 'image') {
         try {
-          const meta = await sharp(temp).metadata();
+          const image = await readImageFacts(temp);
           // Dimensions as shown: EXIF-rotated photos swap width and height.
-          width = meta.autoOrient?.width ?? meta.width ?? null;
-          height = meta.autoOrient?.height ?? meta.height ?? null;
+          ({ width, height } = image);
+          facts = { frames: image.frames ?? 1, has_alpha: image.hasAlpha ? 1 : 0, color_space: image.colorSpace ?? null };
         } catch {
           throw invalid('path', `${name} looks like ${mime} but cannot be read as an image (damaged file?)`);
         }
       }
-      if (kind === 'video' && MP4_FAMILY.has(mime)) {
-        // Best effort: a video whose header we cannot read still imports, without metadata.
-        const info = await readMp4Info(temp).catch(() => null);
-        if (info) ({ width, height, durationMs } = info);
+      let video: VideoFacts | null = null;
+      if (kind === 'video') {
+        // Best effort: a video ffprobe cannot read still imports, without its facts (validation
+        // then checks what it can, and the platform has the last word).
+        video = await readVideoFacts(temp, { mime }).catch(() => null);
+        if (video) {
+          ({ width, height } = video);
+          facts = { video_codec: video.videoCodec, audio_codec: video.audioCodec, frame_rate: video.frameRate, rotation: video.rotation, container: video.container };
+        }
       }
       await rename(temp, target);
       const row: MediaRow = {
@@ -92,12 +97,20 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
         bytes,
         width,
         height,
-        // WebM duration and size are not read yet (MP4 and QuickTime are).
-        duration_ms: durationMs,
+        duration_ms: video?.durationMs ?? null,
         file,
         original_name: name.slice(0, 255),
         alt_text: '',
         created_at: deps.clock.now(),
+        video_codec: null,
+        audio_codec: null,
+        frame_rate: null,
+        rotation: null,
+        container: null,
+        frames: null,
+        has_alpha: null,
+        color_space: null,
+        ...facts,
       };
       return toMedia(repo.insert(row));
     } finally {

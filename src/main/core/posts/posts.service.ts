@@ -10,6 +10,7 @@ import { AppError, invalid, notFound } from '../errors';
 import type { EventBus } from '../events';
 import { describeIssues } from '../invoke';
 import type { Clock } from '../ports/ports';
+import { createMediaRepo } from '../media/media.repo';
 import { createPostsRepo, type AccountFacts, type EntryRow, type PostRow } from './posts.repo';
 import { resolveContentType, validateEntry, type CountCache, type EntryToValidate, type MediaFacts } from './validate';
 
@@ -72,13 +73,17 @@ export function ftsQuery(query: string): string | null {
 export function createPostsService(deps: PostsServiceDeps) {
   const { clock, bus } = deps;
   const repo = createPostsRepo(deps.db);
+  const media = createMediaRepo(deps.db);
   let resolveQueueSlot = deps.resolveQueueSlot;
 
   const changed = (ids: string[]) => bus.emit('posts:changed', { ids });
 
   function mediaFacts(parts: PostPart[]): Map<string, MediaFacts> {
     const ids = [...new Set(parts.flatMap((p) => p.media.map((m) => m.mediaId)))];
-    return new Map(repo.media(ids).map((m) => [m.id, { id: m.id, kind: m.kind, mime: m.mime, bytes: m.bytes, durationMs: m.duration_ms, name: m.original_name }]));
+    // The media repo's rows carry the facts read at import (codecs, frame rate, container).
+    return new Map(
+      media.many(ids).map((m) => [m.id, { id: m.id, kind: m.kind, mime: m.mime, bytes: m.bytes, durationMs: m.duration_ms, name: m.original_name, container: m.container, videoCodec: m.video_codec, audioCodec: m.audio_codec, frameRate: m.frame_rate }]),
+    );
   }
 
   /** Looks up the targets' accounts; an unknown or repeated account is a validation error. */
