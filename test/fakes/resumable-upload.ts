@@ -31,8 +31,10 @@ export interface ResumableFakeOptions {
   dir: string;
   /** The bearer token every request must carry. */
   token?: string;
-  /** Keep the bytes on disk (default); false only hashes them (the bench, to weigh the client alone). */
+  /** Keep the bytes on disk (default); false only hashes them. */
   keepBytes?: boolean;
+  /** Hash what arrives (default); false only counts (the bench, to weigh the uploader alone on two cores). */
+  hash?: boolean;
   /**
    * For each PUT with a body: how many of its bytes to read before dropping the connection
    * (undefined: read it all). `n` counts the PUTs with a body so far.
@@ -179,7 +181,7 @@ export async function startResumableFake(options: ResumableFakeOptions): Promise
         }
         if (buf.length > 0) {
           if (s.file) await s.file.write(buf, 0, buf.length, s.received);
-          s.hash.update(buf);
+          if (options.hash !== false) s.hash.update(buf);
           s.received += buf.length;
           read += buf.length;
           stats.bytesReceived += buf.length;
@@ -206,7 +208,7 @@ export async function startResumableFake(options: ResumableFakeOptions): Promise
       return;
     }
     if (s.received === s.total) {
-      s.sha256 = s.hash.digest('hex');
+      s.sha256 = options.hash === false ? null : s.hash.digest('hex');
       await s.file?.close();
       s.file = null;
       stats.completed += 1;

@@ -6,7 +6,7 @@
 // resource; an empty PUT with `Content-Range: bytes */total` asks what the server holds; 404/410
 // means the session is gone; 5xx means ask, then resume.
 import { PublishError, retryAfterMs } from '../types';
-import { UploadSessionGone, type ResumableAnswer, type ResumableOptions, type UploadChunk } from './upload';
+import { UploadSessionGone, sendChunk, type ResumableAnswer, type ResumableOptions, type UploadChunk } from './upload';
 
 /** A Google resumable session, as saved in the entry's progress. */
 export interface GoogleSession {
@@ -55,19 +55,22 @@ export function googleResumable(options: Common & { mime: string }): Pick<Resuma
   return {
     async send(session: GoogleSession, chunk: UploadChunk): Promise<ResumableAnswer> {
       const length = chunk.end - chunk.start;
-      const response = await request(session.url, {
-        method: 'PUT',
-        headers: {
-          Authorization: `Bearer ${await options.token()}`,
-          'Content-Type': options.mime,
-          'Content-Length': String(length),
-          'Content-Range': length === 0 ? `bytes */${chunk.total}` : `bytes ${chunk.start}-${chunk.end - 1}/${chunk.total}`,
-        },
-        // The chunk streams from disk; undici checks it matches Content-Length.
-        body: chunk.stream() as unknown as RequestInit['body'],
-        duplex: 'half',
-        signal: chunk.signal,
-      } as RequestInit);
+      let response: Response;
+      try {
+        // Streamed from disk straight into the socket.
+        response = await sendChunk(session.url, {
+          chunk,
+          headers: {
+            Authorization: `Bearer ${await options.token()}`,
+            'Content-Type': options.mime,
+            'Content-Range': length === 0 ? `bytes */${chunk.total}` : `bytes ${chunk.start}-${chunk.end - 1}/${chunk.total}`,
+          },
+        });
+      } catch (error) {
+        if (chunk.signal.aborted) throw error;
+        // The connection dropped: the server may hold part of the chunk; ask it.
+        throw new PublishError('transient', 'The connection to the upload server was lost', { cause: error, maybeSent: true });
+      }
       return answer(response, options);
     },
     async probe(session: GoogleSession, total: number, signal: AbortSignal): Promise<ResumableAnswer> {

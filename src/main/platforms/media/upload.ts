@@ -17,7 +17,9 @@
 // function with the same key and continues from the last byte or segment the platform confirmed.
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { Readable, type Writable } from 'node:stream';
 import { PublishError, type ProgressStore } from '../types';
 import { progressSlot } from './progress-slot';
 
@@ -39,6 +41,8 @@ export interface UploadChunk extends ByteRange {
   stream(): Readable;
   /** The bytes in memory, for a multipart form part (X's segments of a few MB). */
   bytes(): Promise<Buffer>;
+  /** Writes the bytes into a Node writable (an http request) through two reused 1 MiB buffers, then ends it. */
+  writeTo(target: Writable): Promise<void>;
   /** Aborted when the engine gives up on the attempt: pass it to fetch. */
   signal: AbortSignal;
 }
@@ -295,6 +299,38 @@ export function forgetUpload(progress: ProgressStore, key: string): Promise<void
   return progressSlot(progress, key).save(null);
 }
 
+/**
+ * Sends one chunk as a request body streamed from disk (PUT by default) and resolves with the
+ * answer as a fetch Response. Node's http pipes the file straight into the socket, where fetch
+ * would turn it into a web stream piece by piece (about 1.5x the throughput on a local server).
+ */
+export function sendChunk(url: string, init: { chunk: UploadChunk; headers?: Record<string, string>; method?: string }): Promise<Response> {
+  const target = new URL(url);
+  const send = target.protocol === 'https:' ? httpsRequest : target.protocol === 'http:' ? httpRequest : null;
+  if (!send) return Promise.reject(new Error(`cannot upload to ${target.protocol} addresses`));
+  const { chunk } = init;
+  return new Promise<Response>((resolve, reject) => {
+    const req = send(target, { method: init.method ?? 'PUT', headers: { ...init.headers, 'Content-Length': String(chunk.end - chunk.start) }, signal: chunk.signal }, (res) => {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(res.headers)) {
+        if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+        else if (value !== undefined) headers.set(name, value);
+      }
+      const status = res.statusCode ?? 502;
+      const empty = status === 204 || status === 205 || status === 304;
+      if (empty) res.resume();
+      resolve(new Response(empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status, statusText: res.statusMessage ?? '', headers }));
+    });
+    req.on('error', reject);
+    // A server that answers before reading the whole body (401, 413) ends the writing early: the
+    // answer is what counts, so that error only rejects if nothing was answered.
+    chunk.writeTo(req).catch((error: unknown) => {
+      req.destroy(error as Error);
+      reject(error);
+    });
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 
 function chunkOf(path: string, range: ByteRange, index: number, total: number, signal: AbortSignal): UploadChunk {
@@ -307,6 +343,33 @@ function chunkOf(path: string, range: ByteRange, index: number, total: number, s
     signal,
     // highWaterMark 1 MiB: few system calls, and at most a couple of MiB in flight per upload.
     stream: () => (length === 0 ? emptyStream() : createReadStream(path, { start: range.start, end: range.end - 1, highWaterMark: 1 << 20, signal })),
+    async writeTo(target) {
+      // No buffer per read: a stream would allocate one for every MiB, and at hundreds of MB/s
+      // that garbage costs the main thread GC pauses of 100 ms and more. Each buffer is read into
+      // again only once the socket has taken what it held (the write callback).
+      const handle = await open(path, 'r');
+      const buffers = [Buffer.allocUnsafe(1 << 20), Buffer.allocUnsafe(1 << 20)];
+      const written: Array<Promise<void> | null> = [null, null];
+      try {
+        let at = range.start;
+        for (let i = 0; at < range.end; i = 1 - i) {
+          await written[i];
+          if (signal.aborted) throw signal.reason;
+          if (target.destroyed) throw new Error('the connection closed while sending');
+          const { bytesRead } = await handle.read(buffers[i]!, 0, Math.min(buffers[i]!.length, range.end - at), at);
+          if (bytesRead === 0) throw new Error(`the file ended at byte ${at} of ${total}`);
+          at += bytesRead;
+          const piece = buffers[i]!.subarray(0, bytesRead);
+          written[i] = new Promise<void>((resolve, reject) => target.write(piece, (error) => (error ? reject(error) : resolve())));
+          // A failed write is awaited below or on the next turn; never left unhandled.
+          written[i]!.catch(() => undefined);
+        }
+        await Promise.all(written);
+        await new Promise<void>((resolve, reject) => target.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      } finally {
+        await handle.close();
+      }
+    },
     async bytes() {
       const handle = await open(path, 'r');
       try {
