@@ -5,7 +5,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { PublishError, retryAfterMs } from '../../../../src/main/platforms/types';
 import { googleResumable, startGoogleSession, type GoogleSession } from '../../../../src/main/platforms/media/google-resumable';
-import { uploadResumable, uploadSegments, splitFile, type ResumableOptions, type SegmentOptions, type UploadChunk } from '../../../../src/main/platforms/media/upload';
+import { sendChunk, uploadResumable, uploadSegments, splitFile, type ResumableOptions, type SegmentOptions, type UploadChunk } from '../../../../src/main/platforms/media/upload';
 
 /** A YouTube-style upload of `path` through the fake at `startUrl`. */
 export function youtubeUpload(o: Omit<ResumableOptions<GoogleSession>, 'start' | 'send' | 'probe'> & { startUrl: string; token: () => string; mime?: string }) {
@@ -30,6 +30,10 @@ async function xCall(url: string, init: RequestInit): Promise<Record<string, unk
     if (init.signal?.aborted) throw error;
     throw new PublishError('transient', 'The connection to X was lost', { cause: error, maybeSent: true });
   }
+  return xAnswer(response);
+}
+
+async function xAnswer(response: Response): Promise<Record<string, unknown>> {
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (response.ok) return body;
   const detail = String(body['detail'] ?? response.statusText);
@@ -57,10 +61,16 @@ export function xUpload(o: Omit<SegmentOptions<XSession, null>, 'start' | 'send'
       return { id: String((body['data'] as { id: string }).id) };
     },
     async send(session, chunk: UploadChunk) {
-      const form = new FormData();
-      form.append('segment_index', String(chunk.index));
-      form.append('media', new Blob([await chunk.bytes()]), 'blob');
-      await xCall(`${o.url}/2/media/upload/${session.id}/append`, { method: 'POST', headers: auth, body: form, signal: chunk.signal });
+      // The segment streams from disk as the form's file part.
+      const url = `${o.url}/2/media/upload/${session.id}/append`;
+      let response: Response;
+      try {
+        response = await sendChunk(url, { chunk, headers: auth, form: { fields: { segment_index: String(chunk.index) }, fileField: 'media', filename: 'blob', contentType: 'application/octet-stream' } });
+      } catch (error) {
+        if (chunk.signal.aborted) throw error;
+        throw new PublishError('transient', 'The connection to X was lost', { cause: error, maybeSent: true });
+      }
+      await xAnswer(response);
       return null;
     },
   });
