@@ -182,12 +182,18 @@ const x: PlatformSpec = {
   text: { limit: 280, counting: 'x-weighted', noun: 'text' },
   threads: true,
   altTextLimit: 1_000,
-  contentTypes: [{ id: 'x_post', label: 'Post', media: media({
+  contentTypes: [
+    {
+      id: 'x_post',
+      label: 'Post',
+      media: media({
         maxImages: 4, maxVideos: 1, imageMaxBytes: 5 * MB, gifMaxBytes: 15 * MB, videoMaxBytes: 512 * MB, videoMinSeconds: 0.5, videoMaxSeconds: 140,
         // X's media best practices: JPG, PNG, GIF, WEBP; GIFs up to 1280x1080 and 350 frames.
         image: { formats: ['jpeg', 'png', 'webp', 'gif'], maxSide: 4_096, transparency: true, animatedGif: { maxFrames: 350, maxWidth: 1_280, maxHeight: 1_080, maxPixelsTimesFrames: 300_000_000 } },
         video: { containers: ['mp4', 'mov'], codecs: ['h264'], audioCodecs: ['aac'], maxFps: 60 },
-      }) }],
+      }),
+    },
+  ],
   defaultContentType: 'x_post',
 };
 
@@ -199,12 +205,18 @@ const bluesky: PlatformSpec = {
   altTextLimit: 2_000,
   // Bluesky's blob limit for images is 1,000,000 bytes, but the adapter re-encodes larger images
   // under it (issue 6), so only files too big to decode sensibly are refused here.
-  contentTypes: [{ id: 'bluesky_post', label: 'Post', media: media({
+  contentTypes: [
+    {
+      id: 'bluesky_post',
+      label: 'Post',
+      media: media({
         maxImages: 4, maxVideos: 1, imageMaxBytes: 50 * MB, videoMaxBytes: 100 * MB, videoMaxSeconds: 180,
         // The blob limit; the CDN serves at most 2,000 px and as JPEG (so transparency and animation do not show).
         image: { formats: ['jpeg', 'png', 'webp', 'gif'], maxBytes: 1_000_000, maxSide: 2_000, transparency: false, animatedGif: false },
         video: { containers: ['mp4'] },
-      }) }],
+      }),
+    },
+  ],
   defaultContentType: 'bluesky_post',
 };
 
@@ -246,11 +258,17 @@ const threads: PlatformSpec = {
   text: { limit: 500, counting: 'code-points', noun: 'text' },
   threads: true,
   altTextLimit: 1_000,
-  contentTypes: [{ id: 'threads_post', label: 'Post', media: media({
+  contentTypes: [
+    {
+      id: 'threads_post',
+      label: 'Post',
+      media: media({
         maxItems: 10, maxImages: 10, maxVideos: 10, mix: true, imageMaxBytes: 8 * MB, videoMaxBytes: 1 * GB, videoMaxSeconds: 300,
         image: { formats: ['jpeg', 'png'], maxWidth: 1_440, aspect: { min: 0.1, max: 10 }, transparency: true, animatedGif: false },
         video: { ...META_VIDEO },
-      }) }],
+      }),
+    },
+  ],
   defaultContentType: 'threads_post',
 };
 
@@ -261,12 +279,18 @@ function linkedin(id: 'linkedin' | 'linkedin-page', name: string): PlatformSpec 
     text: { limit: 3_000, counting: 'code-points', noun: 'text' },
     threads: false,
     altTextLimit: 4_086,
-    contentTypes: [{ id: 'linkedin_post', label: 'Post', media: media({
+    contentTypes: [
+      {
+        id: 'linkedin_post',
+        label: 'Post',
+        media: media({
           maxImages: 20, maxVideos: 1, imageMaxBytes: 10 * MB, videoMaxBytes: 5 * GB, videoMinSeconds: 3, videoMaxSeconds: 1_800,
           // Images API: JPG, GIF (up to 250 frames), PNG, under 36,152,320 pixels. Videos API: MP4.
           image: { formats: ['jpeg', 'png', 'gif'], maxPixels: 36_152_320, transparency: true, animatedGif: { maxFrames: 250 } },
           video: { containers: ['mp4'] },
-        }) }],
+        }),
+      },
+    ],
     defaultContentType: 'linkedin_post',
   };
 }
@@ -354,11 +378,17 @@ const pinterest: PlatformSpec = {
   title: { limit: 100, counting: 'code-points', required: false },
   threads: false,
   altTextLimit: 500,
-  contentTypes: [{ id: 'pinterest_pin', label: 'Pin', media: media({
-          required: true, maxItems: 1, maxImages: 1, maxVideos: 1, imageMaxBytes: 20 * MB, videoMaxBytes: 2 * GB, videoMinSeconds: 4, videoMaxSeconds: 900,
-          image: { formats: ['jpeg', 'png', 'webp', 'gif'], transparency: true, animatedGif: {} },
-          video: { containers: ['mp4', 'mov'], codecs: ['h264', 'hevc'] },
-        }) }],
+  contentTypes: [
+    {
+      id: 'pinterest_pin',
+      label: 'Pin',
+      media: media({
+        required: true, maxItems: 1, maxImages: 1, maxVideos: 1, imageMaxBytes: 20 * MB, videoMaxBytes: 2 * GB, videoMinSeconds: 4, videoMaxSeconds: 900,
+        image: { formats: ['jpeg', 'png', 'webp', 'gif'], transparency: true, animatedGif: {} },
+        video: { containers: ['mp4', 'mov'], codecs: ['h264', 'hevc'] },
+      }),
+    },
+  ],
   defaultContentType: 'pinterest_pin',
 };
 
@@ -368,11 +398,17 @@ const telegram: PlatformSpec = {
   text: { limit: 4_096, counting: 'utf16', noun: 'text', captionLimit: 1_024 },
   threads: false,
   altTextLimit: null,
-  contentTypes: [{ id: 'telegram_message', label: 'Message', media: media({
-          maxItems: 10, maxImages: 10, maxVideos: 10, mix: true, imageMaxBytes: 10 * MB, videoMaxBytes: 50 * MB,
-          // sendPhoto: width + height at most 10,000, ratio at most 20; photos are recompressed (no transparency); GIFs go as animations.
-          image: { formats: ['jpeg', 'png', 'webp', 'gif'], maxDimensionSum: 10_000, aspect: { min: 1 / 20, max: 20 }, transparency: false, animatedGif: {} },
-        }) }],
+  contentTypes: [
+    {
+      id: 'telegram_message',
+      label: 'Message',
+      media: media({
+        maxItems: 10, maxImages: 10, maxVideos: 10, mix: true, imageMaxBytes: 10 * MB, videoMaxBytes: 50 * MB,
+        // sendPhoto: width + height at most 10,000, ratio at most 20; photos are recompressed (no transparency); GIFs go as animations.
+        image: { formats: ['jpeg', 'png', 'webp', 'gif'], maxDimensionSum: 10_000, aspect: { min: 1 / 20, max: 20 }, transparency: false, animatedGif: {} },
+      }),
+    },
+  ],
   defaultContentType: 'telegram_message',
 };
 
