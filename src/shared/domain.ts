@@ -146,4 +146,22 @@ export interface Media {
   durationMs: number | null;
   sha256: string;
   altText: string;
+  // Facts read at import (null when unknown, e.g. imported before Outbox read them; optional so
+  // older payloads still type-check).
+  /** Video codec (ffprobe's name: h264, hevc, vp9, av1). */
+  videoCodec?: string | null;
+  /** Audio codec (aac, opus, mp3); null for a silent video. */
+  audioCodec?: string | null;
+  /** Average frames a second. */
+  frameRate?: number | null;
+  /** Clockwise degrees a player turns the video (width and height are already as shown). */
+  rotation?: number | null;
+  /** mp4, mov, webm or mkv. */
+  container?: string | null;
+  /** Frames of an animated image (1 for a still image). */
+  frames?: number | null;
+  /** Whether an image uses transparency. */
+  hasAlpha?: boolean | null;
+  /** An image's colour space (srgb, cmyk, b-w). */
+  colorSpace?: string | null;
 }

@@ -44,6 +44,60 @@ export const CONTENT_TYPES = [
 /** A content type, e.g. `instagram_reel`. */
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
+/** An image format as platforms name them (sharp's names). */
+export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif';
+
+/** A video container, as Outbox names it from the file's header. */
+export type VideoContainer = 'mp4' | 'mov' | 'webm' | 'mkv';
+
+/** Width ÷ height bounds (Instagram's feed: 0.8 for 4:5 up to 1.91 for 1.91:1). */
+export interface AspectRange {
+  min: number;
+  max: number;
+}
+
+/** How a platform takes an animated GIF (where it keeps the animation). */
+export interface AnimatedGifRules {
+  maxFrames?: number;
+  maxWidth?: number;
+  maxHeight?: number;
+  /** Width x height x frames (X: 300 million). */
+  maxPixelsTimesFrames?: number;
+}
+
+/** What a platform takes as an image beyond the byte limit: what the fitter (sharp) makes every image obey. */
+export interface ImageRules {
+  /** Formats sent as they are; anything else is re-encoded (JPEG for photos, PNG or WebP to keep transparency). */
+  formats: ImageFormat[];
+  /** Bytes the platform stores when below what the composer accepts (Bluesky's 1,000,000-byte blob). */
+  maxBytes?: number;
+  /** Longest side in pixels (the most the platform serves, or takes). */
+  maxSide?: number;
+  /** Widest image the platform takes (Instagram: 1,440). */
+  maxWidth?: number;
+  /** Most pixels (LinkedIn: 36,152,320). */
+  maxPixels?: number;
+  /** Largest width + height (Telegram photos: 10,000). */
+  maxDimensionSum?: number;
+  /** Width ÷ height the platform takes; outside it the image is cropped or padded (the creator's choice). */
+  aspect?: AspectRange;
+  /** Whether transparency shows on the platform; false: flattened onto white (JPEG). */
+  transparency: boolean;
+  /** Animated GIFs stay animated within these limits; false: only the first frame is sent. */
+  animatedGif: false | AnimatedGifRules;
+}
+
+/** What a platform takes as a video beyond bytes and length, checked from the file's facts (ffprobe). */
+export interface VideoRules {
+  containers?: VideoContainer[];
+  /** Video codecs by ffprobe name: h264, hevc, vp8, vp9, av1. */
+  codecs?: string[];
+  /** Audio codecs when the video has sound (aac, mp3, opus). */
+  audioCodecs?: string[];
+  minFps?: number;
+  maxFps?: number;
+}
+
 /** What media one part of a post may carry for a content type. */
 export interface MediaRules {
   /** At least `minItems` media items are required. */
@@ -64,6 +118,10 @@ export interface MediaRules {
   /** Video length bounds in seconds, where the platform sets them (checked when the length is known). */
   videoMinSeconds?: number;
   videoMaxSeconds?: number;
+  /** Formats, pixels, aspect and GIF rules for images (where images are taken). */
+  image?: ImageRules;
+  /** Containers, codecs and frame rates for videos (where the platform sets them). */
+  video?: VideoRules;
 }
 
 /** One content type of a platform. */
@@ -141,6 +199,12 @@ function media(rules: Partial<MediaRules> & Pick<MediaRules, 'maxImages' | 'maxV
   };
 }
 
+// Image and video rules, from each platform's media documentation (late 2025).
+/** Meta (Instagram) takes JPEG only, 320-1,440 px wide (it rescales beyond). */
+const INSTAGRAM_IMAGE: ImageRules = { formats: ['jpeg'], maxWidth: 1_440, transparency: false, animatedGif: false };
+/** Meta's Reels and video specs: MOV or MP4, HEVC or H.264, AAC, 23-60 fps. */
+const META_VIDEO: VideoRules = { containers: ['mp4', 'mov'], codecs: ['h264', 'hevc'], audioCodecs: ['aac'], minFps: 23, maxFps: 60 };
+
 const x: PlatformSpec = {
   id: 'x',
   name: 'X',
@@ -148,7 +212,18 @@ const x: PlatformSpec = {
   text: { limit: 280, counting: 'x-weighted', noun: 'text' },
   threads: true,
   altTextLimit: 1_000,
-  contentTypes: [{ id: 'x_post', label: 'Post', media: media({ maxImages: 4, maxVideos: 1, imageMaxBytes: 5 * MB, gifMaxBytes: 15 * MB, videoMaxBytes: 512 * MB, videoMinSeconds: 0.5, videoMaxSeconds: 140 }) }],
+  contentTypes: [
+    {
+      id: 'x_post',
+      label: 'Post',
+      media: media({
+        maxImages: 4, maxVideos: 1, imageMaxBytes: 5 * MB, gifMaxBytes: 15 * MB, videoMaxBytes: 512 * MB, videoMinSeconds: 0.5, videoMaxSeconds: 140,
+        // X's media best practices: JPG, PNG, GIF, WEBP; GIFs up to 1280x1080 and 350 frames.
+        image: { formats: ['jpeg', 'png', 'webp', 'gif'], maxSide: 4_096, transparency: true, animatedGif: { maxFrames: 350, maxWidth: 1_280, maxHeight: 1_080, maxPixelsTimesFrames: 300_000_000 } },
+        video: { containers: ['mp4', 'mov'], codecs: ['h264'], audioCodecs: ['aac'], maxFps: 60 },
+      }),
+    },
+  ],
   defaultContentType: 'x_post',
 };
 
@@ -161,7 +236,18 @@ const bluesky: PlatformSpec = {
   altTextLimit: 2_000,
   // Bluesky's blob limit for images is 1,000,000 bytes, but the adapter re-encodes larger images
   // under it (issue 6), so only files too big to decode sensibly are refused here.
-  contentTypes: [{ id: 'bluesky_post', label: 'Post', media: media({ maxImages: 4, maxVideos: 1, imageMaxBytes: 50 * MB, videoMaxBytes: 100 * MB, videoMaxSeconds: 180 }) }],
+  contentTypes: [
+    {
+      id: 'bluesky_post',
+      label: 'Post',
+      media: media({
+        maxImages: 4, maxVideos: 1, imageMaxBytes: 50 * MB, videoMaxBytes: 100 * MB, videoMaxSeconds: 180,
+        // The blob limit; the CDN serves at most 2,000 px and as JPEG (so transparency and animation do not show).
+        image: { formats: ['jpeg', 'png', 'webp', 'gif'], maxBytes: 1_000_000, maxSide: 2_000, transparency: false, animatedGif: false },
+        video: { containers: ['mp4'] },
+      }),
+    },
+  ],
   defaultContentType: 'bluesky_post',
 };
 
@@ -189,7 +275,12 @@ const mastodon: PlatformSpec = {
     {
       id: 'mastodon_post',
       label: 'Post',
-      media: media({ maxImages: 4, maxVideos: 1, imageMaxBytes: MASTODON_DEFAULTS.imageSizeLimit, videoMaxBytes: MASTODON_DEFAULTS.videoSizeLimit }),
+      media: media({
+        maxImages: 4, maxVideos: 1, imageMaxBytes: MASTODON_DEFAULTS.imageSizeLimit, videoMaxBytes: MASTODON_DEFAULTS.videoSizeLimit,
+        // image_matrix_limit of /api/v2/instance (33,177,600 by default); GIFs become looping videos there.
+        image: { formats: ['jpeg', 'png', 'webp', 'gif'], maxPixels: 33_177_600, transparency: true, animatedGif: {} },
+        video: { containers: ['mp4', 'mov', 'webm'], maxFps: 120 },
+      }),
     },
   ],
   defaultContentType: 'mastodon_post',
@@ -202,7 +293,17 @@ const threads: PlatformSpec = {
   text: { limit: 500, counting: 'code-points', noun: 'text' },
   threads: true,
   altTextLimit: 1_000,
-  contentTypes: [{ id: 'threads_post', label: 'Post', media: media({ maxItems: 10, maxImages: 10, maxVideos: 10, mix: true, imageMaxBytes: 8 * MB, videoMaxBytes: 1 * GB, videoMaxSeconds: 300 }) }],
+  contentTypes: [
+    {
+      id: 'threads_post',
+      label: 'Post',
+      media: media({
+        maxItems: 10, maxImages: 10, maxVideos: 10, mix: true, imageMaxBytes: 8 * MB, videoMaxBytes: 1 * GB, videoMaxSeconds: 300,
+        image: { formats: ['jpeg', 'png'], maxWidth: 1_440, aspect: { min: 0.1, max: 10 }, transparency: true, animatedGif: false },
+        video: { ...META_VIDEO },
+      }),
+    },
+  ],
   defaultContentType: 'threads_post',
 };
 
@@ -214,7 +315,18 @@ function linkedin(id: 'linkedin' | 'linkedin-page', name: string): PlatformSpec 
     text: { limit: 3_000, counting: 'code-points', noun: 'text' },
     threads: false,
     altTextLimit: 4_086,
-    contentTypes: [{ id: 'linkedin_post', label: 'Post', media: media({ maxImages: 20, maxVideos: 1, imageMaxBytes: 10 * MB, videoMaxBytes: 5 * GB, videoMinSeconds: 3, videoMaxSeconds: 1_800 }) }],
+    contentTypes: [
+      {
+        id: 'linkedin_post',
+        label: 'Post',
+        media: media({
+          maxImages: 20, maxVideos: 1, imageMaxBytes: 10 * MB, videoMaxBytes: 5 * GB, videoMinSeconds: 3, videoMaxSeconds: 1_800,
+          // Images API: JPG, GIF (up to 250 frames), PNG, under 36,152,320 pixels. Videos API: MP4.
+          image: { formats: ['jpeg', 'png', 'gif'], maxPixels: 36_152_320, transparency: true, animatedGif: { maxFrames: 250 } },
+          video: { containers: ['mp4'] },
+        }),
+      },
+    ],
     defaultContentType: 'linkedin_post',
   };
 }
@@ -228,14 +340,17 @@ function instagram(id: 'instagram' | 'instagram-facebook', name: string, label: 
     threads: false,
     altTextLimit: 1_000,
     contentTypes: [
-      { id: 'instagram_post', label: 'Post', media: media({ required: true, maxImages: 1, maxVideos: 0, imageMaxBytes: 8 * MB, videoMaxBytes: 0 }) },
-      { id: 'instagram_carousel', label: 'Carousel', media: media({ required: true, minItems: 2, maxItems: 10, maxImages: 10, maxVideos: 10, mix: true, imageMaxBytes: 8 * MB, videoMaxBytes: 100 * MB, videoMinSeconds: 3, videoMaxSeconds: 60 }) },
-      { id: 'instagram_reel', label: 'Reel', media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 300 * MB, videoMinSeconds: 3, videoMaxSeconds: 900 }) },
-      { id: 'instagram_story', label: 'Story', media: media({ required: true, maxItems: 1, maxImages: 1, maxVideos: 1, imageMaxBytes: 8 * MB, videoMaxBytes: 100 * MB, videoMinSeconds: 3, videoMaxSeconds: 60 }) },
+      { id: 'instagram_post', label: 'Post', media: media({ required: true, maxImages: 1, maxVideos: 0, imageMaxBytes: 8 * MB, videoMaxBytes: 0, image: { ...INSTAGRAM_IMAGE, aspect: { min: 0.8, max: 1.91 } } }) },
+      { id: 'instagram_carousel', label: 'Carousel', media: media({ required: true, minItems: 2, maxItems: 10, maxImages: 10, maxVideos: 10, mix: true, imageMaxBytes: 8 * MB, videoMaxBytes: 100 * MB, videoMinSeconds: 3, videoMaxSeconds: 60, image: { ...INSTAGRAM_IMAGE, aspect: { min: 0.8, max: 1.91 } }, video: META_VIDEO }) },
+      { id: 'instagram_reel', label: 'Reel', media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 300 * MB, videoMinSeconds: 3, videoMaxSeconds: 900, video: META_VIDEO }) },
+      { id: 'instagram_story', label: 'Story', media: media({ required: true, maxItems: 1, maxImages: 1, maxVideos: 1, imageMaxBytes: 8 * MB, videoMaxBytes: 100 * MB, videoMinSeconds: 3, videoMaxSeconds: 60, image: INSTAGRAM_IMAGE, video: META_VIDEO }) },
     ],
     defaultContentType: 'instagram_post',
   };
 }
+
+/** Facebook shows photos at most 2,048 px on the long side; PNG transparency survives. */
+const FACEBOOK_IMAGE: ImageRules = { formats: ['jpeg', 'png', 'gif', 'webp'], maxSide: 2_048, transparency: true, animatedGif: false };
 
 const facebook: PlatformSpec = {
   id: 'facebook',
@@ -245,9 +360,14 @@ const facebook: PlatformSpec = {
   threads: false,
   altTextLimit: null,
   contentTypes: [
-    { id: 'facebook_post', label: 'Post', media: media({ maxImages: 10, maxVideos: 1, imageMaxBytes: 10 * MB, videoMaxBytes: 1 * GB }) },
-    { id: 'facebook_reel', label: 'Reel', media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 1 * GB, videoMinSeconds: 3, videoMaxSeconds: 90 }) },
-    { id: 'facebook_story', label: 'Story', media: media({ required: true, maxItems: 1, maxImages: 1, maxVideos: 1, imageMaxBytes: 10 * MB, videoMaxBytes: 1 * GB, videoMinSeconds: 3, videoMaxSeconds: 60 }) },
+    { id: 'facebook_post', label: 'Post', media: media({ maxImages: 10, maxVideos: 1, imageMaxBytes: 10 * MB, videoMaxBytes: 1 * GB, image: FACEBOOK_IMAGE }) },
+    {
+      id: 'facebook_reel',
+      label: 'Reel',
+      // Reels publishing: MP4 recommended, H.264/H.265/VP9/AV1, AAC audio, 24-60 fps, 3-90 s.
+      media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 1 * GB, videoMinSeconds: 3, videoMaxSeconds: 90, video: { containers: ['mp4', 'mov'], codecs: ['h264', 'hevc', 'vp9', 'av1'], audioCodecs: ['aac'], minFps: 24, maxFps: 60 } }),
+    },
+    { id: 'facebook_story', label: 'Story', media: media({ required: true, maxItems: 1, maxImages: 1, maxVideos: 1, imageMaxBytes: 10 * MB, videoMaxBytes: 1 * GB, videoMinSeconds: 3, videoMaxSeconds: 60, image: FACEBOOK_IMAGE }) },
   ],
   defaultContentType: 'facebook_post',
 };
@@ -260,8 +380,18 @@ const tiktok: PlatformSpec = {
   threads: false,
   altTextLimit: null,
   contentTypes: [
-    { id: 'tiktok_video', label: 'Video', media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 4 * GB, videoMinSeconds: 3, videoMaxSeconds: 600 }) },
-    { id: 'tiktok_photo', label: 'Photo post', media: media({ required: true, maxImages: 35, maxVideos: 0, imageMaxBytes: 20 * MB, videoMaxBytes: 0 }) },
+    {
+      id: 'tiktok_video',
+      label: 'Video',
+      // Content Posting API video restrictions: MP4 (recommended), WebM, MOV; H.264, H.265, VP8, VP9; 23-60 fps.
+      media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 4 * GB, videoMinSeconds: 3, videoMaxSeconds: 600, video: { containers: ['mp4', 'webm', 'mov'], codecs: ['h264', 'hevc', 'vp8', 'vp9'], minFps: 23, maxFps: 60 } }),
+    },
+    {
+      id: 'tiktok_photo',
+      label: 'Photo post',
+      // Photo restrictions: JPG, JPEG or WEBP, up to 1080p.
+      media: media({ required: true, maxImages: 35, maxVideos: 0, imageMaxBytes: 20 * MB, videoMaxBytes: 0, image: { formats: ['jpeg', 'webp'], maxSide: 1_920, maxPixels: 1_920 * 1_080, transparency: false, animatedGif: false } }),
+    },
   ],
   defaultContentType: 'tiktok_video',
 };
@@ -289,7 +419,17 @@ const pinterest: PlatformSpec = {
   title: { limit: 100, counting: 'code-points', required: false },
   threads: false,
   altTextLimit: 500,
-  contentTypes: [{ id: 'pinterest_pin', label: 'Pin', media: media({ required: true, maxItems: 1, maxImages: 1, maxVideos: 1, imageMaxBytes: 20 * MB, videoMaxBytes: 2 * GB, videoMinSeconds: 4, videoMaxSeconds: 900 }) }],
+  contentTypes: [
+    {
+      id: 'pinterest_pin',
+      label: 'Pin',
+      media: media({
+        required: true, maxItems: 1, maxImages: 1, maxVideos: 1, imageMaxBytes: 20 * MB, videoMaxBytes: 2 * GB, videoMinSeconds: 4, videoMaxSeconds: 900,
+        image: { formats: ['jpeg', 'png', 'webp', 'gif'], transparency: true, animatedGif: {} },
+        video: { containers: ['mp4', 'mov'], codecs: ['h264', 'hevc'] },
+      }),
+    },
+  ],
   defaultContentType: 'pinterest_pin',
 };
 
@@ -300,7 +440,17 @@ const telegram: PlatformSpec = {
   text: { limit: 4_096, counting: 'utf16', noun: 'text', captionLimit: 1_024 },
   threads: false,
   altTextLimit: null,
-  contentTypes: [{ id: 'telegram_message', label: 'Message', media: media({ maxItems: 10, maxImages: 10, maxVideos: 10, mix: true, imageMaxBytes: 10 * MB, videoMaxBytes: 50 * MB }) }],
+  contentTypes: [
+    {
+      id: 'telegram_message',
+      label: 'Message',
+      media: media({
+        maxItems: 10, maxImages: 10, maxVideos: 10, mix: true, imageMaxBytes: 10 * MB, videoMaxBytes: 50 * MB,
+        // sendPhoto: width + height at most 10,000, ratio at most 20; photos are recompressed (no transparency); GIFs go as animations.
+        image: { formats: ['jpeg', 'png', 'webp', 'gif'], maxDimensionSum: 10_000, aspect: { min: 1 / 20, max: 20 }, transparency: false, animatedGif: {} },
+      }),
+    },
+  ],
   defaultContentType: 'telegram_message',
 };
 

@@ -15,6 +15,15 @@ export interface MediaRow {
   original_name: string;
   alt_text: string;
   created_at: number;
+  // Facts read at import (migration 0006); null when unknown.
+  video_codec: string | null;
+  audio_codec: string | null;
+  frame_rate: number | null;
+  rotation: number | null;
+  container: string | null;
+  frames: number | null;
+  has_alpha: number | null;
+  color_space: string | null;
 }
 
 /** The contract's view of a row. */
@@ -29,6 +38,14 @@ export function toMedia(row: MediaRow): Media {
     durationMs: row.duration_ms,
     sha256: row.sha256,
     altText: row.alt_text,
+    videoCodec: row.video_codec ?? null,
+    audioCodec: row.audio_codec ?? null,
+    frameRate: row.frame_rate ?? null,
+    rotation: row.rotation ?? null,
+    container: row.container ?? null,
+    frames: row.frames ?? null,
+    hasAlpha: row.has_alpha === null || row.has_alpha === undefined ? null : row.has_alpha === 1,
+    colorSpace: row.color_space ?? null,
   };
 }
 
@@ -39,8 +56,10 @@ export function createMediaRepo(db: Db) {
     bySha: db.prepare('SELECT * FROM media WHERE sha256 = @sha256'),
     many: db.prepare('SELECT * FROM media WHERE id IN (SELECT value FROM json_each(@ids))'),
     insert: db.prepare(
-      `INSERT INTO media (id, sha256, kind, mime, bytes, width, height, duration_ms, file, original_name, alt_text, created_at)
-       VALUES (@id, @sha256, @kind, @mime, @bytes, @width, @height, @duration_ms, @file, @original_name, @alt_text, @created_at)
+      `INSERT INTO media (id, sha256, kind, mime, bytes, width, height, duration_ms, file, original_name, alt_text, created_at,
+                          video_codec, audio_codec, frame_rate, rotation, container, frames, has_alpha, color_space)
+       VALUES (@id, @sha256, @kind, @mime, @bytes, @width, @height, @duration_ms, @file, @original_name, @alt_text, @created_at,
+               @video_codec, @audio_codec, @frame_rate, @rotation, @container, @frames, @has_alpha, @color_space)
        ON CONFLICT (sha256) DO NOTHING`,
     ),
   };

@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, writeFile, copyFile, readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
@@ -9,7 +8,8 @@ import type { Db } from '../db/database';
 import { AppError, invalid, notFound } from '../errors';
 import type { Clock } from '../ports/ports';
 import { createMediaRepo, toMedia, type MediaRow } from './media.repo';
-import { readMp4Info } from './mp4';
+import { readImageFacts } from '../../platforms/media/fit';
+import { readVideoFacts, type VideoFacts } from './video-facts';
 
 /** File types the library accepts (what the platforms take), by detected mime. */
 export const SUPPORTED_MEDIA: Record<string, 'image' | 'video'> = {
@@ -23,7 +23,6 @@ export const SUPPORTED_MEDIA: Record<string, 'image' | 'video'> = {
   'video/x-m4v': 'video',
 };
 const SUPPORTED_NAMES = 'JPEG, PNG, GIF, WebP, MP4, MOV or WebM';
-const MP4_FAMILY = new Set(['video/mp4', 'video/quicktime', 'video/x-m4v']);
 
 /** A stored file as the publishing engine needs it. */
 export interface MediaFile extends Media {
@@ -40,9 +39,23 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * sha256 of a file read through one reused 1 MiB buffer: a stream would allocate a new buffer per
+ * read, and for a 1 GB video that garbage costs GC pauses of 100 ms and more on the main thread.
+ */
 async function sha256OfFile(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const file = await open(path, 'r');
+  try {
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await file.close();
+  }
   return hash.digest('hex');
 }
 
@@ -67,21 +80,26 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
       await write(temp);
       let width: number | null = null;
       let height: number | null = null;
-      let durationMs: number | null = null;
+      let facts: Partial<Omit<MediaRow, 'id'>> = {};
       if (kind === 'image') {
         try {
-          const meta = await sharp(temp).metadata();
+          const image = await readImageFacts(temp);
           // Dimensions as shown: EXIF-rotated photos swap width and height.
-          width = meta.autoOrient?.width ?? meta.width ?? null;
-          height = meta.autoOrient?.height ?? meta.height ?? null;
+          ({ width, height } = image);
+          facts = { frames: image.frames ?? 1, has_alpha: image.hasAlpha ? 1 : 0, color_space: image.colorSpace ?? null };
         } catch {
           throw invalid('path', `${name} looks like ${mime} but cannot be read as an image (damaged file?)`);
         }
       }
-      if (kind === 'video' && MP4_FAMILY.has(mime)) {
-        // Best effort: a video whose header we cannot read still imports, without metadata.
-        const info = await readMp4Info(temp).catch(() => null);
-        if (info) ({ width, height, durationMs } = info);
+      let video: VideoFacts | null = null;
+      if (kind === 'video') {
+        // Best effort: a video ffprobe cannot read still imports, without its facts (validation
+        // then checks what it can, and the platform has the last word).
+        video = await readVideoFacts(temp, { mime }).catch(() => null);
+        if (video) {
+          ({ width, height } = video);
+          facts = { video_codec: video.videoCodec, audio_codec: video.audioCodec, frame_rate: video.frameRate, rotation: video.rotation, container: video.container };
+        }
       }
       await rename(temp, target);
       const row: MediaRow = {
@@ -92,12 +110,20 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
         bytes,
         width,
         height,
-        // WebM duration and size are not read yet (MP4 and QuickTime are).
-        duration_ms: durationMs,
+        duration_ms: video?.durationMs ?? null,
         file,
         original_name: name.slice(0, 255),
         alt_text: '',
         created_at: deps.clock.now(),
+        video_codec: null,
+        audio_codec: null,
+        frame_rate: null,
+        rotation: null,
+        container: null,
+        frames: null,
+        has_alpha: null,
+        color_space: null,
+        ...facts,
       };
       return toMedia(repo.insert(row));
     } finally {
@@ -132,6 +158,14 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
     return store(name, sha256, type.mime, type.ext, size, async (to) => {
       try {
         await copyFile(path, to);
+        // On disk before the row that points at it is committed (the database is synchronous=FULL;
+        // the file it names must survive a power cut too). Flushed off the main thread.
+        const copy = await open(to, 'r');
+        try {
+          await copy.datasync();
+        } finally {
+          await copy.close();
+        }
       } catch (error) {
         throw invalid('path', `cannot copy ${name}: ${reason(error)}`);
       }

@@ -80,7 +80,10 @@ export function createPostsService(deps: PostsServiceDeps) {
 
   function mediaFacts(parts: PostPart[]): Map<string, MediaFacts> {
     const ids = [...new Set(parts.flatMap((p) => p.media.map((m) => m.mediaId)))];
-    return new Map(deps.media.many(ids).map((m) => [m.id, { id: m.id, kind: m.kind, mime: m.mime, bytes: m.bytes, durationMs: m.duration_ms, name: m.original_name }]));
+    // The media repo's rows carry the facts read at import (codecs, frame rate, container).
+    return new Map(
+      deps.media.many(ids).map((m) => [m.id, { id: m.id, kind: m.kind, mime: m.mime, bytes: m.bytes, durationMs: m.duration_ms, name: m.original_name, container: m.container, videoCodec: m.video_codec, audioCodec: m.audio_codec, frameRate: m.frame_rate }]),
+    );
   }
 
   /** Looks up the targets' accounts; an unknown or repeated account is a validation error. */

@@ -9,6 +9,7 @@ import {
   type MediaRules,
   type PlatformSpec,
 } from '../../../shared/platforms/catalog';
+import { videoFormatProblem } from '../../../shared/platforms/media-plan';
 import { PLATFORM_SETTINGS, contentTypeFromPostType } from '../../../shared/platforms/settings';
 import type { Issue } from '../../../shared/result';
 import { countText } from './count';
@@ -23,6 +24,11 @@ export interface MediaFacts {
   durationMs: number | null;
   /** The file name the creator imported, for messages. */
   name: string;
+  /** What ffprobe read at import (null or absent when unknown: not checked). */
+  container?: string | null;
+  videoCodec?: string | null;
+  audioCodec?: string | null;
+  frameRate?: number | null;
 }
 
 /** One entry to validate: a target resolved to its account's platform. */
@@ -206,6 +212,8 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
         if (rules.videoMaxSeconds !== undefined && seconds > rules.videoMaxSeconds) problem(`${base}.${k}`, `${f.name || 'a video'} is ${formatSeconds(seconds)} long; a ${label} can be at most ${formatSeconds(rules.videoMaxSeconds)}`);
         if (rules.videoMinSeconds !== undefined && seconds < rules.videoMinSeconds) problem(`${base}.${k}`, `${f.name || 'a video'} is ${formatSeconds(seconds)} long; a ${label} must be at least ${formatSeconds(rules.videoMinSeconds)}`);
       }
+      const format = f.kind === 'video' ? videoFormatProblem(f, rules, label) : null;
+      if (format) problem(`${base}.${k}`, `${f.name || 'a video'} ${format.fact}; ${format.rule}`);
       if (max > 0 && f.bytes > max) problem(`${base}.${k}`, `${f.name || 'a file'} is ${formatBytes(f.bytes)}; the limit is ${formatBytes(max)} for ${f.mime === 'image/gif' ? 'GIFs' : f.kind === 'video' ? 'videos' : 'images'}`);
     }
   }

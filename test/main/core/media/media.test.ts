@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestCore, snapshotDatabase, tempDir, type TestCore } from '../../../support/core';
 import { value } from '../posts/helpers';
+import { makeVideo } from '../../../support/videos';
 
 let t: TestCore;
 let files: ReturnType<typeof tempDir>;
@@ -58,28 +59,34 @@ describe('media:import', () => {
 
   it('a video is detected by its bytes; without a movie header it has no metadata', async () => {
     const m = value(await t.core.invoke('media:import', { path: file('clip.bin', mp4) }));
-    expect(m).toMatchObject({ kind: 'video', mime: 'video/mp4', bytes: mp4.length, width: null, height: null, durationMs: null });
+    expect(m).toMatchObject({ kind: 'video', mime: 'video/mp4', bytes: mp4.length, width: null, height: null, durationMs: null, videoCodec: null, container: null });
   });
 
-  it('an MP4 video records its duration, width and height from its movie header', async () => {
-    const box = (type: string, body: Buffer) => {
-      const b = Buffer.concat([Buffer.alloc(8), body]);
-      b.writeUInt32BE(b.length, 0);
-      b.write(type, 4, 'latin1');
-      return b;
-    };
-    const mvhd = Buffer.alloc(100);
-    mvhd.writeUInt32BE(1000, 12);
-    mvhd.writeUInt32BE(61_500, 16);
-    const tkhd = Buffer.alloc(84);
-    tkhd.writeInt32BE(0x10000, 40);
-    tkhd.writeInt32BE(0x10000, 56);
-    tkhd.writeUInt32BE(1280 * 65536, 76);
-    tkhd.writeUInt32BE(720 * 65536, 80);
-    const moov = box('moov', Buffer.concat([box('mvhd', mvhd), box('trak', box('tkhd', tkhd))]));
-    const video = Buffer.concat([mp4.subarray(0, 24), moov]);
-    const m = value(await t.core.invoke('media:import', { path: file('talk.mp4', video) }));
-    expect(m).toMatchObject({ kind: 'video', mime: 'video/mp4', durationMs: 61_500, width: 1280, height: 720 });
+  it('videos record their facts from ffprobe: MP4 H.264/AAC, MOV, WebM VP9, a rotated phone video', async () => {
+    const mp4File = await makeVideo(join(files.dir, 'talk.mp4'), { container: 'mp4', seconds: 2, width: 640, height: 360, fps: 30 });
+    const movFile = await makeVideo(join(files.dir, 'clip.mov'), { container: 'mov', seconds: 1, width: 320, height: 240, fps: 25 });
+    const webmFile = await makeVideo(join(files.dir, 'web.webm'), { container: 'webm', seconds: 1, width: 320, height: 180, fps: 24 });
+    const phoneFile = await makeVideo(join(files.dir, 'phone.mp4'), { container: 'mp4', seconds: 1, width: 640, height: 360, rotate: 90 });
+    const talk = value(await t.core.invoke('media:import', { path: mp4File }));
+    expect(talk).toMatchObject({ kind: 'video', mime: 'video/mp4', width: 640, height: 360, frameRate: 30, videoCodec: 'h264', audioCodec: 'aac', container: 'mp4', rotation: 0 });
+    expect(talk.durationMs).toBeGreaterThanOrEqual(1_950);
+    expect(value(await t.core.invoke('media:import', { path: movFile }))).toMatchObject({ mime: 'video/quicktime', container: 'mov', frameRate: 25, videoCodec: 'h264' });
+    const web = value(await t.core.invoke('media:import', { path: webmFile }));
+    expect(web).toMatchObject({ mime: 'video/webm', container: 'webm', videoCodec: 'vp9', audioCodec: 'opus', width: 320, height: 180 });
+    expect(web.durationMs).toBeGreaterThan(900);
+    expect(value(await t.core.invoke('media:import', { path: phoneFile }))).toMatchObject({ width: 360, height: 640 });
+    // The facts survive a read back from the database.
+    expect(value(await t.core.invoke('media:get', { id: web.id }))).toEqual(web);
+  });
+
+  it('images record frames, transparency actually used and colour space', async () => {
+    const frames = Buffer.alloc(20 * 30 * 4, 255);
+    for (let i = 0; i < frames.length; i += 4) frames[i] = Math.floor(i / (20 * 10 * 4)) * 100; // each frame its own red
+    const gif = await sharp(frames, { raw: { width: 20, height: 30, channels: 4, pageHeight: 10 } }).gif().toBuffer();
+    const anim = value(await t.core.invoke('media:import', { path: file('anim.gif', gif) }));
+    expect(anim).toMatchObject({ mime: 'image/gif', frames: 3, width: 20, height: 10, hasAlpha: false });
+    const clear = await sharp({ create: { width: 8, height: 8, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    expect(value(await t.core.invoke('media:import', { path: file('clear.png', clear) }))).toMatchObject({ hasAlpha: true, frames: 1, colorSpace: 'srgb' });
   });
 
   it('an unsupported file is a validation error naming the file, and nothing changes', async () => {

@@ -20,15 +20,31 @@ export function value<T>(result: Result<T>): T {
 }
 
 /** Inserts a media row without a file (validation reads only the row). */
-export function insertMedia(dataDir: string, media: { kind: 'image' | 'video'; bytes: number; mime?: string; name?: string; durationMs?: number }): string {
+export function insertMedia(
+  dataDir: string,
+  media: { kind: 'image' | 'video'; bytes: number; mime?: string; name?: string; durationMs?: number; container?: string; videoCodec?: string; audioCodec?: string; frameRate?: number },
+): string {
   const id = randomUUID();
   withDb(dataDir, (db) =>
     db
       .prepare(
-        `INSERT INTO media (id, sha256, kind, mime, bytes, width, height, duration_ms, file, original_name, created_at)
-         VALUES (@id, @sha, @kind, @mime, @bytes, 100, 100, @durationMs, @file, @name, 0)`,
+        `INSERT INTO media (id, sha256, kind, mime, bytes, width, height, duration_ms, file, original_name, created_at, container, video_codec, audio_codec, frame_rate)
+         VALUES (@id, @sha, @kind, @mime, @bytes, 100, 100, @durationMs, @file, @name, 0, @container, @videoCodec, @audioCodec, @frameRate)`,
       )
-      .run({ id, sha: randomUUID(), kind: media.kind, mime: media.mime ?? (media.kind === 'image' ? 'image/jpeg' : 'video/mp4'), bytes: media.bytes, durationMs: media.durationMs ?? null, file: `media/${id}`, name: media.name ?? `${media.kind}.bin` }),
+      .run({
+        id,
+        sha: randomUUID(),
+        kind: media.kind,
+        mime: media.mime ?? (media.kind === 'image' ? 'image/jpeg' : 'video/mp4'),
+        bytes: media.bytes,
+        durationMs: media.durationMs ?? null,
+        file: `media/${id}`,
+        name: media.name ?? `${media.kind}.bin`,
+        container: media.container ?? null,
+        videoCodec: media.videoCodec ?? null,
+        audioCodec: media.audioCodec ?? null,
+        frameRate: media.frameRate ?? null,
+      }),
   );
   return id;
 }

@@ -211,6 +211,25 @@ describe('media rules per platform and content type', () => {
     expect(messages(await check('x', [{ text: 'x', media: [{ mediaId: x }] }]))).toEqual(['X: x.mp4 is 2 min 21 s long; a post can be at most 2 min 20 s']);
   });
 
+  it('video facts from import: TikTok 3 s to 10 min, Reels up to 90 s on Facebook, Shorts up to 3 min, and codecs where the platform names them', async () => {
+    const ten = insertMedia(t.dataDir, { kind: 'video', bytes: MB, name: 'ten.mp4', durationMs: 601_000, container: 'mp4', videoCodec: 'h264', audioCodec: 'aac', frameRate: 30 });
+    expect(messages(await check('tiktok', [{ text: 'x', media: [{ mediaId: ten }] }], TT))).toEqual(['TikTok: ten.mp4 is 10 min 1 s long; a video can be at most 10 min']);
+    const reel = insertMedia(t.dataDir, { kind: 'video', bytes: MB, name: 'reel.mp4', durationMs: 91_000, container: 'mp4', videoCodec: 'h264', audioCodec: 'aac', frameRate: 30 });
+    expect(messages(await check('facebook', [{ text: 'x', media: [{ mediaId: reel }] }], { contentType: 'facebook_reel' }))).toEqual(['Facebook: reel.mp4 is 1 min 31 s long; a reel can be at most 1 min 30 s']);
+    const short = insertMedia(t.dataDir, { kind: 'video', bytes: MB, name: 'short.webm', durationMs: 181_000, container: 'webm', videoCodec: 'vp9', audioCodec: 'opus' });
+    expect(messages(await check('youtube', [{ text: 'x', media: [{ mediaId: short }] }], { ...YT, contentType: 'youtube_short' }))).toEqual(['YouTube: short.webm is 3 min 1 s long; a short can be at most 3 min']);
+    const webm = insertMedia(t.dataDir, { kind: 'video', bytes: MB, name: 'web.webm', mime: 'video/webm', durationMs: 20_000, container: 'webm', videoCodec: 'vp9', audioCodec: 'opus', frameRate: 30 });
+    expect(messages(await check('instagram', [{ text: 'x', media: [{ mediaId: webm }] }], { contentType: 'instagram_reel' }))).toEqual(['Instagram: web.webm is a WebM file; a reel takes MP4 or MOV']);
+    expect((await check('tiktok', [{ text: 'x', media: [{ mediaId: webm }] }], TT)).problems).toEqual([]);
+    const hevc = insertMedia(t.dataDir, { kind: 'video', bytes: MB, name: 'iphone.mov', mime: 'video/quicktime', durationMs: 20_000, container: 'mov', videoCodec: 'hevc', audioCodec: 'aac', frameRate: 30 });
+    expect(messages(await check('x', [{ text: 'x', media: [{ mediaId: hevc }] }]))).toEqual(['X: iphone.mov is HEVC (H.265) video; a post takes H.264']);
+    expect((await check('instagram', [{ text: 'x', media: [{ mediaId: hevc }] }], { contentType: 'instagram_reel' })).problems).toEqual([]);
+    const opus = insertMedia(t.dataDir, { kind: 'video', bytes: MB, name: 'opus.mp4', durationMs: 20_000, container: 'mp4', videoCodec: 'h264', audioCodec: 'opus', frameRate: 30 });
+    expect(messages(await check('threads', [{ text: 'x', media: [{ mediaId: opus }] }]))).toEqual(['Threads: opus.mp4 has Opus sound; a post takes AAC sound']);
+    const fast = insertMedia(t.dataDir, { kind: 'video', bytes: MB, name: 'slowmo.mp4', durationMs: 20_000, container: 'mp4', videoCodec: 'h264', audioCodec: 'aac', frameRate: 120 });
+    expect(messages(await check('tiktok', [{ text: 'x', media: [{ mediaId: fast }] }], TT))).toEqual(['TikTok: slowmo.mp4 is 120 frames a second; a video takes at most 60']);
+  });
+
   it('alt text over the platform limit is a problem', async () => {
     const v = await check('x', [{ text: 'x', media: [{ mediaId: image(), altText: 'a'.repeat(1001) }] }]);
     expect(v.problems).toEqual([{ path: 'parts.0.media.0.altText', message: 'X: alt text of item 1 is 1,001/1,000 characters', platform: 'x' }]);
