@@ -15,20 +15,21 @@ const require = createRequire(import.meta.url);
  * needed): the UI tests that are not about connecting use it. The engine hears of it through
  * accounts:changed only when the test asks the page to reload.
  */
-export function insertAccount(harness: Harness, account: { platform: PlatformId; handle: string; displayName?: string; connection?: Account['connection']; active?: boolean }): string {
+export function insertAccount(harness: Harness, account: { platform: PlatformId; handle: string; displayName?: string; connection?: Account['connection']; active?: boolean; instanceUrl?: string }): string {
   const db = new Database(join(harness.dataDir, 'outbox.db'));
   try {
     const id = randomUUID();
     const now = Date.now();
     db.prepare(
       `INSERT INTO accounts (id, platform, platform_user_id, handle, display_name, avatar_url, instance_url, active, connection, meta, created_at, updated_at)
-       VALUES (@id, @platform, @puid, @handle, @displayName, NULL, '', @active, @connection, '{}', @now, @now)`,
+       VALUES (@id, @platform, @puid, @handle, @displayName, NULL, @instanceUrl, @active, @connection, '{}', @now, @now)`,
     ).run({
       id,
       platform: account.platform,
       puid: `${account.platform}-${account.handle}`,
       handle: account.handle,
       displayName: account.displayName ?? account.handle.replace(/^@/, ''),
+      instanceUrl: account.instanceUrl ?? '',
       active: account.active === false ? 0 : 1,
       connection: account.connection ?? 'connected',
       now,

@@ -93,7 +93,8 @@ export function PlatformOptions({
   const contentType = target.contentType ?? spec.defaultContentType;
   const problems = check?.problems ?? [];
   const name = platformName(account.platform);
-  const attention = problems.length > 0 || over > 0;
+  // Open on a problem: a check that fails, a text too long, or a send that failed last time.
+  const attention = problems.length > 0 || over > 0 || entry?.status === 'failed';
   const [open, setOpen] = useState(attention);
   const details = useRef<HTMLDetailsElement>(null);
   const ownSwitch = useRef<HTMLInputElement>(null);
