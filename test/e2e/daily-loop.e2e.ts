@@ -265,6 +265,8 @@ describe('the daily loop', () => {
     const reconnect = page.getByRole('dialog', { name: 'Reconnect Bluesky' });
     expect(await reconnect.getByLabel('Handle or email').inputValue()).toBe('ada.example.org');
     expect(await reconnect.getByLabel('Server (PDS)').inputValue()).toBe('https://pds.example.org');
+    // Only the app password is asked again: typing starts there.
+    await expect.poll(async () => (await active(page)).id).toBe('connect-appPassword');
     await reconnect.getByRole('button', { name: 'Close' }).click();
   });
 

@@ -148,6 +148,8 @@ function ConnectDialog({ platform, account, onClose }: { platform: PlatformId; a
   }, [platform, loadAppCredentials]);
 
   const set = (key: string) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value }));
+  // Where typing starts: the secret on a reconnect (the rest is filled in), else the first field.
+  const firstField = account ? ({ bluesky: 'appPassword', telegram: 'botToken', mastodon: 'instanceUrl' } as Partial<Record<PlatformId, string>>)[platform] : ({ bluesky: 'identifier', telegram: 'botToken', mastodon: 'instanceUrl' } as Partial<Record<PlatformId, string>>)[platform];
   const field = (key: string, label: string, options: { type?: string; placeholder?: string; hint?: string; autoComplete?: string } = {}) => (
     <div className="field">
       <label htmlFor={`connect-${key}`}>{label}</label>
@@ -158,6 +160,7 @@ function ConnectDialog({ platform, account, onClose }: { platform: PlatformId; a
         autoComplete={options.autoComplete ?? 'off'}
         value={values[key] ?? ''}
         onChange={set(key)}
+        data-autofocus={key === firstField || (key === 'clientId' && isOAuth(platform)) ? true : undefined}
         aria-invalid={issues.some((i) => i.path === key) || undefined}
         aria-describedby={issues.some((i) => i.path === key) ? `err-${key}` : undefined}
       />
