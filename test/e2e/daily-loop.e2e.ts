@@ -273,6 +273,9 @@ describe('the daily loop', () => {
   it('8: a failed post raises a toast with Open and Retry failed, and tops the Failed filter', async () => {
     const { page, harness } = app;
     const x = insertAccount(harness, { platform: 'x', handle: '@ada' });
+    // An older failure, to be outranked by the new one.
+    const { post: older } = await engine<{ post: Post }>(harness, 'posts:create', { parts: [{ text: 'An older failure' }], targets: [{ accountId: bluesky }], schedule: { mode: 'draft' } });
+    setOutcome(harness, older.id, { status: 'failed', entryStatus: 'failed', error: 'Bluesky said: try later.' });
     await app.reload();
     await page.getByRole('button', { name: 'New post', exact: true }).click();
     const composer = page.getByRole('dialog', { name: 'New post' });
@@ -293,7 +296,8 @@ describe('the daily loop', () => {
 
     await go(page, 'Posts');
     await page.getByRole('combobox', { name: 'Status' }).selectOption('failed');
-    await expect.poll(async () => (await page.getByRole('list', { name: 'Posts' }).getByRole('listitem').first().getAttribute('aria-label')) ?? '').toMatch(/^Sent to X/);
+    const rows = page.getByRole('list', { name: 'Posts' }).locator(':scope > li');
+    await expect.poll(async () => Promise.all([0, 1].map(async (i) => (await rows.nth(i).getAttribute('aria-label').catch(() => null)) ?? ''))).toEqual(['Sent to X, which cannot publish yet', 'An older failure']);
     await toast.getByRole('button', { name: 'Open' }).click();
     const opened = page.getByRole('dialog', { name: 'Edit post' });
     expect(await opened.getByRole('textbox', { name: 'Post text' }).inputValue()).toBe('Sent to X, which cannot publish yet');

@@ -80,7 +80,7 @@ interface PostsState {
 let rangeToken = 0;
 let listToken = 0;
 const pending = new Map<string, PendingDelete>();
-/** Failures already announced (id + when it last changed): each is toasted once. */
+/** Failures already announced (post and its failed attempts): each is toasted once. */
 let seenFailures: Set<string> | null = null;
 
 function savePending() {
@@ -92,6 +92,19 @@ function savePending() {
     // Not kept across a restart: the delete still happens when the window ends or the page goes.
   }
 }
+
+/** When a post last failed: its latest failed attempt (else its last change). */
+function failedAt(p: Post): string {
+  let at = '';
+  for (const e of p.entries) {
+    if (e.status !== 'failed') continue;
+    const last = e.attempts.at(-1);
+    const when = last?.endedAt ?? last?.startedAt ?? '';
+    if (when > at) at = when;
+  }
+  return at || p.updatedAt;
+}
+const byFailure = (a: Post, b: Post) => (failedAt(a) < failedAt(b) ? 1 : failedAt(a) > failedAt(b) ? -1 : 0);
 
 const visible = (posts: Post[], hidden: Record<string, true>) => (Object.keys(hidden).length === 0 ? posts : posts.filter((p) => !hidden[p.id]));
 
@@ -235,7 +248,7 @@ export const usePostsStore = create<PostsState>((set, get) => {
           delete rest.status;
           const [failed, partial] = await Promise.all([listAll({ ...rest, status: 'failed' }), listAll({ ...rest, status: 'partially_published' })]);
           if (token !== listToken) return;
-          const all = visible([...failed, ...partial], get().hidden).sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
+          const all = visible([...failed, ...partial], get().hidden).sort(byFailure);
           set({ list: all.slice(page * pageSize, (page + 1) * pageSize), total: all.length, listError: null, listLoading: false });
         } catch (error) {
           if (token === listToken) set({ listError: (error as Error).message, listLoading: false });
@@ -266,8 +279,9 @@ export const usePostsStore = create<PostsState>((set, get) => {
       ]);
       if (!failed.ok && !partial.ok) return;
       const posts = visible([...(failed.ok ? failed.value.posts : []), ...(partial.ok ? partial.value.posts : [])], get().hidden);
-      posts.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-      const keys = posts.map((p) => `${p.id}@${p.updatedAt}`);
+      posts.sort(byFailure);
+      // A failure is known by its failed attempts: a new attempt that fails is news, an edit is not.
+      const keys = posts.map((p) => `${p.id}:${p.entries.filter((e) => e.status === 'failed').map((e) => `${e.id}#${e.attempts.length}@${e.attempts.at(-1)?.startedAt ?? ''}`).join(',')}`);
       // The first load only learns what failed before this window opened; later ones announce what is new.
       if (seenFailures !== null) for (const [i, p] of posts.entries()) if (!seenFailures.has(keys[i]!)) announce(p);
       seenFailures = new Set([...(seenFailures ?? []), ...keys]);
