@@ -237,8 +237,11 @@ describe('the daily loop', () => {
     expect(await copy.getByRole('textbox', { name: 'Post text' }).inputValue()).toBe('Print shop is open again');
     const copies = (await allPosts(harness)).filter((p) => p.parts[0]!.text === 'Print shop is open again');
     expect(copies.map((p) => p.status).sort()).toEqual(['draft', 'published']);
+    // The copy is new work: closing it asks, and Discard takes the copy away again.
     await copy.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('alertdialog', { name: 'Keep this post as a draft?' }).getByRole('button', { name: 'Discard' }).click();
     await copy.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await allPosts(harness)).filter((p) => p.parts[0]!.text === 'Print shop is open again').map((p) => p.status)).toEqual(['published']);
   });
 
   it('10: the connect dialog of an OAuth platform shows the exact redirect URI, copies it, and says X cannot publish yet', async () => {

@@ -208,6 +208,15 @@ export const useComposerStore = create<ComposerState>((set, get) => {
     if (twin && get().draft.postId === null) update({ draft: { ...get().draft, postId: twin.id, status: twin.status } });
   }
 
+  /** Whether the open composer can make way for another post: yes, after saving its draft, or not at all. */
+  function switchBlocked(): 'free' | 'flush' | 'refuse' {
+    const { open, dirty, draft } = get();
+    if (!open || !dirty) return 'free';
+    if (autosaves(draft)) return 'flush';
+    useUiStore.getState().toast('Save or discard your changes to the open post first.', 'error');
+    return 'refuse';
+  }
+
   function finish(message: string) {
     clearTimeout(saveTimer);
     update({ open: false, dirty: false, draft: emptyDraft(), submitting: false, submitError: null, submitIssues: [], saveState: 'idle', validation: [], touched: false, original: null, loaded: null, confirmingClose: false });
@@ -237,6 +246,13 @@ export const useComposerStore = create<ComposerState>((set, get) => {
     confirmingClose: false,
 
     openNew(options = {}) {
+      // Asked while another post is open (the tray): its changes are saved first, or it stays.
+      const busy = switchBlocked();
+      if (busy === 'refuse') return;
+      if (busy === 'flush') {
+        void get().flush().then((ok) => ok && get().openNew(options));
+        return;
+      }
       performance.mark('composer:open:start');
       const accounts = useAccountsStore.getState().accounts;
       const draft = emptyDraft();
@@ -247,6 +263,8 @@ export const useComposerStore = create<ComposerState>((set, get) => {
       scheduleValidate();
     },
     async openPost(id) {
+      const busy = switchBlocked();
+      if (busy === 'refuse' || (busy === 'flush' && !(await get().flush()))) return;
       const result = await outbox().posts.get({ id });
       if (!result.ok) {
         useUiStore.getState().toast(plainError(result.error), 'error');
@@ -312,7 +330,8 @@ export const useComposerStore = create<ComposerState>((set, get) => {
         return;
       }
       await get().openPost(result.value.id);
-      set({ draft: { ...get().draft, fresh: true } });
+      // The copy is new work: closing it untouched still asks whether to keep it.
+      set({ draft: { ...get().draft, fresh: true }, original: null, touched: true });
       useUiStore.getState().toast('Copied as a new draft');
     },
     async close() {
