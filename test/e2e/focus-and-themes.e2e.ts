@@ -52,6 +52,8 @@ describe('focus rings, axe and screenshots of every view and dialog, in both the
     await check(page, 'calendar-month');
     await page.getByRole('group', { name: 'Period' }).getByRole('button', { name: 'Week' }).click();
     await check(page, 'calendar-week');
+    await page.getByRole('group', { name: 'Period' }).getByRole('button', { name: 'Day' }).click();
+    await check(page, 'calendar-day', 'body', { focus: true });
     await page.getByRole('group', { name: 'Period' }).getByRole('button', { name: 'Month' }).click();
 
     await go(page, 'Posts');
