@@ -112,6 +112,8 @@ describe('the daily loop', () => {
     // Once the creator writes, the platform's rule shows (Instagram needs a picture).
     await composer.getByRole('textbox', { name: 'Post text' }).fill('Morning sketch');
     await expect.poll(async () => (await composer.getByRole('list', { name: 'Problems with the post' }).textContent().catch(() => '')) ?? '').toMatch(/Instagram/);
+    // ...and never a stale "empty" under a written part.
+    expect(await composer.getByText(/is empty/).count()).toBe(0);
     await app.screenshot('loop-composer-first-impression');
   });
 

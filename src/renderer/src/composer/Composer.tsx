@@ -268,9 +268,15 @@ export function Composer() {
     .map((t) => accounts.find((a) => a.id === t.accountId))
     .filter((a): a is Account => !!a && !canPublishTo(info, a.platform));
 
-  // Problems by part (paths like parts.1.text) and the rest by account.
+  // Problems by part (paths like parts.1.text) and the rest by account. A part that gained or lost
+  // its words or media since the last check waits for the next one (no "empty" under a written part).
+  const stale = (i: number) => {
+    const was = store.validatedParts?.[i];
+    const now = draft.parts[i]!;
+    return !was || (was.text.trim() === '') !== (now.text.trim() === '') || was.media.length !== now.media.length;
+  };
   const partProblems = (i: number) => [
-    ...checks.flatMap((v) => v.problems.filter((p) => p.path.startsWith(`parts.${i}.`) || p.path === `parts.${i}`).map((p) => ({ ...p, platform: p.platform ?? v.platform }))),
+    ...(stale(i) ? [] : checks).flatMap((v) => v.problems.filter((p) => p.path.startsWith(`parts.${i}.`) || p.path === `parts.${i}`).map((p) => ({ ...p, platform: p.platform ?? v.platform }))),
     ...submitIssues.filter((p) => p.path.startsWith(`parts.${i}.`)),
   ];
   const otherSubmitIssues = submitIssues.filter((p) => !p.path.startsWith('parts.'));

@@ -42,6 +42,8 @@ interface ComposerState {
   saveState: SaveState;
   saveError: string | null;
   validation: EntryValidation[];
+  /** The parts `validation` was computed for (a problem about an empty part is stale once it has words). */
+  validatedParts: PostPart[] | null;
   validationError: string | null;
   submitting: boolean;
   submitError: string | null;
@@ -162,7 +164,7 @@ export const useComposerStore = create<ComposerState>((set, get) => {
     const token = ++validateToken;
     const result = await outbox().posts.validate({ parts: draft.parts, targets: targetsPayload(draft) });
     if (token !== validateToken) return;
-    if (result.ok) set({ validation: result.value.entries, validationError: null });
+    if (result.ok) set({ validation: result.value.entries, validatedParts: draft.parts, validationError: null });
     else set({ validationError: plainError(result.error) });
   }
 
@@ -236,6 +238,7 @@ export const useComposerStore = create<ComposerState>((set, get) => {
     saveState: 'idle',
     saveError: null,
     validation: [],
+    validatedParts: null,
     validationError: null,
     submitting: false,
     submitError: null,
