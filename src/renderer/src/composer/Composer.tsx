@@ -352,7 +352,7 @@ export function Composer() {
                 </div>
               )}
               {unpublishable.length > 0 ? (
-                <p className="notice notice-warning" role="note">
+                <p className="callout callout-warning" role="note">
                   <span aria-hidden="true">⚠ </span>
                   Outbox cannot publish to {[...new Set(unpublishable.map((a) => platformName(a.platform)))].join(' or ')} yet: this post will fail there at its time. Untick{' '}
                   {unpublishable.map((a) => a.handle).join(', ')} to send it elsewhere only.

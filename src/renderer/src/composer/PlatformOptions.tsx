@@ -151,12 +151,12 @@ export function PlatformOptions({
           </p>
         ) : null}
         {!canPublish ? (
-          <p className="option-note notice notice-warning">
+          <p className="option-note callout callout-warning">
             <span aria-hidden="true">⚠ </span>Outbox cannot publish to {name} yet: the post will fail for {account.handle} at its time.
           </p>
         ) : null}
         {over > 0 && target.textOverride === null ? (
-          <p className="option-note notice notice-danger" id={`${idPrefix}-over`}>
+          <p className="option-note callout callout-danger" id={`${idPrefix}-over`}>
             <span aria-hidden="true">⚠ </span>
             {over} character{over > 1 ? 's' : ''} too long for {name}
             {limit !== null ? ` (${limit.toLocaleString('en')} at most)` : ''}. Shorten the post, or give {name} its own text with the switch below.

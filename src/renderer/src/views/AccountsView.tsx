@@ -219,7 +219,7 @@ function ConnectDialog({ platform, account, onClose }: { platform: PlatformId; a
 
   const title = `${account ? 'Reconnect' : 'Connect'} ${platformName(platform)}`;
   const notYet = canPublish ? null : (
-    <p className="notice notice-warning" role="note">
+    <p className="callout callout-warning" role="note">
       <span aria-hidden="true">⚠ </span>
       This version of Outbox can connect {platformName(platform)} but cannot publish to it yet: posts to it fail at their time. Connect it only to have it ready.
     </p>
