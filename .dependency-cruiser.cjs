@@ -57,6 +57,27 @@ module.exports = {
       to: { path: '(^|/)node_modules/electron/|^electron$' },
     },
     {
+      name: 'renderer-stores-no-ui',
+      comment: 'Stores hold state and talk to the engine; they never import a component, view or the composer (types they share live in the stores).',
+      severity: 'error',
+      from: { path: '^src/renderer/src/(stores/|lib/|api\\.ts$)' },
+      to: { path: '^src/renderer/src/(components|views|composer)/|^src/renderer/src/App\\.tsx$' },
+    },
+    {
+      name: 'renderer-engine-through-stores',
+      comment: 'One way to window.outbox: views and components go through the stores, which use src/renderer/src/api.ts.',
+      severity: 'error',
+      from: { path: '^src/renderer/src/(components|views|composer)/|^src/renderer/src/(App|main)\\.tsx$' },
+      to: { path: '^src/renderer/src/api\\.ts$' },
+    },
+    {
+      name: 'renderer-no-cycles',
+      comment: 'Renderer modules form no import cycle (a store importing a component used to close one).',
+      severity: 'error',
+      from: { path: '^src/renderer/' },
+      to: { circular: true },
+    },
+    {
       name: 'preload-only-shared',
       comment: 'The preload bridges to the engine over IPC; it imports electron and src/shared only.',
       severity: 'error',

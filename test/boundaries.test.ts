@@ -18,7 +18,7 @@ describe('boundaries check', () => {
     expect(result.status).toBe(0);
   });
 
-  it('fails on deliberate violations: electron in the engine, node:* and src/main in the renderer, a library in shared', () => {
+  it('fails on deliberate violations: electron in the engine, node:* and src/main in the renderer, a library in shared, a store importing a component, a view skipping the stores', () => {
     // The fixture resolves packages through the project's node_modules.
     const link = join(fixture, 'node_modules');
     if (!existsSync(link)) symlinkSync(join(root, 'node_modules'), link, 'dir');
@@ -26,10 +26,15 @@ describe('boundaries check', () => {
       const result = cruise(fixture);
       const output = result.stdout + result.stderr;
       expect(result.status).not.toBe(0);
-      expect(output).toMatch(/engine-no-electron: src\/main\/core\/bad\.ts → (\.\.\/)*node_modules\/electron/);
+      expect(output).toMatch(/engine-no-electron: src\/main\/core\/bad\.ts → (\.\.\/)*([\w-]+\/)?node_modules\/electron/);
       expect(output).toMatch(/renderer-no-node-or-electron: src\/renderer\/bad\.ts → (node:)?fs/);
       expect(output).toMatch(/renderer-only-shared: src\/renderer\/bad\.ts → src\/main\/core\/bad\.ts/);
-      expect(output).toMatch(/shared-is-pure: src\/shared\/bad\.ts → (\.\.\/)*node_modules\/twitter-text/);
+      expect(output).toMatch(/shared-is-pure: src\/shared\/bad\.ts → (\.\.\/)*([\w-]+\/)?node_modules\/twitter-text/);
+      // Renderer layering: stores never import UI (no store -> component -> store circle), and
+      // views reach the engine only through the stores.
+      expect(output).toMatch(/renderer-stores-no-ui: src\/renderer\/src\/stores\/bad\.store\.ts → src\/renderer\/src\/components\/thing\.ts/);
+      expect(output).toMatch(/renderer-no-cycles: src\/renderer\/src\/(components\/thing|stores\/bad\.store)\.ts/);
+      expect(output).toMatch(/renderer-engine-through-stores: src\/renderer\/src\/views\/bad-view\.ts → src\/renderer\/src\/api\.ts/);
     } finally {
       rmSync(link, { force: true });
     }

@@ -12,7 +12,7 @@ import { createKeychainSecretStore } from './core/ports/keychain';
 import { systemClock } from './core/ports/system';
 import { hardenSession, hardenWebContents } from './shell/hardening';
 import { isDarkPanel, trayIconPath } from './shell/icons';
-import { registerIpc } from './shell/ipc';
+import { createIpcGate, registerIpc } from './shell/ipc';
 import { createLoginItem } from './shell/login-item';
 import { createOsNotifier } from './shell/notifier';
 import { createNetworkPort, createOpenBrowser, createPowerPort } from './shell/os-ports';
@@ -163,8 +163,10 @@ async function start(): Promise<void> {
     startHidden: loginItem.launchedAtLogin(),
   });
 
-  ipcIdle = registerIpc(ipcMain, core, { appUrl, sinks: () => [windows?.current()?.webContents].filter((c) => c !== undefined) }).idle;
-  registerShellIpc(ipcMain, prefs, { appUrl, apply, log });
+  // One gate for every channel the page may call: the engine's and the shell's.
+  const gate = createIpcGate(ipcMain, { appUrl, log });
+  ipcIdle = registerIpc(gate, core, { sinks: () => [windows?.current()?.webContents].filter((c) => c !== undefined) }).idle;
+  registerShellIpc(gate, prefs, { apply, log });
 
   const image = (state: Parameters<typeof trayIconPath>[1]) => nativeImage.createFromPath(trayIconPath(trayDir, state, process.platform, isDarkPanel(nativeTheme, process.platform)));
   tray = createTrayService({

@@ -32,7 +32,10 @@ describe('composer', () => {
     await composer.getByRole('textbox', { name: 'Post text' }).fill('a'.repeat(280));
     await counters.getByText('X 280/280').waitFor();
     await expect.poll(() => schedule.isDisabled()).toBe(false);
+    // Closing a composer with writing in it asks; Discard leaves nothing behind.
     await composer.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('alertdialog', { name: 'Keep this post as a draft?' }).getByRole('button', { name: 'Discard' }).click();
+    await composer.waitFor({ state: 'detached' });
   });
 
   it('a draft survives a reload, even one typed just before it', async () => {
@@ -50,6 +53,7 @@ describe('composer', () => {
     await restored.getByRole('textbox', { name: 'Post text' }).fill('Half-written thought about ink and paper');
     await restored.getByRole('status').getByText('Saved', { exact: true }).waitFor();
     await restored.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('alertdialog', { name: 'Keep this post as a draft?' }).getByRole('button', { name: 'Keep as draft' }).click();
     await app.reload();
     await go(page, 'Posts');
     await page.getByRole('listitem', { name: 'Half-written thought about ink and paper' }).waitFor();
@@ -71,6 +75,7 @@ describe('composer', () => {
       .poll(async () => (await allPosts(harness)).find((p) => p.parts[0]!.text === 'First part')?.parts.map((p) => p.text), { timeout: 5000 })
       .toEqual(['First part', 'Third part']);
     await composer.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('alertdialog', { name: 'Keep this post as a draft?' }).getByRole('button', { name: 'Keep as draft' }).click();
   });
 
   it('keeps drafting while offline and shows a banner', async () => {
@@ -84,6 +89,7 @@ describe('composer', () => {
     await context.setOffline(false);
     await page.getByRole('alert').getByText(/You are offline/).waitFor({ state: 'detached' });
     await composer.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('alertdialog', { name: 'Keep this post as a draft?' }).getByRole('button', { name: 'Keep as draft' }).click();
     await expect.poll(async () => (await allPosts(app.harness)).some((p: Post) => p.parts[0]!.text === 'Written on a train'), { timeout: 5000 }).toBe(true);
     await expectNoSeriousA11yViolations(page, 'posts');
     void engine;
@@ -132,6 +138,7 @@ describe('composer', () => {
       )
       .toEqual({ alt: 'A tiny dot', reply: 'following', labels: 1 });
     await composer.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('alertdialog', { name: 'Keep this post as a draft?' }).getByRole('button', { name: 'Keep as draft' }).click();
   });
 
   it('“Add to queue” gives the post the next free queue slot and leaves no draft behind', async () => {

@@ -13,7 +13,7 @@ describe('createCore', () => {
     const info = await t.core.invoke('app:info');
     expect(info).toEqual({
       ok: true,
-      value: { version: '1.2.3', dataDir: t.dataDir, schemaVersion: loadMigrations().at(-1)!.version, publishingPlatforms: ['bluesky', 'mastodon', 'telegram'] },
+      value: { version: '1.2.3', dataDir: t.dataDir, schemaVersion: loadMigrations().at(-1)!.version, publishingPlatforms: ['bluesky', 'mastodon', 'telegram'], oauthRedirectUri: 'http://127.0.0.1:17863/callback' },
     });
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SHELL_CHANNELS, type ShellPrefs } from '../../shared/ipc/shell';
 import { MemoryStore } from '../../../test/main/shell/fakes';
-import type { IpcEventLike } from './ipc';
+import { createIpcGate, type IpcEventLike } from './ipc';
 import { createShellPrefs } from './prefs';
 import { registerShellIpc } from './shell-ipc';
 
@@ -22,7 +22,7 @@ function setup(apply: (prefs: ShellPrefs, changed: Array<keyof ShellPrefs>) => v
   const store = new MemoryStore();
   const prefs = createShellPrefs(store);
   const ipc = new FakeIpcMain();
-  const off = registerShellIpc(ipc, prefs, { appUrl: () => APP, apply });
+  const off = registerShellIpc(createIpcGate(ipc, { appUrl: () => APP }), prefs, { apply });
   const call = (channel: string, payload?: unknown, event: IpcEventLike = fromApp) => ipc.handlers.get(channel)!(event, payload);
   return { store, prefs, ipc, off, call };
 }

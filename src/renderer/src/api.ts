@@ -1,10 +1,10 @@
-import type { Result } from '../../shared/result';
+import type { OutboxShellApi } from '../../shared/ipc/shell';
+
+// The one module that reaches the preload's globals. Stores use it; views and components go
+// through the stores (test/renderer/boundaries.test.ts holds every file to that).
 
 /** The engine, reached only through the preload's named functions. */
 export const outbox = () => window.outbox;
 
-/** Unwraps a Result for code that shows the error message itself. */
-export function unwrap<T>(result: Result<T>): T {
-  if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code, issues: result.error.issues });
-  return result.value;
-}
+/** The desktop shell's own API, or null in a browser (the harness). */
+export const shell = (): OutboxShellApi | null => window.outboxShell ?? null;

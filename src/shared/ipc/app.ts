@@ -8,6 +8,8 @@ export interface AppInfo {
   schemaVersion: number;
   /** Platforms this version can publish to; the others connect, but their posts cannot go out yet. */
   publishingPlatforms: PlatformId[];
+  /** The exact redirect URI creators register in their own developer apps for OAuth platforms. */
+  oauthRedirectUri: string;
 }
 
 /** App channels. */

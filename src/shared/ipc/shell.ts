@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { channel, noPayload } from './define';
 
 /**
  * Preferences of the desktop shell, kept in electron-store (DESIGN.md §4), not in the engine:
@@ -30,6 +31,19 @@ export const openTargetSchema = z.union([
 export type OpenTarget = z.infer<typeof openTargetSchema>;
 
 /**
+ * The shell's own channels, declared like the engine's contract (schema in, answer type out) so
+ * the main process runs them through the same gate: sender check, zod parse, Result.
+ */
+export const shellChannels = {
+  'shell:getPrefs': channel(noPayload).returns<ShellPrefs>(),
+  'shell:setPrefs': channel(shellPrefsPatchSchema).returns<ShellPrefs>(),
+};
+/** The shell's contract. */
+export type ShellContract = typeof shellChannels;
+/** A shell channel name. */
+export type ShellChannel = keyof ShellContract;
+
+/**
  * The Electron channels of the shell API (the engine's channels come from the contract).
  * The preload and src/main/shell use these names; nothing else spells them.
  */
@@ -38,7 +52,7 @@ export const SHELL_CHANNELS = {
   setPrefs: 'shell:setPrefs',
   /** Main -> page: `(target: OpenTarget)`. */
   open: 'shell:open',
-} as const;
+} as const satisfies Record<string, ShellChannel | 'shell:open'>;
 
 /**
  * `window.outboxShell`: present only in Electron (absent in the browser harness), so the page

@@ -15,20 +15,21 @@ const require = createRequire(import.meta.url);
  * needed): the UI tests that are not about connecting use it. The engine hears of it through
  * accounts:changed only when the test asks the page to reload.
  */
-export function insertAccount(harness: Harness, account: { platform: PlatformId; handle: string; displayName?: string; connection?: Account['connection']; active?: boolean }): string {
+export function insertAccount(harness: Harness, account: { platform: PlatformId; handle: string; displayName?: string; connection?: Account['connection']; active?: boolean; instanceUrl?: string }): string {
   const db = new Database(join(harness.dataDir, 'outbox.db'));
   try {
     const id = randomUUID();
     const now = Date.now();
     db.prepare(
       `INSERT INTO accounts (id, platform, platform_user_id, handle, display_name, avatar_url, instance_url, active, connection, meta, created_at, updated_at)
-       VALUES (@id, @platform, @puid, @handle, @displayName, NULL, '', @active, @connection, '{}', @now, @now)`,
+       VALUES (@id, @platform, @puid, @handle, @displayName, NULL, @instanceUrl, @active, @connection, '{}', @now, @now)`,
     ).run({
       id,
       platform: account.platform,
       puid: `${account.platform}-${account.handle}`,
       handle: account.handle,
       displayName: account.displayName ?? account.handle.replace(/^@/, ''),
+      instanceUrl: account.instanceUrl ?? '',
       active: account.active === false ? 0 : 1,
       connection: account.connection ?? 'connected',
       now,
@@ -118,4 +119,83 @@ export function setOutcome(harness: Harness, postId: string, outcome: { status: 
   } finally {
     db.close();
   }
+}
+
+/** What one interactive element looked like with and without keyboard focus. */
+interface RingCheck {
+  name: string;
+  reached: boolean;
+  ring: boolean;
+}
+
+/**
+ * Tabs through every interactive element inside `scope` (the page, or the open dialog) and
+ * checks each shows a focus ring: its computed outline or box-shadow differs between focused and
+ * unfocused, and the ring is a visible outline of 2px or more or a box-shadow. An element drawn
+ * invisible (a radio under its label) is judged by its label. Fails naming the elements without.
+ */
+export async function expectFocusRings(page: Page, where: string, scope = 'body') {
+  await page.mouse.move(1, 1);
+  const total = await page.evaluate((scopeSelector) => {
+    // The node tsconfig has no DOM types: name what this callback touches in the page.
+    type El = { matches(s: string): boolean; getClientRects(): { length: number }; closest(s: string): El | null; parentElement: El | null; setAttribute(n: string, v: string): void; getAttribute(n: string): string | null; textContent: string | null; blur(): void; getBoundingClientRect(): { width: number; height: number } };
+    const g = globalThis as unknown as { document: { querySelector(s: string): { querySelectorAll(s: string): El[] } | null; querySelectorAll(s: string): unknown; activeElement: El | null }; getComputedStyle(el: El): { outlineStyle: string; outlineWidth: string; outlineColor: string; boxShadow: string; opacity: string; visibility: string }; __rings: Record<string, string> };
+    const root = g.document.querySelector(scopeSelector);
+    if (!root) throw new Error(`no ${scopeSelector}`);
+    const selector = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+    const holder = (el: El) => {
+      const style = g.getComputedStyle(el);
+      const box = el.getBoundingClientRect();
+      return style.opacity === '0' || box.width <= 1 ? (el.closest('label') ?? el.parentElement ?? el) : el;
+    };
+    const look = (el: El) => {
+      const s = g.getComputedStyle(holder(el));
+      return `${s.outlineStyle} ${s.outlineStyle === 'none' ? '' : `${s.outlineWidth} ${s.outlineColor}`}|${s.boxShadow}`;
+    };
+    g.document.activeElement?.blur();
+    for (const old of g.document.querySelectorAll('[data-ring]') as unknown as Array<{ removeAttribute(n: string): void }>) old.removeAttribute('data-ring');
+    g.__rings = {};
+    // Tab stops once per radio group (on its checked radio); arrows move within it.
+    // Inside a closed <details>, only its summary can take focus.
+    const hiddenInDetails = (el: El) => {
+      const details = el.closest('details:not([open])');
+      return !!details && !(el.matches('summary') && el.parentElement === details);
+    };
+    const radioSkipped = (el: El) => el.matches('input[type="radio"]:not(:checked)') && !!el.closest('[role="radiogroup"], fieldset');
+    const elements = [...root.querySelectorAll(selector)].filter((el) => el.getClientRects().length > 0 && g.getComputedStyle(el).visibility !== 'hidden' && !el.closest('[inert]') && !radioSkipped(el) && !hiddenInDetails(el));
+    elements.forEach((el, i) => {
+      el.setAttribute('data-ring', String(i));
+      g.__rings[String(i)] = look(el);
+    });
+    return elements.length;
+  }, scope);
+  const seen = new Map<number, RingCheck>();
+  for (let press = 0; press < total * 4 + 12 && seen.size < total; press++) {
+    await page.keyboard.press('Tab');
+    const now = await page.evaluate(() => {
+      type El = { getAttribute(n: string): string | null; closest(s: string): El | null; parentElement: El | null; textContent: string | null; getBoundingClientRect(): { width: number } };
+      const g = globalThis as unknown as { document: { activeElement: El | null }; getComputedStyle(el: El): { outlineStyle: string; outlineWidth: string; outlineColor: string; boxShadow: string; opacity: string }; __rings: Record<string, string> };
+      const el = g.document.activeElement;
+      const index = el?.getAttribute('data-ring');
+      if (!el || index === null || index === undefined) return null;
+      const style = g.getComputedStyle(el);
+      const holder = style.opacity === '0' || el.getBoundingClientRect().width <= 1 ? (el.closest('label') ?? el.parentElement ?? el) : el;
+      const s = g.getComputedStyle(holder);
+      const look = `${s.outlineStyle} ${s.outlineStyle === 'none' ? '' : `${s.outlineWidth} ${s.outlineColor}`}|${s.boxShadow}`;
+      const visible = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none';
+      const name = el.getAttribute('aria-label') ?? (el.textContent ?? '').trim().slice(0, 40) ?? el.getAttribute('id') ?? '?';
+      return { index: Number(index), name: `${name} (${el.getAttribute('id') ?? ''})`, ring: look !== g.__rings[index] && visible };
+    });
+    if (now && !seen.has(now.index)) seen.set(now.index, { name: now.name, reached: true, ring: now.ring });
+  }
+  const without = [...seen.values()].filter((c) => !c.ring).map((c) => c.name);
+  expect(without, `focus rings missing on ${where}`).toEqual([]);
+  // Everything interactive was reached by Tab (nothing is mouse-only).
+  const unreached = await page.evaluate((reached) => {
+    type El = { getAttribute(n: string): string | null; textContent: string | null; tagName: string };
+    const g = globalThis as unknown as { document: { querySelectorAll(s: string): El[] } };
+    return [...g.document.querySelectorAll('[data-ring]')].filter((el) => !reached.includes(Number(el.getAttribute('data-ring')))).map((el) => `${el.tagName} ${el.getAttribute('aria-label') ?? (el.textContent ?? '').trim().slice(0, 40)} ${el.getAttribute('id') ?? ''}`);
+  }, [...seen.keys()]);
+  expect(unreached, `elements not reached by Tab on ${where}`).toEqual([]);
+  return total;
 }

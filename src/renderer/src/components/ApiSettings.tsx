@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiStatus } from '../../../shared/ipc/api';
 import type { ResultError } from '../../../shared/result';
+import { apiSettings } from '../stores/api-settings.store';
 
 function message(error: ResultError): string {
   const issues = error.issues ?? [];
@@ -9,7 +10,7 @@ function message(error: ResultError): string {
 
 /**
  * Settings section for the local automation API: on/off, port, and the personal access token
- * (shown once, right after it is generated). Talks only to window.outbox.
+ * (shown once, right after it is generated). Reaches the engine through stores/api-settings.store.
  */
 export default function ApiSettings() {
   const [status, setStatus] = useState<ApiStatus | null>(null);
@@ -22,7 +23,7 @@ export default function ApiSettings() {
   const polls = useRef<ReturnType<typeof setTimeout>[]>([]);
 
   const load = useCallback(async () => {
-    const result = await window.outbox.api.status();
+    const result = await apiSettings.status();
     if (!result.ok) {
       setError(message(result.error));
       return null;
@@ -40,7 +41,7 @@ export default function ApiSettings() {
 
   useEffect(() => {
     void load();
-    const off = window.outbox.on('settings:changed', ({ keys }) => {
+    const off = apiSettings.onSettingsChanged((keys) => {
       if (keys.includes('apiEnabled') || keys.includes('apiPort')) {
         void load();
         followUp();
@@ -54,7 +55,7 @@ export default function ApiSettings() {
 
   async function update(patch: { apiEnabled?: boolean; apiPort?: number }) {
     setError(null);
-    const result = await window.outbox.settings.update(patch);
+    const result = await apiSettings.update(patch);
     if (!result.ok) {
       setError(message(result.error));
       if (status) setPortText(String(status.port));
@@ -81,7 +82,7 @@ export default function ApiSettings() {
     setError(null);
     setCopied(false);
     try {
-      const result = await window.outbox.api.regenerateToken();
+      const result = await apiSettings.regenerateToken();
       if (!result.ok) {
         setError(message(result.error));
         return;

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
 
 /** A modal on the native <dialog> (focus stays inside; Escape closes). */
 export function Dialog({
@@ -10,6 +10,7 @@ export function Dialog({
   role,
   footer,
   describedBy,
+  onKeyDown,
 }: {
   open: boolean;
   title: string;
@@ -19,6 +20,7 @@ export function Dialog({
   role?: 'dialog' | 'alertdialog';
   footer?: ReactNode;
   describedBy?: string;
+  onKeyDown?: (event: KeyboardEvent<HTMLDialogElement>) => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -45,6 +47,7 @@ export function Dialog({
       aria-labelledby={titleId}
       aria-describedby={describedBy}
       role={role}
+      onKeyDown={onKeyDown}
       onCancel={(e) => {
         e.preventDefault();
         onClose();

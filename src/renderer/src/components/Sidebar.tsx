@@ -1,10 +1,7 @@
 import { useComposerStore } from '../stores/composer.store';
+import { useUiStore, type View } from '../stores/ui.store';
 import { Icon } from './Icon';
-import { useUiStore } from '../stores/ui.store';
 import { useAttentionCount } from './NotificationsPanel';
-
-/** The app's main views. */
-export type View = 'calendar' | 'posts' | 'accounts' | 'settings';
 
 const ITEMS: Array<{ view: View; label: string; icon: string }> = [
   { view: 'calendar', label: 'Calendar', icon: '▦' },

@@ -1,16 +1,39 @@
 import { useUiStore } from '../stores/ui.store';
 import { Icon } from './Icon';
 
-/** Transient messages; a polite live region so screen readers hear them. */
+/** Transient messages with their actions (Undo, Open, Retry); a polite live region so screen readers hear them. */
 export function Toasts() {
-  const { toasts, dismissToast } = useUiStore();
+  const { toasts, dismissToast, holdToast } = useUiStore();
   return (
     <div className="toasts" role="status" aria-live="polite" aria-label="Messages">
       {toasts.map((t) => (
-        <div key={t.id} className={`toast toast-${t.tone}`}>
+        <div
+          key={t.id}
+          className={`toast toast-${t.tone}`}
+          // The countdown waits while the pointer or the keyboard is on the toast.
+          onMouseEnter={() => holdToast(t.id, true)}
+          onMouseLeave={() => holdToast(t.id, false)}
+          onFocus={() => holdToast(t.id, true)}
+          onBlur={(e) => {
+            if (!e.currentTarget.contains(e.relatedTarget as Node | null)) holdToast(t.id, false);
+          }}
+        >
           <span aria-hidden="true">{t.tone === 'error' ? '⚠' : '✓'}</span>
           <span className="toast-text">{t.text}</span>
-          <button type="button" className="icon-button" aria-label="Dismiss message" onClick={() => dismissToast(t.id)}>
+          {t.actions.map((a) => (
+            <button
+              key={a.label}
+              type="button"
+              className="toast-action"
+              onClick={() => {
+                dismissToast(t.id);
+                a.run();
+              }}
+            >
+              {a.label}
+            </button>
+          ))}
+          <button type="button" className="icon-button" aria-label="Dismiss message" onClick={() => dismissToast(t.id, true)}>
             ✕
           </button>
         </div>

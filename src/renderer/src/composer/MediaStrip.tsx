@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Icon } from '../components/Icon';
 import type { PartMedia } from '../../../shared/domain';
-import { outbox } from '../api';
 import { plainError } from '../lib/errors';
 import { fileToBase64, formatBytes } from '../lib/text';
 import { useMediaStore } from '../stores/media.store';
@@ -19,7 +18,7 @@ export function MediaStrip({
   /** The element files may be dropped on (the part's box). */
   dropTarget: React.RefObject<HTMLElement | null>;
 }) {
-  const { items, thumbs, ensure, remember } = useMediaStore();
+  const { items, thumbs, ensure, importData } = useMediaStore();
   const [busy, setBusy] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -34,12 +33,11 @@ export function MediaStrip({
       setBusy((n) => n + 1);
       try {
         const data = await fileToBase64(file);
-        const result = await outbox().media.importData({ name: file.name, data });
+        const result = await importData(file.name, data);
         if (!result.ok) {
           setError(`${file.name}: ${plainError(result.error)}`);
           continue;
         }
-        remember(result.value);
         latest.current = [...latest.current, { mediaId: result.value.id, altText: result.value.altText ?? '' }];
         onChange(latest.current);
       } catch (e) {

@@ -1,10 +1,13 @@
-import { useId } from 'react';
-import type { Account } from '../../../shared/domain';
+import { useEffect, useId, useRef, useState } from 'react';
+import type { Account, PlatformEntry } from '../../../shared/domain';
 import type { EntryValidation } from '../../../shared/ipc/posts';
 import { platformSpec } from '../../../shared/platforms';
-import { Avatar } from '../components/Badges';
+import { Avatar, StatusBadge } from '../components/Badges';
+import { overflowStart } from '../lib/limits';
 import { platformName } from '../lib/platforms';
+import { ENTRY_STATUS } from '../lib/status';
 import type { ComposerTarget } from '../stores/composer.store';
+import { HighlightArea } from './HighlightArea';
 import { humanize, settingFields, type SettingField } from './settings-fields';
 
 function Field({ field, value, onChange, idPrefix }: { field: SettingField; value: unknown; onChange: (v: unknown) => void; idPrefix: string }) {
@@ -57,17 +60,30 @@ function Field({ field, value, onChange, idPrefix }: { field: SettingField; valu
   );
 }
 
-/** One account's options: content type, platform settings, its own text. */
+/** One account's options: content type, platform settings, its own text; opens on a problem. */
 export function PlatformOptions({
   account,
   target,
   check,
+  over,
+  limit,
+  canPublish,
+  entry,
+  reveal,
   fallbackText,
   onChange,
 }: {
   account: Account;
   target: ComposerTarget;
   check: EntryValidation | null;
+  /** How many characters past the platform's limit the text is (0 when it fits). */
+  over: number;
+  limit: number | null;
+  canPublish: boolean;
+  /** The engine's entry for this account when the post exists (status, link, error). */
+  entry: PlatformEntry | null;
+  /** Changes when the creator asks to see this section (a counter over its limit was pressed). */
+  reveal: number;
   fallbackText: string;
   onChange: (patch: Partial<ComposerTarget>) => void;
 }) {
@@ -76,21 +92,108 @@ export function PlatformOptions({
   const fields = settingFields(account.platform);
   const contentType = target.contentType ?? spec.defaultContentType;
   const problems = check?.problems ?? [];
+  const name = platformName(account.platform);
+  // Open on a problem: a check that fails, a text too long, or a send that failed last time.
+  const attention = problems.length > 0 || over > 0 || entry?.status === 'failed';
+  const [open, setOpen] = useState(attention);
+  const details = useRef<HTMLDetailsElement>(null);
+  const ownSwitch = useRef<HTMLInputElement>(null);
+  const ownText = useRef<HTMLTextAreaElement | null>(null);
+  // A problem appearing opens the section on it (closing it again is the creator's choice).
+  useEffect(() => {
+    if (attention) setOpen(true);
+  }, [attention]);
+  useEffect(() => {
+    if (reveal === 0) return;
+    setOpen(true);
+    requestAnimationFrame(() => {
+      details.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+      (target.textOverride !== null ? ownText.current : ownSwitch.current)?.focus();
+    });
+    // Only a new request to reveal moves focus.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [reveal]);
+  const ownCut = target.textOverride !== null && limit !== null ? overflowStart(target.textOverride, spec.text.counting, limit) : null;
+  const entryLook = entry && entry.status !== 'pending' ? ENTRY_STATUS[entry.status] : null;
   return (
-    <details className="platform-options" open={problems.length > 0 || undefined}>
+    <details className={`platform-options${attention ? ' attention' : ''}`} open={open} ref={details} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>
         <Avatar account={account} size={20} />
         <span>
-          {platformName(account.platform)} <span className="muted">{account.handle}</span>
+          {name} <span className="muted">{account.handle}</span>
         </span>
+        {entryLook ? <StatusBadge look={entryLook} /> : null}
+        {over > 0 ? (
+          <span className="status status-danger">
+            <span aria-hidden="true">⚠</span> {over} too long
+          </span>
+        ) : null}
         {problems.length > 0 ? (
           <span className="status status-danger">
             <span aria-hidden="true">⚠</span> {problems.length} problem{problems.length > 1 ? 's' : ''}
           </span>
         ) : null}
+        {!canPublish ? <span className="pill pill-warning">Cannot publish yet</span> : null}
         {target.textOverride !== null ? <span className="pill">Own text</span> : null}
       </summary>
       <div className="platform-options-body">
+        {entry?.platformUrl ? (
+          <p className="option-note">
+            <a href={entry.platformUrl} target="_blank" rel="noreferrer">
+              View on {name}
+            </a>
+          </p>
+        ) : null}
+        {entry?.errorMessage ? (
+          <p className="option-note error-text">
+            <span aria-hidden="true">⚠ </span>
+            {entry.errorMessage}
+          </p>
+        ) : null}
+        {!canPublish ? (
+          <p className="option-note callout callout-warning">
+            <span aria-hidden="true">⚠ </span>Outbox cannot publish to {name} yet: the post will fail for {account.handle} at its time.
+          </p>
+        ) : null}
+        {over > 0 && target.textOverride === null ? (
+          <p className="option-note callout callout-danger" id={`${idPrefix}-over`}>
+            <span aria-hidden="true">⚠ </span>
+            {over} character{over > 1 ? 's' : ''} too long for {name}
+            {limit !== null ? ` (${limit.toLocaleString('en')} at most)` : ''}. Shorten the post, or give {name} its own text with the switch below.
+          </p>
+        ) : null}
+        <div className="field field-row compact own-text">
+          <input
+            ref={ownSwitch}
+            id={`${idPrefix}-own`}
+            type="checkbox"
+            role="switch"
+            checked={target.textOverride !== null}
+            aria-describedby={over > 0 && target.textOverride === null ? `${idPrefix}-over` : undefined}
+            onChange={(e) => {
+              onChange({ textOverride: e.target.checked ? fallbackText : null });
+              if (e.target.checked) requestAnimationFrame(() => ownText.current?.focus());
+            }}
+          />
+          <label htmlFor={`${idPrefix}-own`}>Different text for {name}</label>
+        </div>
+        {target.textOverride !== null ? (
+          <div className="own-text-editor">
+            <HighlightArea
+              ref={ownText}
+              aria-label={`Text for ${name} ${account.handle}`}
+              minRows={3}
+              value={target.textOverride}
+              cut={ownCut}
+              onChange={(e) => onChange({ textOverride: e.target.value })}
+            />
+            {ownCut !== null ? (
+              <p className="overflow-hint">
+                <span aria-hidden="true">⚠ </span>The highlighted text does not fit on {name}.
+              </p>
+            ) : null}
+          </div>
+        ) : null}
         {spec.contentTypes.length > 1 ? (
           <div className="field compact">
             <label htmlFor={`${idPrefix}-ct`}>Post as</label>
@@ -117,24 +220,6 @@ export function PlatformOptions({
             }}
           />
         ))}
-        <div className="field field-row compact">
-          <input
-            id={`${idPrefix}-own`}
-            type="checkbox"
-            role="switch"
-            checked={target.textOverride !== null}
-            onChange={(e) => onChange({ textOverride: e.target.checked ? fallbackText : null })}
-          />
-          <label htmlFor={`${idPrefix}-own`}>Different text for {platformName(account.platform)}</label>
-        </div>
-        {target.textOverride !== null ? (
-          <textarea
-            aria-label={`Text for ${platformName(account.platform)} ${account.handle}`}
-            rows={3}
-            value={target.textOverride}
-            onChange={(e) => onChange({ textOverride: e.target.value })}
-          />
-        ) : null}
         {problems.length > 0 ? (
           <ul className="problems">
             {problems.map((p, i) => (

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Account, PostPart } from '../../../shared/domain';
-import { Avatar } from '../components/Badges';
-import { PLATFORM_INFO, platformName } from '../lib/platforms';
+import { Avatar, PlatformMark } from '../components/Badges';
+import { platformName } from '../lib/platforms';
 import { linkify } from '../lib/text';
 import { useMediaStore } from '../stores/media.store';
 import type { ComposerTarget } from '../stores/composer.store';
@@ -36,9 +36,7 @@ export function Preview({ parts, targets, accounts }: { parts: PostPart[]; targe
       <div className="preview-tabs" role="group" aria-label="Preview for">
         {chosen.map(({ account: a }) => (
           <button key={a.id} type="button" aria-pressed={a.id === account.id} onClick={() => setSelected(a.id)} title={`${platformName(a.platform)} ${a.handle}`}>
-            <span aria-hidden="true" className="platform-mark platform-mark-small" style={{ background: PLATFORM_INFO[a.platform]?.color }}>
-              {PLATFORM_INFO[a.platform]?.mark}
-            </span>
+            <PlatformMark platform={a.platform} labelled={false} />
             <span className="sr-only">
               Preview on {platformName(a.platform)} {a.handle}
             </span>

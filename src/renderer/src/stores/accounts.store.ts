@@ -1,7 +1,13 @@
 import { create } from 'zustand';
 import type { Account, PlatformId } from '../../../shared/domain';
+import type { OutboxApi } from '../../../shared/ipc/contract';
+import type { Result } from '../../../shared/result';
 import { outbox } from '../api';
 import { plainError } from '../lib/errors';
+
+type ConnectPayload = Parameters<OutboxApi['accounts']['connect']>[0];
+type ConnectAnswer = Awaited<ReturnType<OutboxApi['accounts']['connect']>>;
+type AppCredentialsPayload = Parameters<OutboxApi['accounts']['setAppCredentials']>[0];
 
 interface AccountsState {
   accounts: Account[];
@@ -11,10 +17,17 @@ interface AccountsState {
   appCredentials: Partial<Record<PlatformId, boolean>>;
   load(): Promise<void>;
   loadAppCredentials(): Promise<void>;
+  connect(payload: ConnectPayload): Promise<ConnectAnswer>;
+  choose(pendingId: string, optionId: string): Promise<ConnectAnswer>;
+  setAppCredentials(payload: AppCredentialsPayload): Promise<Result<unknown>>;
+  setActive(id: string, active: boolean): Promise<Result<unknown>>;
+  /** Checks one account now; answers its connection state after the check. */
+  check(id: string): Promise<Result<Account | null>>;
+  disconnect(id: string): Promise<Result<unknown>>;
 }
 
 /** Connected accounts; refetched on accounts:changed. */
-export const useAccountsStore = create<AccountsState>((set) => ({
+export const useAccountsStore = create<AccountsState>((set, get) => ({
   accounts: [],
   loaded: false,
   error: null,
@@ -27,6 +40,36 @@ export const useAccountsStore = create<AccountsState>((set) => ({
   async loadAppCredentials() {
     const result = await outbox().accounts.appCredentials();
     if (result.ok) set({ appCredentials: Object.fromEntries(result.value.map((c) => [c.platform, c.configured])) });
+  },
+  async connect(payload) {
+    const result = await outbox().accounts.connect(payload);
+    if (result.ok && result.value.status !== 'choose') await get().load();
+    return result;
+  },
+  async choose(pendingId, optionId) {
+    const result = await outbox().accounts.choose({ pendingId, optionId });
+    if (result.ok && result.value.status !== 'choose') await get().load();
+    return result;
+  },
+  async setAppCredentials(payload) {
+    const result = await outbox().accounts.setAppCredentials(payload);
+    if (result.ok) await get().loadAppCredentials();
+    return result;
+  },
+  async setActive(id, active) {
+    const result = await outbox().accounts.setActive({ id, active });
+    void get().load();
+    return result;
+  },
+  async check(id) {
+    const result = await outbox().accounts.check({ id });
+    void get().load();
+    return result.ok ? { ok: true, value: result.value.find((a) => a.id === id) ?? null } : result;
+  },
+  async disconnect(id) {
+    const result = await outbox().accounts.disconnect({ id });
+    void get().load();
+    return result;
   },
 }));
 

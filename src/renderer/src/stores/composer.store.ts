@@ -42,13 +42,31 @@ interface ComposerState {
   saveState: SaveState;
   saveError: string | null;
   validation: EntryValidation[];
+  /** The parts `validation` was computed for (a problem about an empty part is stale once it has words). */
+  validatedParts: PostPart[] | null;
   validationError: string | null;
   submitting: boolean;
   submitError: string | null;
   submitIssues: Issue[];
-  openNew(options?: { at?: string }): void;
+  /** The creator changed something since the composer opened (problems show only then for a new post). */
+  touched: boolean;
+  /** The post as it was opened (null for a new one): what "Discard" goes back to. */
+  original: ComposerDraft | null;
+  /** The engine's copy of the opened post (per-platform outcomes and links), or null for a new one. */
+  loaded: Post | null;
+  /** Closing asked while there are changes: the composer asks what to do with them. */
+  confirmingClose: boolean;
+  openNew(options?: { at?: string; accountIds?: string[] }): void;
   openPost(id: string): Promise<void>;
   close(): Promise<void>;
+  /** Escape, ✕ or a click outside: closes, or asks first when there are changes. */
+  requestClose(): void;
+  /** Answers the question: keep (save) the changes, or discard them, or go back to editing. */
+  resolveClose(choice: 'keep' | 'discard' | 'cancel'): Promise<void>;
+  /** Ctrl/⌘+Enter: schedules (or reschedules) when it can, else saves the draft; answers what it did. */
+  primary(): Promise<'scheduled' | 'saved' | 'blocked'>;
+  /** A published post is read-only: copies it as a new draft and opens that. */
+  duplicateToEdit(): Promise<void>;
   change(recipe: (draft: ComposerDraft) => ComposerDraft): void;
   toggleAccount(account: Account): void;
   flush(): Promise<boolean>;
@@ -97,15 +115,18 @@ function draftFromPost(post: Post): ComposerDraft {
   };
 }
 
+/** The fields a creator edits, to tell whether anything changed since opening. */
+const editable = (d: ComposerDraft) => JSON.stringify([d.parts, d.targets, d.labelIds, d.repeat, d.when]);
+
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 let validateTimer: ReturnType<typeof setTimeout> | undefined;
 let inFlight: Promise<boolean> | null = null;
 let validateToken = 0;
 
-function persist(state: Pick<ComposerState, 'open' | 'draft' | 'dirty'>) {
+function persist(state: Pick<ComposerState, 'open' | 'draft' | 'dirty' | 'touched' | 'original'>) {
   try {
     if (!state.open && !state.dirty) localStorage.removeItem(STORAGE_KEY);
-    else localStorage.setItem(STORAGE_KEY, JSON.stringify({ open: state.open, draft: state.draft, dirty: state.dirty }));
+    else localStorage.setItem(STORAGE_KEY, JSON.stringify({ open: state.open, draft: state.draft, dirty: state.dirty, touched: state.touched, original: state.original }));
   } catch {
     // Storage full or unavailable: the engine copy still saves within a second.
   }
@@ -143,7 +164,7 @@ export const useComposerStore = create<ComposerState>((set, get) => {
     const token = ++validateToken;
     const result = await outbox().posts.validate({ parts: draft.parts, targets: targetsPayload(draft) });
     if (token !== validateToken) return;
-    if (result.ok) set({ validation: result.value.entries, validationError: null });
+    if (result.ok) set({ validation: result.value.entries, validatedParts: draft.parts, validationError: null });
     else set({ validationError: plainError(result.error) });
   }
 
@@ -189,9 +210,18 @@ export const useComposerStore = create<ComposerState>((set, get) => {
     if (twin && get().draft.postId === null) update({ draft: { ...get().draft, postId: twin.id, status: twin.status } });
   }
 
+  /** Whether the open composer can make way for another post: yes, after saving its draft, or not at all. */
+  function switchBlocked(): 'free' | 'flush' | 'refuse' {
+    const { open, dirty, draft } = get();
+    if (!open || !dirty) return 'free';
+    if (autosaves(draft)) return 'flush';
+    useUiStore.getState().toast('Save or discard your changes to the open post first.', 'error');
+    return 'refuse';
+  }
+
   function finish(message: string) {
     clearTimeout(saveTimer);
-    update({ open: false, dirty: false, draft: emptyDraft(), submitting: false, submitError: null, submitIssues: [], saveState: 'idle', validation: [] });
+    update({ open: false, dirty: false, draft: emptyDraft(), submitting: false, submitError: null, submitIssues: [], saveState: 'idle', validation: [], touched: false, original: null, loaded: null, confirmingClose: false });
     useUiStore.getState().toast(message);
   }
 
@@ -208,40 +238,116 @@ export const useComposerStore = create<ComposerState>((set, get) => {
     saveState: 'idle',
     saveError: null,
     validation: [],
+    validatedParts: null,
     validationError: null,
     submitting: false,
     submitError: null,
     submitIssues: [],
+    touched: false,
+    original: null,
+    loaded: null,
+    confirmingClose: false,
 
     openNew(options = {}) {
+      // Asked while another post is open (the tray): its changes are saved first, or it stays.
+      const busy = switchBlocked();
+      if (busy === 'refuse') return;
+      if (busy === 'flush') {
+        void get().flush().then((ok) => ok && get().openNew(options));
+        return;
+      }
       performance.mark('composer:open:start');
       const accounts = useAccountsStore.getState().accounts;
       const draft = emptyDraft();
-      draft.targets = accounts.filter((a) => a.active && a.connection === 'connected').map((a) => ({ accountId: a.id, settings: {}, textOverride: null }));
+      const chosen = options.accountIds ? accounts.filter((a) => options.accountIds!.includes(a.id)) : accounts.filter((a) => a.active && a.connection === 'connected');
+      draft.targets = chosen.map((a) => ({ accountId: a.id, settings: {}, textOverride: null }));
       if (options.at) draft.when = isoToZoned(options.at, zone());
-      update({ open: true, draft, dirty: false, saveState: 'idle', saveError: null, submitError: null, submitIssues: [], validation: [] });
+      update({ open: true, draft, dirty: false, saveState: 'idle', saveError: null, submitError: null, submitIssues: [], validation: [], touched: false, original: null, loaded: null, confirmingClose: false });
       scheduleValidate();
     },
     async openPost(id) {
+      const busy = switchBlocked();
+      if (busy === 'refuse' || (busy === 'flush' && !(await get().flush()))) return;
       const result = await outbox().posts.get({ id });
       if (!result.ok) {
         useUiStore.getState().toast(plainError(result.error), 'error');
         return;
       }
-      update({ open: true, draft: draftFromPost(result.value), dirty: false, saveState: 'idle', saveError: null, submitError: null, submitIssues: [], validation: [] });
+      const draft = draftFromPost(result.value);
+      update({ open: true, draft, dirty: false, saveState: 'idle', saveError: null, submitError: null, submitIssues: [], validation: [], touched: false, original: draft, loaded: result.value, confirmingClose: false });
       scheduleValidate();
+    },
+    requestClose() {
+      const { draft, touched, original } = get();
+      const changed = touched && (original === null ? hasContent(draft) : editable(draft) !== editable(original));
+      if (changed) set({ confirmingClose: true });
+      else void get().close();
+    },
+    async resolveClose(choice) {
+      set({ confirmingClose: false });
+      if (choice === 'cancel') return;
+      const { draft, original } = get();
+      if (choice === 'keep') {
+        if (autosaves(draft)) {
+          await get().close();
+          return;
+        }
+        if (await get().saveChanges()) await get().close();
+        return;
+      }
+      clearTimeout(saveTimer);
+      while (inFlight) await inFlight;
+      const postId = get().draft.postId;
+      if (original === null) {
+        // A new post: its autosaved copy goes too.
+        if (postId) await outbox().posts.delete({ id: postId });
+      } else if (autosaves(original) && postId) {
+        // A draft's edits were autosaved: it goes back to how it was opened.
+        await outbox().posts.update({ id: postId, parts: original.parts, targets: targetsPayload(original), labelIds: original.labelIds, repeat: original.repeat });
+      }
+      clearTimeout(saveTimer);
+      update({ open: false, dirty: false, draft: emptyDraft(), touched: false, original: null, loaded: null, saveState: 'idle', submitError: null, submitIssues: [], validation: [] });
+      useUiStore.getState().toast(original === null ? 'Discarded' : 'Changes discarded');
+    },
+    async primary() {
+      const s = get();
+      const d = s.draft;
+      const sendable = d.targets.length > 0 && hasContent(d) && !hasBlockingProblems(s.validation);
+      if (d.when && sendable) return (await get().schedule()) ? 'scheduled' : 'blocked';
+      if (!d.when && autosaves(d)) {
+        if (!hasContent(d)) return 'blocked';
+        if (!(await get().flush())) return 'blocked';
+        await get().close();
+        useUiStore.getState().toast('Saved as a draft');
+        return 'saved';
+      }
+      if (!d.when && s.dirty) return (await get().saveChanges()) ? 'saved' : 'blocked';
+      return 'blocked';
+    },
+    async duplicateToEdit() {
+      const id = get().draft.postId;
+      if (!id) return;
+      const result = await outbox().posts.duplicate({ id });
+      if (!result.ok) {
+        useUiStore.getState().toast(plainError(result.error), 'error');
+        return;
+      }
+      await get().openPost(result.value.id);
+      // The copy is new work: closing it untouched still asks whether to keep it.
+      set({ draft: { ...get().draft, fresh: true }, original: null, touched: true });
+      useUiStore.getState().toast('Copied as a new draft');
     },
     async close() {
       const { draft, dirty } = get();
       if (dirty && autosaves(draft)) await get().flush();
       const stillDirty = get().dirty;
       // A scheduled post's unsaved edits stay in local storage until saved or discarded.
-      update({ open: false, ...(stillDirty && !autosaves(draft) ? {} : { dirty: false, draft: emptyDraft() }) });
+      update({ open: false, touched: false, original: null, loaded: null, confirmingClose: false, ...(stillDirty && !autosaves(draft) ? {} : { dirty: false, draft: emptyDraft() }) });
       if (stillDirty && !autosaves(draft)) useUiStore.getState().toast('Your changes were not saved: open the post again to keep them.');
       else if (stillDirty) useUiStore.getState().toast('Kept on this device: the draft will be saved when Outbox can store it.');
     },
     change(recipe) {
-      update({ draft: recipe(get().draft), dirty: true, submitError: null, submitIssues: [] });
+      update({ draft: recipe(get().draft), dirty: true, touched: true, submitError: null, submitIssues: [] });
       scheduleSave();
       scheduleValidate();
     },
@@ -324,9 +430,9 @@ export const useComposerStore = create<ComposerState>((set, get) => {
       try {
         const raw = localStorage.getItem(STORAGE_KEY);
         if (!raw) return;
-        const saved = JSON.parse(raw) as { open: boolean; draft: ComposerDraft; dirty: boolean };
+        const saved = JSON.parse(raw) as { open: boolean; draft: ComposerDraft; dirty: boolean; touched?: boolean; original?: ComposerDraft | null };
         if (!saved.draft || !Array.isArray(saved.draft.parts)) return;
-        set({ open: saved.open, draft: { ...saved.draft, fresh: saved.draft.fresh ?? false }, dirty: saved.dirty });
+        set({ open: saved.open, draft: { ...saved.draft, fresh: saved.draft.fresh ?? false }, dirty: saved.dirty, touched: saved.touched ?? saved.dirty, original: saved.original ?? null });
         if (saved.dirty && saved.draft.postId === null) void adoptOrphan(saved.draft).then(scheduleSave);
         else if (saved.dirty) scheduleSave();
         if (saved.open) scheduleValidate();

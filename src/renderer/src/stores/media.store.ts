@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { Media } from '../../../shared/domain';
+import type { Result } from '../../../shared/result';
 import { outbox } from '../api';
 
 interface MediaState {
@@ -8,6 +9,8 @@ interface MediaState {
   /** Fetches what is missing for these ids (info and a thumbnail). */
   ensure(ids: string[]): void;
   remember(media: Media): void;
+  /** Imports a picked or dropped file's bytes (base64) into the media library. */
+  importData(name: string, data: string): Promise<Result<Media>>;
 }
 
 const asked = new Set<string>();
@@ -31,5 +34,10 @@ export const useMediaStore = create<MediaState>((set, get) => ({
   remember(media) {
     set({ items: { ...get().items, [media.id]: media } });
     get().ensure([media.id]);
+  },
+  async importData(name, data) {
+    const result = await outbox().media.importData({ name, data });
+    if (result.ok) get().remember(result.value);
+    return result;
   },
 }));

@@ -1,15 +1,16 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Account, PlatformId } from '../../../shared/domain';
 import { OAUTH_PLATFORMS, type ConnectResult } from '../../../shared/ipc/accounts';
 import type { Issue, Result } from '../../../shared/result';
-import { outbox } from '../api';
 import { Avatar, PlatformMark, StatusBadge } from '../components/Badges';
 import { ConfirmDialog, Dialog } from '../components/Dialog';
 import { plainError } from '../lib/errors';
-import { PLATFORM_ORDER, platformName } from '../lib/platforms';
+import { PLATFORM_LOOK, PLATFORM_ORDER, platformName } from '../lib/platforms';
 import { CONNECTION_STATUS } from '../lib/status';
 import { dateTimeLabel, systemZone } from '../lib/time';
 import { useAccountsStore } from '../stores/accounts.store';
+import { canPublishTo, useAppStore } from '../stores/app.store';
+import { useComposerStore } from '../stores/composer.store';
 import { useSettingsStore } from '../stores/settings.store';
 import { useUiStore } from '../stores/ui.store';
 
@@ -19,6 +20,67 @@ const HELP: Partial<Record<PlatformId, string>> = {
   bluesky: 'Use an app password (Settings → Privacy and security → App passwords on Bluesky), not your main password.',
   mastodon: 'Your browser opens your instance to let Outbox post for you.',
   telegram: 'Create a bot with @BotFather, add it to your channel or group as an admin, then paste its token and the chat (@channelname or its numeric id).',
+};
+
+/**
+ * How to make the developer app each OAuth platform needs, step by step and without links (the
+ * creator types the portal's name in their own browser). `{uri}` marks where the redirect URI goes.
+ */
+const APP_STEPS: Record<(typeof OAUTH_PLATFORMS)[number], { portal: string; steps: string[]; keys: string }> = {
+  x: {
+    portal: 'the X Developer Portal',
+    steps: ['Open Projects & Apps and pick (or create) your app.', 'Under User authentication settings, turn on OAuth 2.0 with Read and write permissions; app type Native App or Web App.'],
+    keys: 'Under Keys and tokens, copy the OAuth 2.0 Client ID (and the Client Secret, for a Web App).',
+  },
+  linkedin: {
+    portal: 'LinkedIn Developers',
+    steps: ['Create an app (LinkedIn asks for a company Page to attach it to).', 'Under Products, add Share on LinkedIn and Sign In with LinkedIn using OpenID Connect.'],
+    keys: 'On the Auth tab, copy the Client ID and the Primary Client Secret.',
+  },
+  'linkedin-page': {
+    portal: 'LinkedIn Developers',
+    steps: ['Create an app attached to your company Page.', 'Under Products, add the Community Management API (LinkedIn reviews it before it works).'],
+    keys: 'On the Auth tab, copy the Client ID and the Primary Client Secret.',
+  },
+  threads: {
+    portal: 'Meta for Developers',
+    steps: ['Create an app with the use case Access the Threads API.', 'Add your Threads account as a tester under App roles and accept the invitation in Threads.'],
+    keys: 'Copy the Threads app ID and the Threads app secret.',
+  },
+  instagram: {
+    portal: 'Meta for Developers',
+    steps: ['Create an app and add Instagram, then API setup with Instagram login.', 'Your Instagram account must be a professional (Business or Creator) account.'],
+    keys: 'Copy the Instagram app ID and the Instagram app secret.',
+  },
+  'instagram-facebook': {
+    portal: 'Meta for Developers',
+    steps: ['Create a Business app and add Facebook Login for Business.', 'Link your Instagram professional account to a Facebook Page you manage.'],
+    keys: 'Under App settings → Basic, copy the App ID and the App secret.',
+  },
+  facebook: {
+    portal: 'Meta for Developers',
+    steps: ['Create a Business app and add Facebook Login for Business.', 'You must be an admin of the Page you want to post to.'],
+    keys: 'Under App settings → Basic, copy the App ID and the App secret.',
+  },
+  tiktok: {
+    portal: 'TikTok for Developers',
+    steps: ['Under Manage apps, create an app and add Login Kit and the Content Posting API.'],
+    keys: 'Copy the Client key (paste it as Client ID) and the Client secret.',
+  },
+  youtube: {
+    portal: 'the Google Cloud Console',
+    steps: [
+      'Create a project and enable the YouTube Data API v3.',
+      'Set up the OAuth consent screen (External) and add your Google account as a test user.',
+      'Under Credentials, create an OAuth client ID of type Web application.',
+    ],
+    keys: 'Copy the Client ID and the Client secret.',
+  },
+  pinterest: {
+    portal: 'Pinterest Developers',
+    steps: ['Under My apps, connect a new app (Pinterest reviews it for full access).'],
+    keys: 'Copy the App id (as Client ID) and the App secret key.',
+  },
 };
 
 function FieldError({ issues, path }: { issues: Issue[]; path: string }) {
@@ -31,25 +93,63 @@ function FieldError({ issues, path }: { issues: Issue[]; path: string }) {
   ) : null;
 }
 
+/** The exact redirect URI with a copy button: most platforms refuse anything but an exact match. */
+function RedirectUri({ uri }: { uri: string | null }) {
+  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+  const box = useRef<HTMLInputElement>(null);
+  if (!uri) return <p className="hint">Loading the redirect address…</p>;
+  return (
+    <div className="redirect-uri">
+      <label htmlFor="redirect-uri" className="sr-only">
+        Redirect URI
+      </label>
+      <input id="redirect-uri" ref={box} type="text" readOnly value={uri} spellCheck={false} onFocus={(e) => e.target.select()} />
+      <button
+        type="button"
+        className="button button-small"
+        onClick={async () => {
+          try {
+            await navigator.clipboard.writeText(uri);
+            setCopied('yes');
+          } catch {
+            box.current?.select();
+            setCopied('failed');
+          }
+        }}
+      >
+        {copied === 'yes' ? 'Copied' : 'Copy'}
+        <span className="sr-only"> redirect URI</span>
+      </button>
+      <span className="hint" role="status">
+        {copied === 'failed' ? 'Selected: press Ctrl+C (⌘C on a Mac) to copy it.' : ''}
+      </span>
+    </div>
+  );
+}
+
 /** The form one platform needs to connect, and the choice step some platforms add. */
 function ConnectDialog({ platform, account, onClose }: { platform: PlatformId; account: Account | null; onClose: () => void }) {
-  const { appCredentials, loadAppCredentials, load } = useAccountsStore();
+  const { appCredentials, loadAppCredentials, connect, choose, setAppCredentials } = useAccountsStore();
+  const info = useAppStore((s) => s.info);
   const toast = useUiStore((s) => s.toast);
-  const [values, setValues] = useState<Record<string, string>>((): Record<string, string> =>
-    platform === 'bluesky' && account ? { identifier: account.handle.replace(/^@/, '') } : platform === 'mastodon' && account?.instanceUrl ? { instanceUrl: account.instanceUrl } : {},
-  );
+  // The first account ever connected leads straight to writing a first post with it.
+  const [first] = useState(() => useAccountsStore.getState().accounts.length === 0 && account === null);
+  const [values, setValues] = useState<Record<string, string>>(() => prefill(platform, account));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [issues, setIssues] = useState<Issue[]>([]);
   const [choice, setChoice] = useState<Extract<ConnectResult, { status: 'choose' }> | null>(null);
   const needsApp = isOAuth(platform) && appCredentials[platform] !== true;
   const [showApp, setShowApp] = useState(false);
+  const canPublish = canPublishTo(info, platform);
 
   useEffect(() => {
     if (isOAuth(platform)) void loadAppCredentials();
   }, [platform, loadAppCredentials]);
 
   const set = (key: string) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value }));
+  // Where typing starts: the secret on a reconnect (the rest is filled in), else the first field.
+  const firstField = account ? ({ bluesky: 'appPassword', telegram: 'botToken', mastodon: 'instanceUrl' } as Partial<Record<PlatformId, string>>)[platform] : ({ bluesky: 'identifier', telegram: 'botToken', mastodon: 'instanceUrl' } as Partial<Record<PlatformId, string>>)[platform];
   const field = (key: string, label: string, options: { type?: string; placeholder?: string; hint?: string; autoComplete?: string } = {}) => (
     <div className="field">
       <label htmlFor={`connect-${key}`}>{label}</label>
@@ -60,6 +160,7 @@ function ConnectDialog({ platform, account, onClose }: { platform: PlatformId; a
         autoComplete={options.autoComplete ?? 'off'}
         value={values[key] ?? ''}
         onChange={set(key)}
+        data-autofocus={key === firstField || (key === 'clientId' && isOAuth(platform)) ? true : undefined}
         aria-invalid={issues.some((i) => i.path === key) || undefined}
         aria-describedby={issues.some((i) => i.path === key) ? `err-${key}` : undefined}
       />
@@ -73,9 +174,11 @@ function ConnectDialog({ platform, account, onClose }: { platform: PlatformId; a
       setChoice(result);
       return;
     }
-    toast(`Connected ${platformName(result.account.platform)} ${result.account.handle}`);
-    void load();
     onClose();
+    if (first) {
+      toast(`Connected ${platformName(result.account.platform)} ${result.account.handle}: write your first post`);
+      useComposerStore.getState().openNew({ accountIds: [result.account.id] });
+    } else toast(`Connected ${platformName(result.account.platform)} ${result.account.handle}`);
   }
 
   async function run(call: () => Promise<Result<ConnectResult>>) {
@@ -96,7 +199,7 @@ function ConnectDialog({ platform, account, onClose }: { platform: PlatformId; a
     const keys = platform === 'bluesky' ? ['identifier', 'appPassword', 'service'] : platform === 'mastodon' ? ['instanceUrl'] : platform === 'telegram' ? ['botToken', 'chatId', 'apiBase'] : [];
     const payload = Object.fromEntries(keys.filter((k) => (values[k] ?? '').trim() !== '').map((k) => [k, values[k]!.trim()]));
     // The engine parses the payload per platform and names any field it refuses.
-    void run(() => outbox().accounts.connect({ platform, ...payload } as Parameters<ReturnType<typeof outbox>['accounts']['connect']>[0]));
+    void run(() => connect({ platform, ...payload } as Parameters<typeof connect>[0]));
   }
 
   async function saveApp(e: FormEvent) {
@@ -104,7 +207,7 @@ function ConnectDialog({ platform, account, onClose }: { platform: PlatformId; a
     if (!isOAuth(platform)) return;
     setBusy(true);
     setError(null);
-    const result = await outbox().accounts.setAppCredentials({ platform, clientId: values.clientId ?? '', ...(values.clientSecret ? { clientSecret: values.clientSecret } : {}) });
+    const result = await setAppCredentials({ platform, clientId: values.clientId ?? '', ...(values.clientSecret ? { clientSecret: values.clientSecret } : {}) });
     setBusy(false);
     if (!result.ok) {
       setError(plainError(result.error));
@@ -112,19 +215,24 @@ function ConnectDialog({ platform, account, onClose }: { platform: PlatformId; a
       return;
     }
     setShowApp(false);
-    await loadAppCredentials();
   }
 
   const title = `${account ? 'Reconnect' : 'Connect'} ${platformName(platform)}`;
+  const notYet = canPublish ? null : (
+    <p className="callout callout-warning" role="note">
+      <span aria-hidden="true">⚠ </span>
+      This version of Outbox can connect {platformName(platform)} but cannot publish to it yet: posts to it fail at their time. Connect it only to have it ready.
+    </p>
+  );
   return (
-    <Dialog open title={title} onClose={onClose} className="dialog-small">
+    <Dialog open title={title} onClose={onClose} className="dialog-small connect-dialog">
       {choice ? (
         <div>
           <p>Choose which one Outbox posts to:</p>
           <ul className="choice-list">
             {choice.options.map((o) => (
               <li key={o.id}>
-                <button type="button" className="button choice" disabled={busy} onClick={() => void run(() => outbox().accounts.choose({ pendingId: choice.pendingId, optionId: o.id }))}>
+                <button type="button" className="button choice" disabled={busy} onClick={() => void run(() => choose(choice.pendingId, o.id))}>
                   {o.name} <span className="muted">{o.kind}</span>
                 </button>
               </li>
@@ -133,13 +241,29 @@ function ConnectDialog({ platform, account, onClose }: { platform: PlatformId; a
         </div>
       ) : isOAuth(platform) && (needsApp || showApp) ? (
         <form onSubmit={(e) => void saveApp(e)} className="connect-form">
+          {notYet}
           <p className="hint">
-            {platformName(platform)} needs your own developer app: create one in {platformName(platform)}’s developer portal with the redirect address <code>http://127.0.0.1</code>, then paste its
-            keys. They stay in your system keychain.
+            {platformName(platform)} needs your own developer app (Outbox has no shared one). Its keys stay in your system keychain.
           </p>
+          <ol className="steps" aria-label={`Set up your ${platformName(platform)} developer app`}>
+            <li>In your browser, open {APP_STEPS[platform].portal} and sign in.</li>
+            {APP_STEPS[platform].steps.map((step) => (
+              <li key={step}>{step}</li>
+            ))}
+            <li>
+              Add this redirect URI, exactly as shown:
+              <RedirectUri uri={info?.oauthRedirectUri ?? null} />
+            </li>
+            <li>{APP_STEPS[platform].keys} Paste them below.</li>
+          </ol>
           {field('clientId', 'Client ID')}
           {field('clientSecret', 'Client secret (if the app has one)', { type: 'password' })}
           <div className="form-actions">
+            {showApp && !needsApp ? (
+              <button type="button" className="button button-quiet" onClick={() => setShowApp(false)}>
+                Back
+              </button>
+            ) : null}
             <button type="submit" className="button button-primary" disabled={busy}>
               Save app keys
             </button>
@@ -147,12 +271,13 @@ function ConnectDialog({ platform, account, onClose }: { platform: PlatformId; a
         </form>
       ) : (
         <form onSubmit={submit} className="connect-form">
+          {notYet}
           {HELP[platform] ? <p className="hint">{HELP[platform]}</p> : null}
           {platform === 'bluesky' ? (
             <>
               {field('identifier', 'Handle or email', { placeholder: 'you.bsky.social', autoComplete: 'username' })}
               {field('appPassword', 'App password', { type: 'password', placeholder: 'xxxx-xxxx-xxxx-xxxx' })}
-              <details className="advanced">
+              <details className="advanced" open={!!values.service || undefined}>
                 <summary>Advanced</summary>
                 {field('service', 'Server (PDS)', { placeholder: 'https://bsky.social', hint: 'Only if your account lives on another server.' })}
               </details>
@@ -163,13 +288,15 @@ function ConnectDialog({ platform, account, onClose }: { platform: PlatformId; a
             <>
               {field('botToken', 'Bot token', { type: 'password', placeholder: '123456:ABC-DEF…' })}
               {field('chatId', 'Channel or chat', { placeholder: '@yourchannel or -100…' })}
-              <details className="advanced">
+              <details className="advanced" open={!!values.apiBase || undefined}>
                 <summary>Advanced</summary>
                 {field('apiBase', 'Bot API server', { placeholder: 'https://api.telegram.org', hint: 'Only for a self-hosted Bot API server.' })}
               </details>
             </>
           ) : (
-            <p>Your browser opens {platformName(platform)} to let Outbox post for you. Come back here when you have allowed it.</p>
+            <p>
+              Your browser opens {platformName(platform)} to let Outbox post for you. Come back here when you have allowed it (within 5 minutes).
+            </p>
           )}
           <div className="form-actions">
             {isOAuth(platform) ? (
@@ -193,10 +320,22 @@ function ConnectDialog({ platform, account, onClose }: { platform: PlatformId; a
   );
 }
 
+/** What a reconnect already knows: the handle and any custom server, so only the secret is asked again. */
+function prefill(platform: PlatformId, account: Account | null): Record<string, string> {
+  if (!account) return {};
+  if (platform === 'bluesky') {
+    const custom = account.instanceUrl && !/^https:\/\/bsky\.social\/?$/.test(account.instanceUrl) ? account.instanceUrl : '';
+    return { identifier: account.handle.replace(/^@/, ''), ...(custom ? { service: custom } : {}) };
+  }
+  if (platform === 'mastodon') return account.instanceUrl ? { instanceUrl: account.instanceUrl } : {};
+  if (platform === 'telegram') return { ...(account.handle ? { chatId: account.handle } : {}), ...(account.instanceUrl ? { apiBase: account.instanceUrl } : {}) };
+  return {};
+}
+
 function AccountRow({ account, canPublish, onReconnect, onDisconnect }: { account: Account; canPublish: boolean; onReconnect: () => void; onDisconnect: () => void }) {
   const zone = useSettingsStore((s) => s.settings?.timeZone) ?? systemZone();
   const toast = useUiStore((s) => s.toast);
-  const load = useAccountsStore((s) => s.load);
+  const { setActive, check } = useAccountsStore();
   const [checking, setChecking] = useState(false);
   // The switch moves at once; the engine's answer (or accounts:changed) settles it.
   const [active, setActiveShown] = useState(account.active);
@@ -233,12 +372,11 @@ function AccountRow({ account, canPublish, onReconnect, onDisconnect }: { accoun
             checked={active}
             onChange={async (e) => {
               setActiveShown(e.target.checked);
-              const result = await outbox().accounts.setActive({ id: account.id, active: e.target.checked });
+              const result = await setActive(account.id, e.target.checked);
               if (!result.ok) {
                 toast(plainError(result.error), 'error');
                 setActiveShown(account.active);
               }
-              void load();
             }}
           />
           <label htmlFor={`active-${account.id}`}>
@@ -251,14 +389,10 @@ function AccountRow({ account, canPublish, onReconnect, onDisconnect }: { accoun
           disabled={checking}
           onClick={async () => {
             setChecking(true);
-            const result = await outbox().accounts.check({ id: account.id });
+            const result = await check(account.id);
             setChecking(false);
             if (!result.ok) toast(plainError(result.error), 'error');
-            else {
-              const now = result.value.find((a) => a.id === account.id);
-              toast(now ? `${name}: ${CONNECTION_STATUS[now.connection].text.toLowerCase()}` : 'Checked');
-            }
-            void load();
+            else toast(result.value ? `${name}: ${CONNECTION_STATUS[result.value.connection].text.toLowerCase()}` : 'Checked');
           }}
         >
           {checking ? 'Checking…' : 'Check now'}
@@ -277,19 +411,11 @@ function AccountRow({ account, canPublish, onReconnect, onDisconnect }: { accoun
 
 /** Connected accounts and the way to add more. */
 export function AccountsView() {
-  const { accounts, loaded, error, load } = useAccountsStore();
+  const { accounts, loaded, error, disconnect } = useAccountsStore();
+  const info = useAppStore((s) => s.info);
   const toast = useUiStore((s) => s.toast);
   const [connecting, setConnecting] = useState<{ platform: PlatformId; account: Account | null } | null>(null);
   const [confirm, setConfirm] = useState<Account | null>(null);
-  // Which platforms this version can publish to (null until known: no warning shown meanwhile).
-  const [publishing, setPublishing] = useState<PlatformId[] | null>(null);
-  useEffect(() => {
-    void outbox()
-      .app.info()
-      .then((result) => {
-        if (result.ok) setPublishing(result.value.publishingPlatforms);
-      });
-  }, []);
 
   return (
     <section className="view" aria-labelledby="view-title">
@@ -308,7 +434,7 @@ export function AccountsView() {
             <AccountRow
               key={a.id}
               account={a}
-              canPublish={publishing === null || publishing.includes(a.platform)}
+              canPublish={canPublishTo(info, a.platform)}
               onReconnect={() => setConnecting({ platform: a.platform, account: a })}
               onDisconnect={() => setConfirm(a)}
             />
@@ -320,10 +446,23 @@ export function AccountsView() {
       <ul className="platform-grid" aria-label="Platforms">
         {PLATFORM_ORDER.map((p) => (
           <li key={p}>
-            <button type="button" className="platform-button" onClick={() => setConnecting({ platform: p, account: null })}>
-              <PlatformMark platform={p} size="medium" />
-              <span>
-                Connect <span className="platform-button-name">{platformName(p)}</span>
+            <button
+              type="button"
+              className="platform-button"
+              aria-describedby={canPublishTo(info, p) ? undefined : `cannot-${p}`}
+              onClick={() => setConnecting({ platform: p, account: null })}
+            >
+              <PlatformMark platform={p} size="medium" labelled={false} />
+              <span className="platform-button-text">
+                <span>
+                  Connect <span className="platform-button-name">{platformName(p)}</span>
+                  {PLATFORM_LOOK[p].connectNote ? <span className="platform-button-note"> {PLATFORM_LOOK[p].connectNote}</span> : null}
+                </span>
+                {canPublishTo(info, p) ? null : (
+                  <span className="platform-button-warning" id={`cannot-${p}`}>
+                    Connects; cannot publish yet
+                  </span>
+                )}
               </span>
             </button>
           </li>
@@ -341,10 +480,9 @@ export function AccountsView() {
           const account = confirm;
           setConfirm(null);
           if (!account) return;
-          const result = await outbox().accounts.disconnect({ id: account.id });
+          const result = await disconnect(account.id);
           if (!result.ok) toast(plainError(result.error), 'error');
           else toast(`Disconnected ${account.handle}`);
-          void load();
         }}
       />
     </section>

@@ -8,6 +8,7 @@ import { platformName } from '../lib/platforms';
 import { POST_STATUS } from '../lib/status';
 import { firstWords } from '../lib/text';
 import { fastDayKey, fastTime, inZone, monthGridDays, systemZone, weekDays, zonedToIso, zoneAbbreviation } from '../lib/time';
+import { useAccountsStore } from '../stores/accounts.store';
 import { useCalendarStore, type CalendarMode } from '../stores/calendar.store';
 import { nextHour, useComposerStore } from '../stores/composer.store';
 import { usePostsStore } from '../stores/posts.store';
@@ -15,6 +16,51 @@ import { useSettingsStore } from '../stores/settings.store';
 import { useUiStore } from '../stores/ui.store';
 
 const MONTH_CHIPS = 3;
+
+/** What to do first on an empty calendar: connect an account, then write a first post. */
+function FirstSteps() {
+  const accounts = useAccountsStore((s) => s.accounts);
+  const accountsLoaded = useAccountsStore((s) => s.loaded);
+  const totalAll = usePostsStore((s) => s.totalAll);
+  const setView = useUiStore((s) => s.setView);
+  const openNew = useComposerStore((s) => s.openNew);
+  if (!accountsLoaded || totalAll === null) return null;
+  const connected = accounts.length > 0;
+  if (connected && totalAll > 0) return null;
+  return (
+    <section className="first-steps" aria-labelledby="first-steps-title">
+      <h2 id="first-steps-title">Get started</h2>
+      <ol>
+        <li className={connected ? 'done' : 'current'}>
+          <span className="step-mark" aria-hidden="true">
+            {connected ? '✓' : '1'}
+          </span>
+          <span className="step-text">
+            <strong>Connect an account</strong>
+            <span className="hint">{connected ? `Done: ${accounts.length === 1 ? accounts[0]!.handle : `${accounts.length} accounts`}.` : 'Bluesky, Mastodon, Telegram and more. Outbox posts to them from this computer.'}</span>
+          </span>
+          {connected ? <span className="sr-only">(done)</span> : (
+            <button type="button" className="button button-primary" onClick={() => setView('accounts')}>
+              Connect an account
+            </button>
+          )}
+        </li>
+        <li className={connected ? 'current' : 'later'}>
+          <span className="step-mark" aria-hidden="true">
+            2
+          </span>
+          <span className="step-text">
+            <strong>Write your first post</strong>
+            <span className="hint">Schedule it on a day here, or publish it right away.</span>
+          </span>
+          <button type="button" className={`button${connected ? ' button-primary' : ''}`} onClick={() => openNew()}>
+            Write a post
+          </button>
+        </li>
+      </ol>
+    </section>
+  );
+}
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -443,6 +489,7 @@ export function CalendarView() {
           <span aria-hidden="true">⚠ </span>Could not load posts: {calendarError}
         </p>
       ) : null}
+      <FirstSteps />
       <DndContext
         sensors={sensors}
         onDragStart={onDragStart}

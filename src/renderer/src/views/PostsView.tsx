@@ -3,7 +3,6 @@ import { Icon } from '../components/Icon';
 import type { Post } from '../../../shared/domain';
 import { POST_STATUSES } from '../../../shared/domain';
 import { PlatformMark, StatusBadge } from '../components/Badges';
-import { ConfirmDialog } from '../components/Dialog';
 import { platformName } from '../lib/platforms';
 import { ENTRY_STATUS, POST_STATUS } from '../lib/status';
 import { firstWords } from '../lib/text';
@@ -18,6 +17,7 @@ function PostRow({ post, zone, onDelete }: { post: Post; zone: string; onDelete:
   const accounts = useAccountsStore((s) => s.accounts);
   const labels = useLabelsStore((s) => s.labels);
   const { duplicate, publishNow } = usePostsStore();
+  const blocker = usePostsStore((s) => s.blockers[post.id]);
   const openPost = useComposerStore((s) => s.openPost);
   const text = firstWords(post.parts[0]?.text ?? '', 140) || 'Untitled post';
   const when = post.publishedAt ?? post.scheduledAt;
@@ -78,16 +78,23 @@ function PostRow({ post, zone, onDelete }: { post: Post; zone: string; onDelete:
         ) : (
           <p className="hint">No accounts chosen yet.</p>
         )}
+        {blocker && (post.status === 'draft' || post.status === 'scheduled') ? (
+          <p className="row-blocker">
+            <span aria-hidden="true">⚠ </span>
+            <span className="sr-only">Cannot be published yet: </span>
+            {blocker}
+          </p>
+        ) : null}
       </div>
       <div className="post-row-actions" role="group" aria-label={`Actions for ${firstWords(text, 40)}`}>
         <button type="button" className="button button-small" onClick={() => void openPost(post.id)}>
-          Edit
+          {post.status === 'published' || post.status === 'publishing' ? 'Open' : 'Edit'}
         </button>
         <button type="button" className="button button-small" onClick={() => void duplicate(post.id)}>
           Duplicate
         </button>
-        {post.status === 'draft' || post.status === 'scheduled' ? (
-          <button type="button" className="button button-small" onClick={() => void publishNow(post.id)} disabled={post.entries.length === 0}>
+        {(post.status === 'draft' || post.status === 'scheduled') && !blocker && post.entries.length > 0 ? (
+          <button type="button" className="button button-small" onClick={() => void publishNow(post.id)}>
             Publish now
           </button>
         ) : null}
@@ -122,7 +129,6 @@ export function PostsView() {
   const [query, setQuery] = useState(filters.query ?? '');
   const [fromDate, setFromDate] = useState('');
   const [toDate, setToDate] = useState('');
-  const [confirm, setConfirm] = useState<Post | null>(null);
 
   useEffect(() => {
     void loadList();
@@ -154,7 +160,7 @@ export function PostsView() {
           <p className="hint">These were due while your computer was off or asleep for too long. Publish them now, pick a new time, or delete them.</p>
           <ul className="post-list">
             {overdue.map((p) => (
-              <PostRow key={p.id} post={p} zone={zone} onDelete={setConfirm} />
+              <PostRow key={p.id} post={p} zone={zone} onDelete={(post) => void remove(post)} />
             ))}
           </ul>
         </section>
@@ -169,9 +175,9 @@ export function PostsView() {
           <label htmlFor="filter-status">Status</label>
           <select id="filter-status" value={filters.status ?? ''} onChange={(e) => set({ status: (e.target.value || undefined) as PostFilters['status'] })}>
             <option value="">Any status</option>
-            {POST_STATUSES.map((s) => (
+            {POST_STATUSES.filter((s) => s !== 'partially_published').map((s) => (
               <option key={s} value={s}>
-                {STATUS_LABEL[s]}
+                {s === 'failed' ? 'Failed or partly published' : STATUS_LABEL[s]}
               </option>
             ))}
           </select>
@@ -238,7 +244,7 @@ export function PostsView() {
       ) : (
         <ul className="post-list" aria-label="Posts" aria-busy={listLoading}>
           {list.map((p) => (
-            <PostRow key={p.id} post={p} zone={zone} onDelete={setConfirm} />
+            <PostRow key={p.id} post={p} zone={zone} onDelete={(post) => void remove(post)} />
           ))}
         </ul>
       )}
@@ -257,18 +263,6 @@ export function PostsView() {
         </nav>
       ) : null}
 
-      <ConfirmDialog
-        open={confirm !== null}
-        title="Delete this post?"
-        message={`“${firstWords(confirm?.parts[0]?.text ?? '', 80) || 'Untitled post'}” will be removed from Outbox. Anything already published stays on the platforms.`}
-        confirmLabel="Delete post"
-        onCancel={() => setConfirm(null)}
-        onConfirm={() => {
-          const post = confirm;
-          setConfirm(null);
-          if (post) void remove(post.id);
-        }}
-      />
     </section>
   );
 }

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState, type ComponentType } from 'react';
 import type { QueueSlot, Settings } from '../../../shared/ipc/settings';
-import type { ShellPrefs } from '../../../shared/ipc/shell';
 import { applyTheme, useThemeStore, type Theme } from '../stores/theme.store';
 import { useSettingsStore } from '../stores/settings.store';
+import { useShellStore } from '../stores/shell.store';
 
 // The local API's section belongs to the API work; it is shown once that file exists.
 const apiSection = import.meta.glob<{ default?: ComponentType; ApiSettings?: ComponentType }>('../components/ApiSettings.tsx', { eager: true });
@@ -91,13 +91,10 @@ export function SettingsView() {
   const zones = useMemo(() => timeZones(settings?.timeZone ?? 'UTC'), [settings?.timeZone]);
   const theme = useThemeStore((s) => s.theme);
   const setTheme = useThemeStore((s) => s.setTheme);
-  const shell = window.outboxShell;
-  const [prefs, setPrefs] = useState<ShellPrefs | null>(null);
+  const desktop = useShellStore((s) => s.available);
+  const prefs = useShellStore((s) => s.prefs);
+  const setPrefs = useShellStore((s) => s.setPrefs);
   const [grace, setGrace] = useState<string>('');
-
-  useEffect(() => {
-    if (shell) void shell.getPrefs().then(setPrefs);
-  }, [shell]);
   useEffect(() => {
     if (settings && 'catchUpGraceMinutes' in settings) setGrace(String((settings as Settings).catchUpGraceMinutes));
   }, [settings]);
@@ -183,7 +180,7 @@ export function SettingsView() {
                       checked={theme === t}
                       onChange={() => {
                         setTheme(t);
-                        if (shell) void shell.setPrefs({ theme: t }).then(setPrefs);
+                        if (desktop) void setPrefs({ theme: t });
                       }}
                     />
                     {t === 'system' ? 'Match system' : t === 'light' ? 'Light' : 'Dark'}
@@ -191,15 +188,15 @@ export function SettingsView() {
                 ))}
               </div>
             </div>
-            {shell && prefs ? (
+            {desktop && prefs ? (
               <>
                 <div className="field field-row">
-                  <input id="pref-tray" type="checkbox" role="switch" checked={prefs.closeToTray} onChange={(e) => void shell.setPrefs({ closeToTray: e.target.checked }).then(setPrefs)} />
+                  <input id="pref-tray" type="checkbox" role="switch" checked={prefs.closeToTray} onChange={(e) => void setPrefs({ closeToTray: e.target.checked })} />
                   <label htmlFor="pref-tray">Keep running in the tray when the window closes</label>
                   <p className="hint">Scheduled posts only go out while Outbox runs.</p>
                 </div>
                 <div className="field field-row">
-                  <input id="pref-login" type="checkbox" role="switch" checked={prefs.launchAtLogin} onChange={(e) => void shell.setPrefs({ launchAtLogin: e.target.checked }).then(setPrefs)} />
+                  <input id="pref-login" type="checkbox" role="switch" checked={prefs.launchAtLogin} onChange={(e) => void setPrefs({ launchAtLogin: e.target.checked })} />
                   <label htmlFor="pref-login">Open Outbox when I log in</label>
                 </div>
               </>
