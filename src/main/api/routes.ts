@@ -62,39 +62,63 @@ export function createOperations(deps: RouteDeps) {
   }
 
   /**
-   * Reads every media URL first (nothing is stored if one fails), then imports them into the
-   * library through the engine.
+   * Reads every media URL first into temp files (nothing is imported if one fails), then imports
+   * them into the library through the engine. `added` collects the ids this request put in the
+   * library (not those it already had), so a refusal later can take them out again.
    */
-  async function importMedia(media: MediaBody): Promise<PartMedia[]> {
+  async function importMedia(media: MediaBody, added: string[]): Promise<PartMedia[]> {
     if (media.video?.thumbnail_url) {
-      throw invalidField('media.video.thumbnail_url', 'is not supported: Outbox has no per-post video cover yet; leave it out');
+      throw invalidField('media.video.thumbnail_url', 'is not supported yet: Outbox has no per-post video cover; leave it out');
     }
     const wanted: Array<{ url: string; field: string; altText: string }> = media.video
       ? [{ url: media.video.url, field: 'media.video.url', altText: '' }]
       : (media.images ?? []).map((image, i) => ({ url: image.url, field: `media.images.${i}.url`, altText: image.alt_text ?? '' }));
     const fetched: FetchedMedia[] = [];
-    for (const item of wanted) fetched.push(await deps.fetchMedia(item.url, item.field));
-    const out: PartMedia[] = [];
-    for (const [i, item] of wanted.entries()) {
-      const file = fetched[i]!;
-      const imported = await invoke('media:importData', { name: file.name, data: file.data.toString('base64') });
-      if (!imported.ok) throw fromEngineError(imported.error, () => item.field);
-      out.push({ mediaId: imported.value.id, altText: item.altText });
+    try {
+      for (const item of wanted) fetched.push(await deps.fetchMedia(item.url, item.field));
+      const out: PartMedia[] = [];
+      for (const [i, item] of wanted.entries()) {
+        const file = fetched[i]!;
+        const before = unwrap(await invoke('media:find', { sha256: file.sha256 }));
+        const imported = await invoke('media:import', { path: file.path });
+        if (!imported.ok) throw fromEngineError(imported.error, () => item.field);
+        if (before === null && !added.includes(imported.value.id)) added.push(imported.value.id);
+        out.push({ mediaId: imported.value.id, altText: item.altText });
+      }
+      return out;
+    } finally {
+      await Promise.all(fetched.map((file) => file.release()));
     }
-    return out;
+  }
+
+  /**
+   * Runs `work`, which may add media to the library; when it fails, the media it added are
+   * deleted again (a refused request changes nothing). Media another post has started using
+   * in the meantime stay: the engine refuses to delete them.
+   */
+  async function withMediaRollback<T>(work: (added: string[]) => Promise<T>): Promise<T> {
+    const added: string[] = [];
+    try {
+      return await work(added);
+    } catch (error) {
+      for (const id of added) await invoke('media:delete', { id });
+      throw error;
+    }
   }
 
   return {
     async createPost(body: CreatePostBody, baseUrl: string): Promise<PostObject> {
       const targetsField = body.platforms !== undefined ? 'platforms' : 'accounts';
       const targets = await resolveTargets(body);
-      const media = body.media ? await importMedia(body.media) : [];
-      const payload: z.input<typeof postsCreateInput> = {
-        parts: [{ text: body.content, media }],
-        ...(targets ? { targets } : {}),
-        schedule: body.scheduled_for ? { mode: 'at', at: toUtc(body.scheduled_for) } : { mode: 'draft' },
-      };
-      const created = unwrap(await invoke('posts:create', payload), targetsField);
+      const created = await withMediaRollback(async (added) => {
+        const media = body.media ? await importMedia(body.media, added) : [];
+        const payload: z.input<typeof postsCreateInput> = {
+          parts: [{ text: body.content, media }],
+          ...(targets ? { targets } : {}),
+          schedule: body.scheduled_for ? { mode: 'at', at: toUtc(body.scheduled_for) } : { mode: 'draft' },
+        };
+        return unwrap(await invoke('posts:create', payload), targetsField);
+      });
       return present(created.post, baseUrl, created.warnings);
     },
 
@@ -112,15 +136,17 @@ export function createOperations(deps: RouteDeps) {
       const targetsField = body.platforms !== undefined ? 'platforms' : 'accounts';
       const current = unwrap(await invoke('posts:get', { id }));
       const targets = await resolveTargets(body);
-      const payload: z.input<typeof postsUpdateInput> = { id };
-      if (body.content !== undefined || body.media !== undefined) {
-        const [first, ...rest] = current.parts;
-        const media = body.media === undefined ? (first?.media ?? []) : body.media === null ? [] : await importMedia(body.media);
-        payload.parts = [{ text: body.content ?? first?.text ?? '', media }, ...rest];
-      }
-      if (targets) payload.targets = targets;
-      if (body.scheduled_for !== undefined) payload.scheduledAt = body.scheduled_for === null ? null : toUtc(body.scheduled_for);
-      const updated = unwrap(await invoke('posts:update', payload), targetsField);
+      const updated = await withMediaRollback(async (added) => {
+        const payload: z.input<typeof postsUpdateInput> = { id };
+        if (body.content !== undefined || body.media !== undefined) {
+          const [first, ...rest] = current.parts;
+          const media = body.media === undefined ? (first?.media ?? []) : body.media === null ? [] : await importMedia(body.media, added);
+          payload.parts = [{ text: body.content ?? first?.text ?? '', media }, ...rest];
+        }
+        if (targets) payload.targets = targets;
+        if (body.scheduled_for !== undefined) payload.scheduledAt = body.scheduled_for === null ? null : toUtc(body.scheduled_for);
+        return unwrap(await invoke('posts:update', payload), targetsField);
+      });
       return present(updated.post, baseUrl, updated.warnings);
     },
 

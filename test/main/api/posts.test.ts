@@ -27,6 +27,8 @@ beforeAll(async () => {
   acct.bskyOff = f.insertAccount('bluesky', { handle: 'off.bsky.social', active: false });
   acct.masto = f.insertAccount('mastodon', { handle: 'me@mastodon.example' });
   acct.x = f.insertAccount('x', { handle: 'me_on_x' });
+  // The media server below listens on 127.0.0.1, which the API fetches only with this setting on.
+  await f.t.core.invoke('settings:update', { apiAllowLocalMediaUrls: true });
   media = createServer((req, res) => {
     if (req.url === '/dot.png') return res.writeHead(200, { 'content-type': 'image/png' }).end(PNG);
     res.writeHead(404).end();

@@ -38,6 +38,15 @@ export function createMediaRepo(db: Db) {
     get: db.prepare('SELECT * FROM media WHERE id = @id'),
     bySha: db.prepare('SELECT * FROM media WHERE sha256 = @sha256'),
     many: db.prepare('SELECT * FROM media WHERE id IN (SELECT value FROM json_each(@ids))'),
+    remove: db.prepare('DELETE FROM media WHERE id = @id'),
+    sharingFile: db.prepare('SELECT count(*) AS n FROM media WHERE file = @file AND id != @id'),
+    // A read of the post aggregate's parts, only to refuse deleting media a post still names
+    // (posts keep media ids in their parts JSON; there is no foreign key to follow).
+    postsUsing: db.prepare(
+      `SELECT p.id FROM posts p
+       WHERE EXISTS (SELECT 1 FROM json_each(p.parts) part, json_each(part.value, '$.media') m WHERE json_extract(m.value, '$.mediaId') = @id)
+       ORDER BY p.created_at LIMIT 20`,
+    ),
     insert: db.prepare(
       `INSERT INTO media (id, sha256, kind, mime, bytes, width, height, duration_ms, file, original_name, alt_text, created_at)
        VALUES (@id, @sha256, @kind, @mime, @bytes, @width, @height, @duration_ms, @file, @original_name, @alt_text, @created_at)
@@ -48,6 +57,11 @@ export function createMediaRepo(db: Db) {
     get: (id: string) => s.get.get({ id }) as MediaRow | undefined,
     bySha: (sha256: string) => s.bySha.get({ sha256 }) as MediaRow | undefined,
     many: (ids: string[]) => (ids.length === 0 ? [] : (s.many.all({ ids: JSON.stringify(ids) }) as MediaRow[])),
+    /** Ids of posts (at most 20) whose parts name this media item. */
+    postsUsing: (id: string) => (s.postsUsing.all({ id }) as Array<{ id: string }>).map((r) => r.id),
+    /** True when another row stores its bytes in the same file. */
+    fileShared: (row: MediaRow) => (s.sharingFile.get({ file: row.file, id: row.id }) as { n: number }).n > 0,
+    remove: (id: string) => s.remove.run({ id }).changes > 0,
     /** Inserts unless the same content is already stored; returns the row that holds it. */
     insert(row: MediaRow): MediaRow {
       s.insert.run(row);
