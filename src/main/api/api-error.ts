@@ -15,14 +15,12 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** The JSON body: `{ error: { code, message, details? } }`. */
+  /** The JSON body, in Octopost's shape: `{ error: message, code, details? }`. */
   body(): ErrorObject {
     return {
-      error: {
-        code: this.code,
-        message: this.message,
-        ...(this.issues && this.issues.length > 0 ? { details: { issues: this.issues } } : {}),
-      },
+      error: this.message,
+      code: this.code,
+      ...(this.issues && this.issues.length > 0 ? { details: { issues: this.issues } } : {}),
     };
   }
 }

@@ -10,7 +10,7 @@ import { ApiError } from './api-error';
 import { createByteBudget, fetchMedia } from './media-fetch';
 import { openApiDocument } from './openapi';
 import { createOperations } from './routes';
-import { createPostBody, listPostsQuery, updatePostBody } from './schemas';
+import { createLabelBody, createPostBody, listPostsQuery, updateAccountBody, updatePostBody, validatePostBody } from './schemas';
 import { checkHostAndOrigin, checkToken, createRateLimiter } from './security';
 
 /** Size, time and rate limits of the API. */
@@ -125,7 +125,7 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
 }
 
 /** The id in a path segment; one that cannot exist is a 404 without asking the engine. */
-function pathId(raw: string, what: 'Post' | 'Media'): string {
+function pathId(raw: string, what: 'Post' | 'Media' | 'Account'): string {
   let id = '';
   try {
     id = decodeURIComponent(raw);
@@ -156,6 +156,7 @@ export function createApiHandler(options: ApiServerOptions, port: () => number) 
   const budget = createByteBudget(limits.maxConcurrentMediaBytes);
   const ops = createOperations({
     invoke: options.core.invoke,
+    clock,
     async fetchMedia(url, field) {
       const settings = await options.core.invoke('settings:get');
       const allowLocal = settings.ok && settings.value.apiAllowLocalMediaUrls;
@@ -170,30 +171,51 @@ export function createApiHandler(options: ApiServerOptions, port: () => number) 
     const segments = url.pathname.split('/').slice(1);
     if (segments[0] !== 'v1') throw new ApiError(404, 'not_found', `No route ${url.pathname}`);
     const [, resource, raw, action, ...extra] = segments;
-    const query = () => parse(listPostsQuery, Object.fromEntries(url.searchParams));
+    const notFound = () => new ApiError(404, 'not_found', `No route ${url.pathname}`);
+    const body = async <S extends z.ZodType>(schema: S) => parse(schema, await readJson(req, limits.maxBodyBytes));
+    if (extra.length > 0) throw notFound();
 
     if (resource === 'openapi.json' && raw === undefined) {
       if (method !== 'GET') methodNotAllowed(['GET']);
       return { status: 200, body: openApiDocument(base) };
     }
-    if (resource === 'accounts' && raw === undefined) {
+    if (resource === 'accounts' && action === undefined) {
+      if (raw === undefined) {
+        if (method !== 'GET') methodNotAllowed(['GET']);
+        return { status: 200, body: await ops.listAccounts() };
+      }
+      const id = pathId(raw, 'Account');
+      if (method === 'GET') return { status: 200, body: await ops.getAccount(id) };
+      if (method === 'PUT') return { status: 200, body: await ops.updateAccount(id, await body(updateAccountBody)) };
+      methodNotAllowed(['GET', 'PUT']);
+    }
+    if (resource === 'labels' && raw === undefined) {
+      if (method === 'GET') return { status: 200, body: await ops.listLabels() };
+      if (method === 'POST') return { status: 201, body: await ops.createLabel(await body(createLabelBody)) };
+      methodNotAllowed(['GET', 'POST']);
+    }
+    if (resource === 'queue' && raw === undefined) {
       if (method !== 'GET') methodNotAllowed(['GET']);
-      return { status: 200, body: await ops.listAccounts() };
+      return { status: 200, body: await ops.queue() };
     }
     if (resource === 'media' && raw !== undefined && action === undefined) {
       if (method !== 'GET') methodNotAllowed(['GET']);
       return { status: 200, body: await ops.getMedia(pathId(raw, 'Media')) };
     }
-    if (resource !== 'posts' || extra.length > 0) throw new ApiError(404, 'not_found', `No route ${url.pathname}`);
+    if (resource !== 'posts') throw notFound();
     if (raw === undefined) {
-      if (method === 'GET') return { status: 200, body: await ops.listPosts(query(), base) };
-      if (method === 'POST') return { status: 201, body: await ops.createPost(parse(createPostBody, await readJson(req, limits.maxBodyBytes)), base) };
+      if (method === 'GET') return { status: 200, body: await ops.listPosts(parse(listPostsQuery, Object.fromEntries(url.searchParams)), base) };
+      if (method === 'POST') return { status: 201, body: await ops.createPost(await body(createPostBody), base) };
       methodNotAllowed(['GET', 'POST']);
+    }
+    if (raw === 'validate' && action === undefined) {
+      if (method !== 'POST') methodNotAllowed(['POST']);
+      return { status: 200, body: await ops.validatePost(await body(validatePostBody)) };
     }
     const id = pathId(raw, 'Post');
     if (action === undefined) {
       if (method === 'GET') return { status: 200, body: await ops.getPost(id, base) };
-      if (method === 'PUT') return { status: 200, body: await ops.updatePost(id, parse(updatePostBody, await readJson(req, limits.maxBodyBytes)), base) };
+      if (method === 'PUT') return { status: 200, body: await ops.updatePost(id, await body(updatePostBody), base) };
       if (method === 'DELETE') {
         await ops.deletePost(id);
         return { status: 204 };
@@ -204,7 +226,11 @@ export function createApiHandler(options: ApiServerOptions, port: () => number) 
       if (method !== 'POST') methodNotAllowed(['POST']);
       return { status: 200, body: await ops.publishPost(id, base) };
     }
-    throw new ApiError(404, 'not_found', `No route ${url.pathname}`);
+    if (action === 'duplicate') {
+      if (method !== 'POST') methodNotAllowed(['POST']);
+      return { status: 201, body: await ops.duplicatePost(id, base) };
+    }
+    throw notFound();
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse) {
