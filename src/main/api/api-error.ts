@@ -25,6 +25,11 @@ export class ApiError extends Error {
   }
 }
 
+/** An issue as the API tells it: X is `twitter`, as everywhere in the API. */
+export function apiIssue(issue: Issue): Issue {
+  return issue.platform === 'x' ? { ...issue, platform: 'twitter' } : issue;
+}
+
 /** A 422 about one request field. */
 export function invalidField(path: string, message: string): ApiError {
   return new ApiError(422, 'validation', `${path}: ${message}`, [{ path, message }]);
@@ -47,7 +52,7 @@ const STATUS_OF: Record<ResultError['code'], [number, ApiErrorCode]> = {
  */
 export function fromEngineError(error: ResultError, renamePath: (path: string) => string = (p) => p): ApiError {
   const [status, code] = STATUS_OF[error.code];
-  const issues = error.issues?.map((issue) => ({ ...issue, path: renamePath(issue.path) }));
+  const issues = error.issues?.map((issue) => apiIssue({ ...issue, path: renamePath(issue.path) }));
   let message = error.message;
   for (const issue of error.issues ?? []) {
     const renamed = renamePath(issue.path);

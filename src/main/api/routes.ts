@@ -5,7 +5,7 @@ import type { Core } from '../core/create-core';
 import type { Clock } from '../core/ports/ports';
 import { firstFreeSlot } from '../core/publishing/calendar';
 import type { z } from 'zod';
-import { ApiError, fromEngineError, invalidField } from './api-error';
+import { ApiError, apiIssue, fromEngineError, invalidField } from './api-error';
 import type { FetchedMedia } from './media-fetch';
 import { activeAccountsOf, renamePath, toAccountObject, toMediaObject, toPostObject, toUtc, type PostContext, type TargetOrigins } from './post-mapping';
 import {
@@ -60,7 +60,7 @@ export function createOperations(deps: RouteDeps) {
 
   async function present(post: Post, baseUrl: string, warnings?: PostObject['warnings'], origins?: TargetOrigins): Promise<PostObject> {
     const object = toPostObject(post, await contextFor([post], baseUrl));
-    if (warnings) object.warnings = warnings.map((w) => ({ ...w, path: renamePath(w.path, origins) }));
+    if (warnings) object.warnings = warnings.map((w) => apiIssue({ ...w, path: renamePath(w.path, origins) }));
     return object;
   }
 
@@ -328,7 +328,7 @@ export function createOperations(deps: RouteDeps) {
         const parts = (await partsOf(body, null, added))!;
         return unwrap(await invoke('posts:validate', { parts, targets }), origins);
       }, true);
-      const rename = (issue: { path: string; message: string; platform?: string }) => ({ ...issue, path: renamePath(issue.path, origins) });
+      const rename = (issue: { path: string; message: string; platform?: string }) => apiIssue({ ...issue, path: renamePath(issue.path, origins) });
       const accounts = result.entries.map((e) => ({
         account_id: e.accountId,
         platform: apiPlatform(e.platform),

@@ -53,7 +53,7 @@ describe('engine errors become HTTP statuses', () => {
   it('engine issues become details.issues with the request field names', async () => {
     const { call } = await serve(async () => ({ ok: false, error: { code: 'validation', message: 'parts.0.text: too long', issues: [{ path: 'parts.0.text', message: 'too long', platform: 'x' }] } }));
     const answer = await call('POST', '/v1/posts', { content: 'x' });
-    expect(answer.body).toEqual({ error: 'content: too long', code: 'validation', details: { issues: [{ path: 'content', message: 'too long', platform: 'x' }] } });
+    expect(answer.body).toEqual({ error: 'content: too long', code: 'validation', details: { issues: [{ path: 'content', message: 'too long', platform: 'twitter' }] } });
   });
 
   it('an engine that throws is a 500 that shows no internals, and is logged', async () => {
