@@ -33,6 +33,8 @@ import type { PlatformAdapter } from '../platforms/types';
 import type { PlatformId } from '../../shared/domain';
 import { createSettingsHandlers } from './settings/settings.handlers';
 import { createSettingsService } from './settings/settings.service';
+import { createWebhooksHandlers } from './webhooks/webhooks.handlers';
+import { createWebhooksService } from './webhooks/webhooks.service';
 
 /** What `createCore` needs; everything but `dataDir` has a production default. */
 export interface CoreOptions {
@@ -151,6 +153,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     });
     ctx.onClose(() => publishing.close());
     posts.setQueueSlotResolver((nowMs) => publishing.queueSlotAt(nowMs));
+    const webhooks = createWebhooksService({ db, clock: ctx.clock, secrets: ctx.secrets, bus, version: options.version });
+    ctx.onClose(() => webhooks.close());
 
     const handlers: Handlers = {
       ...createAppHandlers({
@@ -165,6 +169,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...createMediaHandlers(media),
       ...createApiSettingsHandlers({ settings, secrets: ctx.secrets, runtime: options.apiRuntime ?? createApiRuntime() }),
       ...createAccountsHandlers(accounts),
+      ...createWebhooksHandlers(webhooks),
       ...createPublishingHandlers(publishing, (post) => {
         const toSend = post.entries.filter((e) => e.enabled && e.accountId !== null && (e.status === 'pending' || e.status === 'failed'));
         if (toSend.length === 0) return [];
@@ -177,6 +182,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const log = (message: string, error: unknown) => console.error(`[outbox] ${message}`, error);
     // Last, once every service is wired: recover, catch up, arm the timer.
     publishing.start();
+    ctx.onClose(webhooks.start());
     // With injected credentials (tests) the accounts service does not hold the secrets: no daily check.
     if (!options.credentials) accounts.start();
     return {

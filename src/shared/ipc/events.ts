@@ -14,10 +14,12 @@ export interface EventMap {
   'accounts:changed': { ids: string[] };
   'settings:changed': { keys: string[] };
   'scheduler:state': SchedulerState;
+  /** A webhook or the delivery log changed (the Settings view refetches). */
+  'webhooks:changed': { ids: string[] };
 }
 
 /** The name of a push event. */
 export type EventName = keyof EventMap;
 
 /** Every event name, for the preload and the harness to forward. */
-export const EVENT_NAMES = ['posts:changed', 'accounts:changed', 'settings:changed', 'scheduler:state'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['posts:changed', 'accounts:changed', 'settings:changed', 'scheduler:state', 'webhooks:changed'] as const satisfies readonly EventName[];
