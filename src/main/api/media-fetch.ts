@@ -4,6 +4,7 @@ import { mkdtemp, open, realpath, rm } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { once } from 'node:events';
 import { BlockList, isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
@@ -207,7 +208,8 @@ async function copyCounted(source: Readable, path: string, field: string, held: 
       if (!options.budget.take(chunk.length)) throw overBudget(options.budget);
       held.bytes += chunk.length;
       hash.update(chunk);
-      if (!out.write(chunk)) await new Promise<void>((resolve, reject) => out.once('drain', resolve).once('error', reject));
+      // events.once rejects on 'error' and removes both listeners either way.
+      if (!out.write(chunk)) await once(out, 'drain');
     }
     await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
   } catch (error) {
