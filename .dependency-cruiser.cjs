@@ -35,6 +35,13 @@ module.exports = {
       to: { path: '^src/main/api/' },
     },
     {
+      name: 'mcp-only-over-http',
+      comment: 'The MCP server talks to the running app over its local API: it never opens the database or builds an engine of its own.',
+      severity: 'error',
+      from: { path: '^src/main/api/mcp/' },
+      to: { path: '^src/main/(core|platforms|shell)/|(^|/)node_modules/better-sqlite3/' },
+    },
+    {
       name: 'renderer-only-shared',
       comment: 'The renderer talks to the engine only through window.outbox: no node:*, electron or src/main.',
       severity: 'error',

@@ -15,9 +15,32 @@ function copyMigrations(): Plugin {
   };
 }
 
+// The MCP server is run by the creator's assistant with their own Node (`node outbox-mcp.mjs`),
+// not by Electron (RunAsNode is off): one self-contained file, every dependency bundled in, that
+// electron-builder ships outside the asar (extraResources).
+function bundleMcpServer(): Plugin {
+  return {
+    name: 'outbox:bundle-mcp',
+    async writeBundle() {
+      const { build } = await import('esbuild');
+      await build({
+        entryPoints: [resolve('src/main/api/mcp/cli.ts')],
+        outfile: resolve('out/mcp/outbox-mcp.mjs'),
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        // Bundled CommonJS (the SDK's ajv) calls require(): give the ES module one.
+        banner: { js: "import { createRequire as __outboxRequire } from 'node:module'; const require = __outboxRequire(import.meta.url);" },
+        logLevel: 'warning',
+      });
+    },
+  };
+}
+
 export default defineConfig({
   main: {
-    plugins: [copyMigrations()],
+    plugins: [copyMigrations(), bundleMcpServer()],
     build: {
       outDir: 'out/main',
       rollupOptions: { input: { index: resolve('src/main/index.ts') } },

@@ -10,11 +10,18 @@ let nextId = 1;
 let socket: WebSocket;
 let ready: Promise<void>;
 
+/** This run's secret: in the page URL the harness printed, kept for reloads of this tab. */
+function runKey(): string {
+  const fromUrl = new URLSearchParams(location.search).get('key');
+  if (fromUrl) sessionStorage.setItem('outbox-harness-key', fromUrl);
+  return fromUrl ?? sessionStorage.getItem('outbox-harness-key') ?? '';
+}
+
 function connect() {
-  socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${HARNESS_WS_PATH}`);
+  socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${HARNESS_WS_PATH}?key=${encodeURIComponent(runKey())}`);
   ready = new Promise((resolve, reject) => {
     socket.addEventListener('open', () => resolve(), { once: true });
-    socket.addEventListener('error', () => reject(new Error('The harness is not reachable')), { once: true });
+    socket.addEventListener('error', () => reject(new Error('The harness is not reachable, or this page was not opened from the URL it printed (with ?key=)')), { once: true });
   });
   socket.addEventListener('message', (message) => {
     const data = JSON.parse(String(message.data)) as HarnessMessage;

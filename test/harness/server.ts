@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,7 +35,10 @@ export interface HarnessOptions {
 
 /** A running harness. */
 export interface Harness {
+  /** The page's address, with the run's secret (`?key=`): the only way in for the WebSocket. */
   url: string;
+  /** The per-run secret the page must present (already in `url`). */
+  key: string;
   dataDir: string;
   core: Core;
   /** The local automation API's address and token when it runs at start, else null. */
@@ -91,7 +95,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const api: ApiController = await startApiServer({ core, secrets, runtime: apiRuntime });
 
   const server: Server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    } catch {
+      // A malformed percent-escape (`/%E0%A4%A`) is the caller's mistake, never a crash.
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request path');
+      return;
+    }
     if (path === HARNESS_BRIDGE_PATH) {
       res.writeHead(200, { 'content-type': TYPES['.js']!, 'cache-control': 'no-store' });
       return res.end(bridge);
@@ -114,8 +125,26 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }
   });
 
+  // Any web page the developer visits could open a WebSocket to 127.0.0.1: the socket must come
+  // from the harness's own page (Origin) and carry this run's secret, which only that page's URL holds.
+  const key = randomBytes(24).toString('base64url');
+  let port = 0;
   const sockets = new Set<WebSocket>();
-  const wss = new WebSocketServer({ server, path: HARNESS_WS_PATH });
+  const wss = new WebSocketServer({
+    server,
+    path: HARNESS_WS_PATH,
+    verifyClient: ({ origin, req }: { origin: string; req: IncomingMessage }) => {
+      const ownOrigins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+      if (!ownOrigins.includes(origin)) return false;
+      let presented = '';
+      try {
+        presented = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('key') ?? '';
+      } catch {
+        return false;
+      }
+      return timingSafeEqual(createHash('sha256').update(presented).digest(), createHash('sha256').update(key).digest());
+    },
+  });
   wss.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -143,10 +172,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
   });
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  port = typeof address === 'object' && address ? address.port : 0;
 
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}/?key=${key}`,
+    key,
     dataDir,
     core,
     api: api.url() && apiToken ? { url: api.url()!, token: apiToken } : null,

@@ -15,16 +15,19 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** The JSON body: `{ error: { code, message, details? } }`. */
+  /** The JSON body, in Octopost's shape: `{ error: message, code, details? }`. */
   body(): ErrorObject {
     return {
-      error: {
-        code: this.code,
-        message: this.message,
-        ...(this.issues && this.issues.length > 0 ? { details: { issues: this.issues } } : {}),
-      },
+      error: this.message,
+      code: this.code,
+      ...(this.issues && this.issues.length > 0 ? { details: { issues: this.issues } } : {}),
     };
   }
+}
+
+/** An issue as the API tells it: X is `twitter`, as everywhere in the API. */
+export function apiIssue(issue: Issue): Issue {
+  return issue.platform === 'x' ? { ...issue, platform: 'twitter' } : issue;
 }
 
 /** A 422 about one request field. */
@@ -49,7 +52,7 @@ const STATUS_OF: Record<ResultError['code'], [number, ApiErrorCode]> = {
  */
 export function fromEngineError(error: ResultError, renamePath: (path: string) => string = (p) => p): ApiError {
   const [status, code] = STATUS_OF[error.code];
-  const issues = error.issues?.map((issue) => ({ ...issue, path: renamePath(issue.path) }));
+  const issues = error.issues?.map((issue) => apiIssue({ ...issue, path: renamePath(issue.path) }));
   let message = error.message;
   for (const issue of error.issues ?? []) {
     const renamed = renamePath(issue.path);

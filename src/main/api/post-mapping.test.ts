@@ -46,9 +46,11 @@ const post: Post = {
   publishedAt: '2026-01-01T12:05:00.000Z',
 };
 
+const ctx = { kinds: new Map([['v1', 'video' as const]]), labels: new Map(), baseUrl: 'http://127.0.0.1:7787' };
+
 describe('post mapping', () => {
-  it('a platform result appears once an account of it finished; success only when none failed', () => {
-    const results = platformResults(post.entries);
+  it('a platform result appears once an account of it finished, in Octopost\'s shape; success only when none failed', () => {
+    const results = platformResults(post.entries)!;
     expect(Object.keys(results)).toEqual(['bluesky']);
     expect(results.bluesky).toMatchObject({ success: false, post_id: 'at://1', post_url: 'https://bsky.app/1', error: 'Token expired' });
     expect(results.bluesky!.accounts.map((a) => [a.account_id, a.success])).toEqual([
@@ -57,13 +59,23 @@ describe('post mapping', () => {
     ]);
   });
 
-  it('the post object keeps Outbox statuses, splits images from the video, and lists enabled platforms only', () => {
-    const object = toPostObject(post, new Map([['v1', 'video' as const]]), 'http://127.0.0.1:7787');
+  it('results are null before anything finished; a success has no error key, a failure no post_id', () => {
+    expect(platformResults([entry({ status: 'pending' })])).toBeNull();
+    const ok = platformResults([entry({ platform: 'x', status: 'published', platformPostId: '1', platformUrl: 'https://x.com/a/status/1' })])!;
+    expect(ok).toEqual({ twitter: { success: true, post_id: '1', post_url: 'https://x.com/a/status/1', accounts: expect.any(Array) } });
+    const bad = platformResults([entry({ status: 'failed', errorMessage: 'nope' })])!;
+    expect(bad.bluesky).toEqual({ success: false, error: 'nope', accounts: expect.any(Array) });
+  });
+
+  it('the post object uses Octopost\'s statuses, splits images from the video, lists enabled platforms, and later parts as segments', () => {
+    const object = toPostObject(post, ctx);
     expect(postObject.parse(object)).toEqual(object);
     expect(object).toMatchObject({
       content: 'first',
-      thread: ['second'],
-      status: 'partially_published',
+      segments: [{ content: 'second', media: null }],
+      status: 'published',
+      partially_published: true,
+      published_at: '2026-01-01T12:05:00.000Z',
       platforms: ['bluesky', 'mastodon'],
       accounts: ['a1', 'a2', 'a3'],
       media: {
@@ -73,13 +85,26 @@ describe('post mapping', () => {
     });
   });
 
+  it('a failed post has no published_at; a post without media or results answers null for them', () => {
+    const failed: Post = { ...post, status: 'failed', parts: [{ text: 'x', media: [] }], entries: [entry({ status: 'failed', errorMessage: 'e' })] };
+    const object = toPostObject(failed, ctx);
+    expect(object).toMatchObject({ status: 'failed', published_at: null, media: null, segments: null, partially_published: false });
+    const draft = toPostObject({ ...failed, status: 'draft', entries: [entry({})] }, ctx);
+    expect(draft.platform_results).toBeNull();
+  });
+
   it('engine field paths are renamed to the request fields they came from', () => {
     expect(renamePath('parts.0.text')).toBe('content');
     expect(renamePath('parts.0.media.1.mediaId')).toBe('media.1');
-    expect(renamePath('parts.2.text')).toBe('thread.1');
+    expect(renamePath('parts.2.text')).toBe('segments.1.content');
     expect(renamePath('schedule.at')).toBe('scheduled_for');
     expect(renamePath('scheduledAt')).toBe('scheduled_for');
     expect(renamePath('targets.3', 'platforms')).toBe('platforms');
+    expect(renamePath('targets.1.accountId', { fields: ['platforms.0', 'accounts.0'], whole: 'accounts' })).toBe('accounts.0');
+    expect(renamePath('targets.0.settings.visibility', { fields: ['platform_settings.mastodon'], whole: 'platforms' })).toBe('platform_settings.mastodon.settings.visibility');
+    expect(renamePath('targets.0.textOverride', { fields: ['account_settings.a1'], whole: 'accounts' })).toBe('account_settings.a1.content');
+    expect(renamePath('labelIds.2')).toBe('labels.2');
+    expect(renamePath('repeat.count')).toBe('repeatable.count');
     expect(renamePath('id')).toBe('id');
   });
 

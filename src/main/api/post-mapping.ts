@@ -1,7 +1,7 @@
-import type { Account, Media, PlatformEntry, PlatformId, Post } from '../../shared/domain';
+import type { Account, Label, Media, PartMedia, PlatformEntry, PlatformId, Post } from '../../shared/domain';
 import type { Issue } from '../../shared/result';
 import type { z } from 'zod';
-import type { accountObject, mediaObject, PostObject } from './schemas';
+import { apiPlatform, type accountObject, type mediaObject, type PostObject } from './schemas';
 
 // Pure translations between the engine's camelCase domain and the API's snake_case shapes.
 // No rules live here: what is allowed is decided by the engine behind `invoke`.
@@ -26,9 +26,13 @@ function accountResult(entry: PlatformEntry) {
   };
 }
 
-/** Per platform: the combined outcome of its accounts, once one of them has finished. */
+/**
+ * Per platform: the combined outcome of its accounts, once one of them has finished, in
+ * Octopost's shape (`post_id`/`post_url` present once something published, `error` once
+ * something failed); null while no platform has a result.
+ */
 export function platformResults(entries: PlatformEntry[]): PostObject['platform_results'] {
-  const out: PostObject['platform_results'] = {};
+  const out: NonNullable<PostObject['platform_results']> = {};
   const enabled = entries.filter((e) => e.enabled);
   for (const platform of unique(enabled.map((e) => e.platform))) {
     const mine = enabled.filter((e) => e.platform === platform);
@@ -36,41 +40,68 @@ export function platformResults(entries: PlatformEntry[]): PostObject['platform_
     if (finished.length === 0) continue;
     const published = mine.find((e) => e.status === 'published');
     const failed = mine.find((e) => e.status === 'failed');
-    out[platform] = {
+    out[apiPlatform(platform)] = {
       success: finished.every((e) => e.status === 'published'),
-      post_id: published?.platformPostId ?? null,
-      post_url: published?.platformUrl ?? null,
-      error: failed ? (failed.errorMessage ?? 'Publishing failed') : null,
+      ...(published ? { post_id: published.platformPostId ?? '', post_url: published.platformUrl ?? '' } : {}),
+      ...(failed ? { error: failed.errorMessage ?? 'Publishing failed' } : {}),
       accounts: mine.map(accountResult),
     };
   }
-  return out;
+  return Object.keys(out).length > 0 ? out : null;
+}
+
+/** What the mapping needs beside the post: media kinds (posts keep ids only) and labels. */
+export interface PostContext {
+  kinds: Map<string, Media['kind']>;
+  labels: Map<string, Label>;
+  baseUrl: string;
+}
+
+/** A part's media in Octopost's shape; null when it has none. */
+export function mediaOf(media: PartMedia[], ctx: PostContext): PostObject['media'] {
+  if (media.length === 0) return null;
+  const images = media.filter((m) => ctx.kinds.get(m.mediaId) !== 'video').map((m) => ({ url: mediaUrlOf(ctx.baseUrl, m.mediaId), alt_text: m.altText, media_id: m.mediaId }));
+  const video = media.find((m) => ctx.kinds.get(m.mediaId) === 'video');
+  return { images, video: video ? { url: mediaUrlOf(ctx.baseUrl, video.mediaId), thumbnail_url: null, media_id: video.mediaId } : null };
 }
 
 /**
- * The API's post object. `kinds` says which media ids are videos (the post only keeps ids);
- * media of the first part are the post's media, later parts' texts are `thread`.
+ * The API's post object. Faithful to Octopost where it has a field: `status` has its five
+ * values (a partly published post is `published`, flagged by `partially_published`), empty
+ * `media` / `segments` / `platform_results` are null, `published_at` is null unless something
+ * went out, and X is `twitter`.
  */
-export function toPostObject(post: Post, kinds: Map<string, Media['kind']>, baseUrl: string, warnings?: Issue[]): PostObject {
+export function toPostObject(post: Post, ctx: PostContext, warnings?: Issue[]): PostObject {
   const [first, ...rest] = post.parts;
-  const media = first?.media ?? [];
-  const images = media.filter((m) => kinds.get(m.mediaId) !== 'video').map((m) => ({ media_id: m.mediaId, url: mediaUrlOf(baseUrl, m.mediaId), alt_text: m.altText }));
-  const video = media.find((m) => kinds.get(m.mediaId) === 'video');
   const enabled = post.entries.filter((e) => e.enabled);
+  const anyPublished = post.entries.some((e) => e.status === 'published');
+  const status = post.status === 'partially_published' ? 'published' : post.status;
+  const accountSettings: PostObject['account_settings'] = {};
+  for (const e of post.entries) {
+    if (e.accountId === null) continue;
+    accountSettings[e.accountId] = { platform: apiPlatform(e.platform), content: e.textOverride, content_type: e.contentType, enabled: e.enabled, settings: e.settings };
+  }
   return {
     id: post.id,
     content: first?.text ?? '',
-    thread: rest.map((part) => part.text),
-    platforms: unique(enabled.map((e) => e.platform)),
-    accounts: unique(enabled.flatMap((e) => (e.accountId ? [e.accountId] : []))),
-    status: post.status,
+    platforms: unique(enabled.map((e) => apiPlatform(e.platform))),
+    status,
     scheduled_for: post.scheduledAt,
-    media: { images, video: video ? { media_id: video.mediaId, url: mediaUrlOf(baseUrl, video.mediaId), thumbnail_url: null } : null },
+    media: mediaOf(first?.media ?? [], ctx),
+    segments: rest.length > 0 ? rest.map((part) => ({ content: part.text, media: mediaOf(part.media, ctx) })) : null,
     platform_results: platformResults(post.entries),
     created_at: post.createdAt,
     updated_at: post.updatedAt,
-    published_at: post.publishedAt,
-    ...(warnings ? { warnings: warnings.map(renameIssue) } : {}),
+    published_at: anyPublished ? post.publishedAt : null,
+    partially_published: post.status === 'partially_published',
+    accounts: unique(enabled.flatMap((e) => (e.accountId ? [e.accountId] : []))),
+    labels: post.labelIds.flatMap((id) => {
+      const label = ctx.labels.get(id);
+      return label ? [{ id: label.id, name: label.name, color: label.color }] : [];
+    }),
+    account_settings: accountSettings,
+    repeatable: post.repeat ? { count: post.repeat.count, every: post.repeat.every, unit: post.repeat.unit, remaining: post.repeat.remaining } : null,
+    ...(warnings ? { warnings: warnings.map((issue) => renameIssue(issue)) } : {}),
   };
 }
 
@@ -78,11 +109,13 @@ export function toPostObject(post: Post, kinds: Map<string, Media['kind']>, base
 export function toAccountObject(account: Account): z.infer<typeof accountObject> {
   return {
     id: account.id,
-    platform: account.platform,
+    platform: apiPlatform(account.platform),
     handle: account.handle,
     display_name: account.displayName,
+    avatar_url: account.avatarUrl,
     active: account.active,
     connection: account.connection,
+    created_at: account.createdAt,
   };
 }
 
@@ -101,20 +134,37 @@ export function toMediaObject(media: Media): z.infer<typeof mediaObject> {
   };
 }
 
+/** Where a request put each engine target, so engine issue paths name the request's fields. */
+export interface TargetOrigins {
+  /** For `targets.N`: the request field the target came from (`platforms.1`, `accounts.0`, `account_settings.<id>`). */
+  fields: string[];
+  /** The field to blame when the engine names the targets as a whole. */
+  whole: 'platforms' | 'accounts';
+}
+
 /**
  * Renames an engine field path to the request field it came from, so a 422 names what the
- * caller sent: `parts.0.text` -> `content`, `schedule.at` -> `scheduled_for`, `targets.2` ->
- * `accounts` (the targets are built from `platforms` and `accounts`).
+ * caller sent: `parts.0.text` -> `content`, `parts.2.text` -> `segments.1.content`,
+ * `schedule.at` -> `scheduled_for`, `targets.2...` -> the `platforms`/`accounts` entry it came from,
+ * `labelIds.1` -> `labels.1`, `repeat` -> `repeatable`.
  */
-export function renamePath(path: string, targetsField: 'platforms' | 'accounts' = 'accounts'): string {
+export function renamePath(path: string, origins: TargetOrigins | 'platforms' | 'accounts' = 'accounts'): string {
+  const o: TargetOrigins = typeof origins === 'string' ? { fields: [], whole: origins } : origins;
   const rules: Array<[RegExp, (m: RegExpExecArray) => string]> = [
     [/^parts\.0\.text(\..*)?$/, () => 'content'],
     [/^parts\.0\.media(\.\d+)?(\..*)?$/, (m) => `media${m[1] ?? ''}`],
-    [/^parts\.(\d+)\.text(\..*)?$/, (m) => `thread.${Number(m[1]) - 1}`],
+    [/^parts\.(\d+)\.text(\..*)?$/, (m) => `segments.${Number(m[1]) - 1}.content`],
+    [/^parts\.(\d+)\.media(\.\d+)?(\..*)?$/, (m) => `segments.${Number(m[1]) - 1}.media${m[2] ?? ''}`],
     [/^parts(\..*)?$/, () => 'content'],
     [/^(schedule(\.at|\.mode)?|scheduledAt)(\..*)?$/, () => 'scheduled_for'],
-    [/^targets(\..*)?$/, () => targetsField],
-    [/^entries(\..*)?$/, () => targetsField],
+    [/^targets\.(\d+)\.settings(\..*)?$/, (m) => `${settingsFieldOf(o, Number(m[1]))}${m[2] ? `.settings${m[2]}` : '.settings'}`],
+    [/^targets\.(\d+)\.textOverride(\..*)?$/, (m) => `${settingsFieldOf(o, Number(m[1]))}.content`],
+    [/^targets\.(\d+)\.contentType(\..*)?$/, (m) => `${settingsFieldOf(o, Number(m[1]))}.content_type`],
+    [/^targets\.(\d+)(\..*)?$/, (m) => o.fields[Number(m[1])] ?? o.whole],
+    [/^targets(\..*)?$/, () => o.whole],
+    [/^entries(\..*)?$/, () => o.whole],
+    [/^labelIds(\..*)?$/, (m) => `labels${m[1] ?? ''}`],
+    [/^repeat(\..*)?$/, (m) => `repeatable${m[1] ?? ''}`],
   ];
   for (const [pattern, to] of rules) {
     const m = pattern.exec(path);
@@ -123,8 +173,13 @@ export function renamePath(path: string, targetsField: 'platforms' | 'accounts' 
   return path;
 }
 
-function renameIssue(issue: Issue): Issue {
-  return { ...issue, path: renamePath(issue.path) };
+function settingsFieldOf(o: TargetOrigins, index: number): string {
+  const field = o.fields[index];
+  return field?.startsWith('account_settings.') || field?.startsWith('platform_settings.') ? field : (field ?? o.whole);
+}
+
+function renameIssue(issue: Issue, origins?: TargetOrigins): Issue {
+  return { ...issue, path: renamePath(issue.path, origins) };
 }
 
 /** Turns an ISO 8601 time with any offset into the engine's UTC form ending in `Z`. */

@@ -7,10 +7,10 @@ import type { Core } from '../core/create-core';
 import type { Clock, SecretStore } from '../core/ports/ports';
 import { systemClock } from '../core/ports/system';
 import { ApiError } from './api-error';
-import { fetchMedia } from './media-fetch';
+import { createByteBudget, fetchMedia } from './media-fetch';
 import { openApiDocument } from './openapi';
 import { createOperations } from './routes';
-import { createPostBody, listPostsQuery, updatePostBody } from './schemas';
+import { createLabelBody, createPostBody, listPostsQuery, updateAccountBody, updatePostBody, validatePostBody } from './schemas';
 import { checkHostAndOrigin, checkToken, createRateLimiter } from './security';
 
 /** Size, time and rate limits of the API. */
@@ -21,8 +21,18 @@ export interface ApiLimits {
   maxMediaBytes: number;
   /** Longest a media download may take, in milliseconds. */
   mediaTimeoutMs: number;
-  /** Requests accepted per minute, all routes together. */
+  /** Requests accepted per minute for the valid token, all routes together. */
   requestsPerMinute: number;
+  /** Requests without a valid token accepted per minute (a budget of their own: they never spend the token's). */
+  unauthenticatedPerMinute: number;
+  /** Media bytes all requests together may hold on disk awaiting import. */
+  maxConcurrentMediaBytes: number;
+  /** A request's headers must arrive within this (slowloris). */
+  headersTimeoutMs: number;
+  /** A whole request, body included, must arrive within this. */
+  requestTimeoutMs: number;
+  /** Open connections at once; past it new ones are closed. */
+  maxConnections: number;
 }
 
 /** The limits used unless the caller sets others. */
@@ -31,6 +41,11 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   maxMediaBytes: 100 * 1024 * 1024,
   mediaTimeoutMs: 60_000,
   requestsPerMinute: 600,
+  unauthenticatedPerMinute: 60,
+  maxConcurrentMediaBytes: 400 * 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  maxConnections: 32,
 };
 
 /** What the API server needs. */
@@ -43,6 +58,8 @@ export interface ApiServerOptions {
   clock?: Clock;
   /** `file://` media must be inside this folder; default: the user's home. */
   homeDir?: string;
+  /** Where media downloads wait for import; default: the OS temp folder. */
+  tempDir?: string;
   limits?: Partial<ApiLimits>;
   /** Where unexpected errors are reported; default: console.error. */
   log?: (message: string, error: unknown) => void;
@@ -108,7 +125,7 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
 }
 
 /** The id in a path segment; one that cannot exist is a 404 without asking the engine. */
-function pathId(raw: string, what: 'Post' | 'Media'): string {
+function pathId(raw: string, what: 'Post' | 'Media' | 'Account'): string {
   let id = '';
   try {
     id = decodeURIComponent(raw);
@@ -132,10 +149,19 @@ export function createApiHandler(options: ApiServerOptions, port: () => number) 
   const clock = options.clock ?? systemClock;
   const homeDir = options.homeDir ?? homedir();
   const log = options.log ?? ((message, error) => console.error(`[outbox api] ${message}`, error));
-  const limiter = createRateLimiter(clock, limits.requestsPerMinute);
+  // Two budgets: the valid token's, and a small one for everything else, so requests without
+  // the token (any local process, any web page's no-cors fetch) can never lock the token out.
+  const tokenLimiter = createRateLimiter(clock, limits.requestsPerMinute);
+  const strangerLimiter = createRateLimiter(clock, limits.unauthenticatedPerMinute);
+  const budget = createByteBudget(limits.maxConcurrentMediaBytes);
   const ops = createOperations({
     invoke: options.core.invoke,
-    fetchMedia: (url, field) => fetchMedia(url, field, { maxBytes: limits.maxMediaBytes, timeoutMs: limits.mediaTimeoutMs, homeDir, clock }),
+    clock,
+    async fetchMedia(url, field) {
+      const settings = await options.core.invoke('settings:get');
+      const allowLocal = settings.ok && settings.value.apiAllowLocalMediaUrls;
+      return fetchMedia(url, field, { maxBytes: limits.maxMediaBytes, timeoutMs: limits.mediaTimeoutMs, homeDir, clock, budget, allowLocal, ...(options.tempDir ? { tempDir: options.tempDir } : {}) });
+    },
   });
 
   async function route(req: IncomingMessage): Promise<{ status: number; body?: unknown }> {
@@ -145,30 +171,51 @@ export function createApiHandler(options: ApiServerOptions, port: () => number) 
     const segments = url.pathname.split('/').slice(1);
     if (segments[0] !== 'v1') throw new ApiError(404, 'not_found', `No route ${url.pathname}`);
     const [, resource, raw, action, ...extra] = segments;
-    const query = () => parse(listPostsQuery, Object.fromEntries(url.searchParams));
+    const notFound = () => new ApiError(404, 'not_found', `No route ${url.pathname}`);
+    const body = async <S extends z.ZodType>(schema: S) => parse(schema, await readJson(req, limits.maxBodyBytes));
+    if (extra.length > 0) throw notFound();
 
     if (resource === 'openapi.json' && raw === undefined) {
       if (method !== 'GET') methodNotAllowed(['GET']);
       return { status: 200, body: openApiDocument(base) };
     }
-    if (resource === 'accounts' && raw === undefined) {
+    if (resource === 'accounts' && action === undefined) {
+      if (raw === undefined) {
+        if (method !== 'GET') methodNotAllowed(['GET']);
+        return { status: 200, body: await ops.listAccounts() };
+      }
+      const id = pathId(raw, 'Account');
+      if (method === 'GET') return { status: 200, body: await ops.getAccount(id) };
+      if (method === 'PUT') return { status: 200, body: await ops.updateAccount(id, await body(updateAccountBody)) };
+      methodNotAllowed(['GET', 'PUT']);
+    }
+    if (resource === 'labels' && raw === undefined) {
+      if (method === 'GET') return { status: 200, body: await ops.listLabels() };
+      if (method === 'POST') return { status: 201, body: await ops.createLabel(await body(createLabelBody)) };
+      methodNotAllowed(['GET', 'POST']);
+    }
+    if (resource === 'queue' && raw === undefined) {
       if (method !== 'GET') methodNotAllowed(['GET']);
-      return { status: 200, body: await ops.listAccounts() };
+      return { status: 200, body: await ops.queue() };
     }
     if (resource === 'media' && raw !== undefined && action === undefined) {
       if (method !== 'GET') methodNotAllowed(['GET']);
       return { status: 200, body: await ops.getMedia(pathId(raw, 'Media')) };
     }
-    if (resource !== 'posts' || extra.length > 0) throw new ApiError(404, 'not_found', `No route ${url.pathname}`);
+    if (resource !== 'posts') throw notFound();
     if (raw === undefined) {
-      if (method === 'GET') return { status: 200, body: await ops.listPosts(query(), base) };
-      if (method === 'POST') return { status: 201, body: await ops.createPost(parse(createPostBody, await readJson(req, limits.maxBodyBytes)), base) };
+      if (method === 'GET') return { status: 200, body: await ops.listPosts(parse(listPostsQuery, Object.fromEntries(url.searchParams)), base) };
+      if (method === 'POST') return { status: 201, body: await ops.createPost(await body(createPostBody), base) };
       methodNotAllowed(['GET', 'POST']);
+    }
+    if (raw === 'validate' && action === undefined) {
+      if (method !== 'POST') methodNotAllowed(['POST']);
+      return { status: 200, body: await ops.validatePost(await body(validatePostBody)) };
     }
     const id = pathId(raw, 'Post');
     if (action === undefined) {
       if (method === 'GET') return { status: 200, body: await ops.getPost(id, base) };
-      if (method === 'PUT') return { status: 200, body: await ops.updatePost(id, parse(updatePostBody, await readJson(req, limits.maxBodyBytes)), base) };
+      if (method === 'PUT') return { status: 200, body: await ops.updatePost(id, await body(updatePostBody), base) };
       if (method === 'DELETE') {
         await ops.deletePost(id);
         return { status: 204 };
@@ -179,14 +226,24 @@ export function createApiHandler(options: ApiServerOptions, port: () => number) 
       if (method !== 'POST') methodNotAllowed(['POST']);
       return { status: 200, body: await ops.publishPost(id, base) };
     }
-    throw new ApiError(404, 'not_found', `No route ${url.pathname}`);
+    if (action === 'duplicate') {
+      if (method !== 'POST') methodNotAllowed(['POST']);
+      return { status: 201, body: await ops.duplicatePost(id, base) };
+    }
+    throw notFound();
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse) {
     try {
       checkHostAndOrigin(req.headers, port());
-      limiter.take();
-      await checkToken(req.headers, () => options.secrets.get(API_TOKEN_KEY));
+      try {
+        await checkToken(req.headers, () => options.secrets.get(API_TOKEN_KEY));
+      } catch (error) {
+        // Past their own budget, requests without the token get 429 instead of 401.
+        strangerLimiter.take();
+        throw error;
+      }
+      tokenLimiter.take();
       const { status, body } = await route(req);
       send(res, status, body);
     } catch (error) {
@@ -204,10 +261,15 @@ export function createApiHandler(options: ApiServerOptions, port: () => number) 
 /** Starts the API on 127.0.0.1:`port` (0 picks a free one). Only 127.0.0.1 is ever bound. */
 export async function listenApiServer(options: ApiServerOptions & { port: number }): Promise<RunningApiServer> {
   let bound = options.port;
-  const server: Server = createServer(createApiHandler(options, () => bound));
-  // Slow or stuck clients must not hold sockets forever.
-  server.requestTimeout = 120_000;
-  server.headersTimeout = 20_000;
+  const limits = { ...DEFAULT_API_LIMITS, ...options.limits };
+  // Slow or stuck clients must not hold sockets: headers and whole requests have deadlines
+  // (checked every quarter of the shorter one), idle keep-alive sockets close, connections are capped.
+  const server: Server = createServer(
+    { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)) },
+    createApiHandler(options, () => bound),
+  );
+  server.keepAliveTimeout = Math.min(5_000, limits.headersTimeoutMs);
+  server.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => {

@@ -32,6 +32,8 @@ import { acquireEngineLock, claimOwnership } from './publishing/engine-lock';
 import { createPublishingEngine } from './publishing/engine';
 import { createSettingsHandlers } from './settings/settings.handlers';
 import { createSettingsService } from './settings/settings.service';
+import { createWebhooksHandlers } from './webhooks/webhooks.handlers';
+import { createWebhooksService } from './webhooks/webhooks.service';
 
 /** What `createCore` needs; everything but `dataDir` has a production default. */
 export interface CoreOptions {
@@ -162,7 +164,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     closers.push(() => publishing.close());
     const posts = createPostsService({ store, accounts: accountsRepo, media: mediaRepo, labels: createLabelsRepo(db), settings, clock, bus, publisher: publishing });
     const labels = createLabelsService({ db, clock, bus, posts: store });
-    const media = createMediaService({ db, dataDir, clock });
+    const media = createMediaService({ db, dataDir, clock, posts: store });
+    const webhooks = createWebhooksService({ db, clock, secrets, bus, version: options.version });
+    closers.push(() => webhooks.close());
 
     const handlers: Handlers = {
       ...createAppHandlers({ version: options.version ?? '0.0.0-dev', dataDir, schemaVersion, publishingPlatforms: publishingPlatforms(modules) }),
@@ -172,11 +176,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...createMediaHandlers(media),
       ...createApiSettingsHandlers({ settings, secrets, runtime: options.apiRuntime ?? createApiRuntime() }),
       ...createAccountsHandlers(accounts),
+      ...createWebhooksHandlers(webhooks),
     };
 
     const log = (message: string, error: unknown) => console.error(`[outbox] ${message}`, error);
     // Last, once every service is wired: recover, catch up, arm the timer.
     publishing.start();
+    closers.push(webhooks.start());
+    // With injected credentials (tests) the accounts service does not hold the secrets: no daily check.
     if (!options.credentials) accounts.start();
     return {
       invoke: createInvoke(handlers, () => closed, log),

@@ -9,6 +9,7 @@ import { labelsChannels } from './labels';
 import { mediaChannels } from './media';
 import { postsChannels } from './posts';
 import { settingsChannels } from './settings';
+import { webhooksChannels } from './webhooks';
 
 /**
  * The whole contract: every channel the engine answers. Each domain keeps its channels in
@@ -22,6 +23,7 @@ export const contract = {
   ...mediaChannels,
   ...accountsChannels,
   ...apiChannels,
+  ...webhooksChannels,
 };
 
 /** The contract's shape. */

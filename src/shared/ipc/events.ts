@@ -23,10 +23,12 @@ export interface EventMap {
   'settings:changed': { keys: string[] };
   'scheduler:state': SchedulerState;
   'publish:progress': PublishProgress;
+  /** A webhook or the delivery log changed (the Settings view refetches). */
+  'webhooks:changed': { ids: string[] };
 }
 
 /** The name of a push event. */
 export type EventName = keyof EventMap;
 
 /** Every event name, for the preload and the harness to forward. */
-export const EVENT_NAMES = ['posts:changed', 'accounts:changed', 'settings:changed', 'scheduler:state', 'publish:progress'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['posts:changed', 'accounts:changed', 'settings:changed', 'scheduler:state', 'publish:progress', 'webhooks:changed'] as const satisfies readonly EventName[];

@@ -7,5 +7,6 @@ export * from './settings';
 export * from './posts';
 export * from './labels';
 export * from './media';
+export * from './webhooks';
 export * from '../domain';
 export * from '../result';

@@ -27,6 +27,8 @@ export const settingsShape = {
   apiEnabled: z.boolean(),
   /** The local automation API's port on 127.0.0.1. */
   apiPort: z.number().int().min(1024).max(65535),
+  /** Lets API media URLs reach this machine and the private network (off: refused, so a token cannot probe them). */
+  apiAllowLocalMediaUrls: z.boolean(),
 };
 
 /** Every setting, as `settings:get` returns it. */

@@ -47,13 +47,13 @@ describe('engine errors become HTTP statuses', () => {
     const { call } = await serve(async () => ({ ok: false, error: { code, message: `engine says ${code}` } }));
     const answer = await call('POST', '/v1/posts', { content: 'x' });
     expect(answer.status).toBe(status);
-    expect(answer.body).toEqual({ error: { code: apiCode, message: `engine says ${code}` } });
+    expect(answer.body).toEqual({ error: `engine says ${code}`, code: apiCode });
   });
 
   it('engine issues become details.issues with the request field names', async () => {
     const { call } = await serve(async () => ({ ok: false, error: { code: 'validation', message: 'parts.0.text: too long', issues: [{ path: 'parts.0.text', message: 'too long', platform: 'x' }] } }));
     const answer = await call('POST', '/v1/posts', { content: 'x' });
-    expect(answer.body).toEqual({ error: { code: 'validation', message: 'content: too long', details: { issues: [{ path: 'content', message: 'too long', platform: 'x' }] } } });
+    expect(answer.body).toEqual({ error: 'content: too long', code: 'validation', details: { issues: [{ path: 'content', message: 'too long', platform: 'twitter' }] } });
   });
 
   it('an engine that throws is a 500 that shows no internals, and is logged', async () => {
@@ -62,7 +62,7 @@ describe('engine errors become HTTP statuses', () => {
     });
     const answer = await call('GET', '/v1/posts/abc');
     expect(answer.status).toBe(500);
-    expect(answer.body.error.code).toBe('internal');
+    expect(answer.body.code).toBe('internal');
     expect(answer.text).not.toContain('secret internals');
     expect(logged).toHaveLength(1);
   });

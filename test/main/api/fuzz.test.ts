@@ -49,7 +49,7 @@ describe('random bodies', () => {
       const answer = await f.call(method, path.replace('ID', postId), JSON.stringify(body));
       expect([200, 201, 400, 404, 409, 413, 422], `${method} ${JSON.stringify(body)} -> ${answer.status} ${answer.text}`).toContain(answer.status);
       if (answer.status >= 400) {
-        expect(answer.body.error.message).toEqual(expect.any(String));
+        expect(answer.body.error).toEqual(expect.any(String));
         expect(f.snapshot(), `${JSON.stringify(body)} was refused but changed the database`).toBe(before);
       }
     }

@@ -27,6 +27,8 @@ beforeAll(async () => {
   acct.bskyOff = f.insertAccount('bluesky', { handle: 'off.bsky.social', active: false });
   acct.masto = f.insertAccount('mastodon', { handle: 'me@mastodon.example' });
   acct.x = f.insertAccount('x', { handle: 'me_on_x' });
+  // The media server below listens on 127.0.0.1, which the API fetches only with this setting on.
+  await f.t.core.invoke('settings:update', { apiAllowLocalMediaUrls: true });
   media = createServer((req, res) => {
     if (req.url === '/dot.png') return res.writeHead(200, { 'content-type': 'image/png' }).end(PNG);
     res.writeHead(404).end();
@@ -67,18 +69,20 @@ describe('POST /v1/posts', () => {
       content: 'Hello from a build script',
       status: 'draft',
       scheduled_for: null,
-      media: { images: [], video: null },
-      platform_results: {},
+      media: null,
+      segments: null,
+      platform_results: null,
       published_at: null,
     });
     expect(body.accounts.sort()).toEqual([acct.bsky1, acct.bsky2, acct.masto, acct.x].sort());
-    expect(body.platforms.sort()).toEqual(['bluesky', 'mastodon', 'x']);
+    expect(body.platforms.sort()).toEqual(['bluesky', 'mastodon', 'twitter']);
   });
 
-  it('platforms mean every active account of each platform; twitter means x', async () => {
+  it('platforms mean every active account of each platform; twitter and x both mean X, answered as twitter', async () => {
     const { status, body } = await f.call('POST', '/v1/posts', { content: 'to bluesky and x', platforms: ['bluesky', 'twitter'] });
     expect(status).toBe(201);
-    expect(body.platforms.sort()).toEqual(['bluesky', 'x']);
+    expect(body.platforms.sort()).toEqual(['bluesky', 'twitter']);
+    expect((await f.call('POST', '/v1/posts', { content: 'x too', platforms: ['x'] })).body.platforms).toEqual(['twitter']);
     expect(body.accounts.sort()).toEqual([acct.bsky1, acct.bsky2, acct.x].sort());
   });
 
@@ -99,23 +103,23 @@ describe('POST /v1/posts', () => {
 
   it('a past scheduled_for is 422 on scheduled_for and creates nothing', async () => {
     const body = await refusedUnchanged(422, () => f.call('POST', '/v1/posts', { content: 'too late', platforms: ['mastodon'], scheduled_for: inHours(-1) }));
-    expect(body.error.code).toBe('validation');
-    expect(body.error.details.issues[0].path).toBe('scheduled_for');
+    expect(body.code).toBe('validation');
+    expect(body.details.issues[0].path).toBe('scheduled_for');
   });
 
   it('a platform with no active account is 422 on platforms.N', async () => {
     const body = await refusedUnchanged(422, () => f.call('POST', '/v1/posts', { content: 'x', platforms: ['mastodon', 'telegram'] }));
-    expect(body.error.details.issues).toEqual([{ path: 'platforms.1', message: expect.stringMatching(/no active telegram account/) }]);
+    expect(body.details.issues).toEqual([{ path: 'platforms.1', message: expect.stringMatching(/no active telegram account/) }]);
   });
 
   it('an unknown account id is 422 on accounts', async () => {
     const body = await refusedUnchanged(422, () => f.call('POST', '/v1/posts', { content: 'x', accounts: ['nope'] }));
-    expect(body.error.details.issues[0].path).toMatch(/^accounts/);
+    expect(body.details.issues[0].path).toMatch(/^accounts/);
   });
 
   it('content over a platform limit is 422 on content when scheduling', async () => {
     const body = await refusedUnchanged(422, () => f.call('POST', '/v1/posts', { content: 'a'.repeat(301), platforms: ['bluesky'], scheduled_for: inHours(2) }));
-    expect(body.error.details.issues[0]).toMatchObject({ path: 'content', platform: 'bluesky' });
+    expect(body.details.issues[0]).toMatchObject({ path: 'content', platform: 'bluesky' });
   });
 
   it('a draft over a limit is saved, with the problem as a warning', async () => {
@@ -125,14 +129,14 @@ describe('POST /v1/posts', () => {
   });
 
   it('malformed JSON is 400; a missing or wrong Content-Type is 400', async () => {
-    expect((await refusedUnchanged(400, () => f.call('POST', '/v1/posts', '{"content": "x"'))).error.code).toBe('bad_request');
+    expect((await refusedUnchanged(400, () => f.call('POST', '/v1/posts', '{"content": "x"'))).code).toBe('bad_request');
     await refusedUnchanged(400, () => f.call('POST', '/v1/posts', 'content=x', { 'content-type': 'application/x-www-form-urlencoded' }));
   });
 
   it('a missing content, an unknown field, a bad platform, or images with a video is 422 naming the field', async () => {
-    const paths = async (payload: unknown) => (await refusedUnchanged(422, () => f.call('POST', '/v1/posts', payload))).error.details.issues.map((i: { path: string }) => i.path);
+    const paths = async (payload: unknown) => (await refusedUnchanged(422, () => f.call('POST', '/v1/posts', payload))).details.issues.map((i: { path: string }) => i.path);
     expect(await paths({ platforms: ['bluesky'] })).toEqual(['content']);
-    expect(await paths({ content: 'x', segments: [] })).toEqual(['(payload)']);
+    expect(await paths({ content: 'x', thread: [] })).toEqual(['(payload)']);
     expect(await paths({ content: 'x', platforms: ['myspace'] })).toEqual(['platforms.0']);
     expect(await paths({ content: 'x', scheduled_for: 'next tuesday' })).toEqual(['scheduled_for']);
     expect(await paths({ content: 'x', media: { images: [{ url: `${mediaBase}/dot.png` }], video: { url: `${mediaBase}/dot.png` } } })).toEqual(['media.video']);
@@ -161,13 +165,13 @@ describe('POST /v1/posts', () => {
     const body = await refusedUnchanged(422, () =>
       f.call('POST', '/v1/posts', { content: 'x', media: { images: [{ url: `${mediaBase}/dot.png` }, { url: `${mediaBase}/missing.png` }] } }),
     );
-    expect(body.error.details.issues[0].path).toBe('media.images.1.url');
+    expect(body.details.issues[0].path).toBe('media.images.1.url');
     expect(readdirSync(join(f.t.dataDir, 'media'))).toEqual(files);
   });
 
   it('a video thumbnail_url is 422: Outbox has nowhere to put it', async () => {
     const body = await refusedUnchanged(422, () => f.call('POST', '/v1/posts', { content: 'x', media: { video: { url: `${mediaBase}/v.mp4`, thumbnail_url: `${mediaBase}/dot.png` } } }));
-    expect(body.error.details.issues[0].path).toBe('media.video.thumbnail_url');
+    expect(body.details.issues[0].path).toBe('media.video.thumbnail_url');
   });
 });
 
@@ -203,7 +207,7 @@ describe('GET /v1/posts and /v1/posts/{id}', () => {
     expect(body).toEqual(withoutWarnings);
     const missing = await f.call('GET', '/v1/posts/does-not-exist');
     expect(missing.status).toBe(404);
-    expect(missing.body.error.code).toBe('not_found');
+    expect(missing.body.code).toBe('not_found');
   });
 });
 
@@ -217,10 +221,10 @@ describe('PUT /v1/posts/{id}', () => {
     expect(answer.body.accounts.sort()).toEqual([acct.bsky1, acct.bsky2].sort());
     expect(answer.body.media.images).toHaveLength(1);
     answer = await f.call('PUT', `/v1/posts/${id}`, { scheduled_for: null, media: null });
-    expect(answer.body).toMatchObject({ status: 'draft', scheduled_for: null, media: { images: [], video: null }, content: 'better words' });
+    expect(answer.body).toMatchObject({ status: 'draft', scheduled_for: null, media: null, content: 'better words' });
   });
 
-  it('a thread written in Outbox shows its later parts in thread; a new content changes only the first part', async () => {
+  it('a thread written in Outbox shows its later parts as segments; a new content changes only the first part', async () => {
     const made = await f.t.core.invoke('posts:create', {
       parts: [
         { text: 'part one', media: [] },
@@ -231,8 +235,8 @@ describe('PUT /v1/posts/{id}', () => {
     });
     if (!made.ok) throw new Error(made.error.message);
     const id = made.value.post.id;
-    expect((await f.call('GET', `/v1/posts/${id}`)).body).toMatchObject({ content: 'part one', thread: ['part two'] });
-    expect((await f.call('PUT', `/v1/posts/${id}`, { content: 'part one, better' })).body).toMatchObject({ content: 'part one, better', thread: ['part two'] });
+    expect((await f.call('GET', `/v1/posts/${id}`)).body).toMatchObject({ content: 'part one', segments: [{ content: 'part two', media: null }] });
+    expect((await f.call('PUT', `/v1/posts/${id}`, { content: 'part one, better' })).body).toMatchObject({ content: 'part one, better', segments: [{ content: 'part two', media: null }] });
     const stored = await f.t.core.invoke('posts:get', { id });
     expect(stored.ok && stored.value.parts.map((p) => p.text)).toEqual(['part one, better', 'part two']);
   });
@@ -240,7 +244,7 @@ describe('PUT /v1/posts/{id}', () => {
   it('invalid content for a scheduled post is 422 and changes nothing', async () => {
     const created = await f.call('POST', '/v1/posts', { content: 'short', platforms: ['bluesky'], scheduled_for: inHours(5) });
     const body = await refusedUnchanged(422, () => f.call('PUT', `/v1/posts/${created.body.id}`, { content: 'b'.repeat(400) }));
-    expect(body.error.details.issues[0]).toMatchObject({ path: 'content', platform: 'bluesky' });
+    expect(body.details.issues[0]).toMatchObject({ path: 'content', platform: 'bluesky' });
   });
 
   it('a missing post is 404; a malformed body is 400', async () => {
@@ -261,10 +265,11 @@ describe('publishing, deleting and conflicts', () => {
     const done = await f.call('GET', `/v1/posts/${id}`);
     expect(done.body.status).toBe('published');
     expect(done.body.published_at).toEqual(expect.any(String));
-    expect(done.body.platform_results.bluesky).toMatchObject({ success: true, post_id: expect.any(String), error: null });
+    expect(done.body.platform_results.bluesky).toMatchObject({ success: true, post_id: expect.any(String), post_url: expect.any(String) });
+    expect(done.body.platform_results.bluesky.error).toBeUndefined();
     expect(done.body.platform_results.bluesky.accounts).toHaveLength(2);
 
-    expect((await refusedUnchanged(409, () => f.call('POST', `/v1/posts/${id}/publish`))).error.code).toBe('conflict');
+    expect((await refusedUnchanged(409, () => f.call('POST', `/v1/posts/${id}/publish`))).code).toBe('conflict');
     await refusedUnchanged(409, () => f.call('PUT', `/v1/posts/${id}`, { content: 'changed my mind' }));
   });
 
@@ -289,16 +294,18 @@ describe('publishing, deleting and conflicts', () => {
     await f.call('POST', `/v1/posts/${created.body.id}/publish`);
     await settle();
     const { body } = await f.call('GET', `/v1/posts/${created.body.id}`);
-    expect(body.status).toBe('partially_published');
+    expect(body.status).toBe('published');
+    expect(body.partially_published).toBe(true);
     expect(body.platform_results.bluesky.success).toBe(true);
-    expect(body.platform_results.mastodon).toMatchObject({ success: false, post_id: null, error: expect.stringMatching(/character limit/) });
+    expect(body.platform_results.mastodon).toMatchObject({ success: false, error: expect.stringMatching(/character limit/) });
+    expect(body.platform_results.mastodon.post_id).toBeUndefined();
   });
 
   it('publishing content over a platform limit is 422 and sends nothing', async () => {
     const created = await f.call('POST', '/v1/posts', { content: 'c'.repeat(400), platforms: ['bluesky'] });
     const calls = bsky.calls.length;
     const body = await refusedUnchanged(422, () => f.call('POST', `/v1/posts/${created.body.id}/publish`));
-    expect(body.error.details.issues[0]).toMatchObject({ path: 'content', platform: 'bluesky' });
+    expect(body.details.issues[0]).toMatchObject({ path: 'content', platform: 'bluesky' });
     await settle();
     expect(bsky.calls.length).toBe(calls);
   });
@@ -325,7 +332,8 @@ describe('other routes', () => {
   it('lists accounts with their ids for `accounts`', async () => {
     const { status, body } = await f.call('GET', '/v1/accounts');
     expect(status).toBe(200);
-    expect(body.accounts).toContainEqual({ id: acct.bskyOff, platform: 'bluesky', handle: 'off.bsky.social', display_name: 'off.bsky.social', active: false, connection: 'connected' });
+    expect(body.accounts).toContainEqual({ id: acct.bskyOff, platform: 'bluesky', handle: 'off.bsky.social', display_name: 'off.bsky.social', avatar_url: null, active: false, connection: 'connected', created_at: expect.any(String) });
+    expect(body.accounts.find((a: { id: string }) => a.id === acct.x).platform).toBe('twitter');
   });
 
   it('a missing media item is 404', async () => {

@@ -81,6 +81,9 @@ export function migrate(db: Db, migrations: Migration[]): number {
   // would otherwise cascade into its children) and checked in full before the commit.
   const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
   db.pragma('foreign_keys = OFF');
+  // A rebuilt table is renamed into place without re-checking triggers that name it (other
+  // migrations' triggers keep pointing at it by name), as SQLite's table-rebuild recipe assumes.
+  db.pragma('legacy_alter_table = ON');
   try {
     db.transaction(() => {
       for (const m of pending) {
@@ -95,6 +98,7 @@ export function migrate(db: Db, migrations: Migration[]): number {
       if (broken.length > 0) throw new MigrationError(`Migrations left ${broken.length} rows pointing at nothing (first in ${broken[0]!.table}); nothing was changed.`);
     })();
   } finally {
+    db.pragma('legacy_alter_table = OFF');
     db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
   return migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;

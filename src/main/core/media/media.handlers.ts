@@ -7,6 +7,8 @@ export function createMediaHandlers(media: MediaService): DomainHandlers<'media'
     'media:import': ({ path }) => media.import(path),
     'media:importData': ({ name, data }) => media.importData(name, data),
     'media:get': ({ id }) => media.get(id),
+    'media:find': ({ sha256 }) => media.find(sha256),
+    'media:delete': ({ id }) => media.delete(id),
     'media:thumbnail': ({ id, size }) => media.thumbnail(id, size),
   };
 }

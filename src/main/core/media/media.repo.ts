@@ -55,6 +55,8 @@ export function createMediaRepo(db: Db) {
     get: db.prepare('SELECT * FROM media WHERE id = @id'),
     bySha: db.prepare('SELECT * FROM media WHERE sha256 = @sha256'),
     many: db.prepare('SELECT * FROM media WHERE id IN (SELECT value FROM json_each(@ids))'),
+    remove: db.prepare('DELETE FROM media WHERE id = @id'),
+    sharingFile: db.prepare('SELECT count(*) AS n FROM media WHERE file = @file AND id != @id'),
     insert: db.prepare(
       `INSERT INTO media (id, sha256, kind, mime, bytes, width, height, duration_ms, file, original_name, alt_text, created_at,
                           video_codec, audio_codec, frame_rate, rotation, container, frames, has_alpha, color_space)
@@ -67,6 +69,9 @@ export function createMediaRepo(db: Db) {
     get: (id: string) => s.get.get({ id }) as MediaRow | undefined,
     bySha: (sha256: string) => s.bySha.get({ sha256 }) as MediaRow | undefined,
     many: (ids: string[]) => (ids.length === 0 ? [] : (s.many.all({ ids: JSON.stringify(ids) }) as MediaRow[])),
+    /** True when another row stores its bytes in the same file. */
+    fileShared: (row: MediaRow) => (s.sharingFile.get({ file: row.file, id: row.id }) as { n: number }).n > 0,
+    remove: (id: string) => s.remove.run({ id }).changes > 0,
     /** Inserts unless the same content is already stored; returns the row that holds it. */
     insert(row: MediaRow): MediaRow {
       s.insert.run(row);

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm, stat, writeFile, copyFile, readFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, writeFile, copyFile, readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 import sharp from 'sharp';
@@ -10,6 +10,7 @@ import type { Clock } from '../ports/ports';
 import { createMediaRepo, toMedia, type MediaRow } from './media.repo';
 import { readImageFacts } from '../../platforms/media/fit';
 import { readVideoFacts, type VideoFacts } from './video-facts';
+import type { PostStore } from '../posts/post-store.repo';
 
 /** File types the library accepts (what the platforms take), by detected mime. */
 export const SUPPORTED_MEDIA: Record<string, 'image' | 'video'> = {
@@ -60,7 +61,7 @@ async function sha256OfFile(path: string): Promise<string> {
 }
 
 /** The media library: content-addressed copies under `<dataDir>/media/`. */
-export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock }) {
+export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock; posts: Pick<PostStore, 'postIdsUsingMedia'> }) {
   const repo = createMediaRepo(deps.db);
   const mediaDir = join(deps.dataDir, 'media');
   const thumbsDir = join(mediaDir, 'thumbs');
@@ -221,8 +222,32 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
     return { id, dataUrl: `data:image/webp;base64,${out.toString('base64')}` };
   }
 
+  /** Deletes an unused item; its file (and cached previews) go when no other row shares the file. */
+  async function remove(id: string): Promise<{ id: string }> {
+    const row = mustGet(id);
+    const users = deps.posts.postIdsUsingMedia(id);
+    if (users.length > 0) {
+      throw new AppError('conflict', `Media ${id} is used by ${users.length === 1 ? 'post' : 'posts'} ${users.join(', ')}; remove it from ${users.length === 1 ? 'that post' : 'those posts'} first`, [
+        { path: 'id', message: `used by ${users.join(', ')}` },
+      ]);
+    }
+    const shared = repo.fileShared(row);
+    repo.remove(id);
+    if (!shared) {
+      await rm(join(deps.dataDir, row.file), { force: true });
+      const previews = await readdir(thumbsDir).catch(() => [] as string[]);
+      await Promise.all(previews.filter((name) => name.startsWith(`${row.sha256}-`)).map((name) => rm(join(thumbsDir, name), { force: true })));
+    }
+    return { id };
+  }
+
   return {
     import: importFile,
+    find: (sha256: string): Media | null => {
+      const row = repo.bySha(sha256);
+      return row ? toMedia(row) : null;
+    },
+    delete: remove,
     importData,
     get: (id: string): Media => toMedia(mustGet(id)),
     thumbnail,

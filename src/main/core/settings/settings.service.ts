@@ -17,6 +17,7 @@ export function defaultSettings(): Settings {
     queueSlots: (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((day) => ({ day, time: '09:00' })),
     apiEnabled: false,
     apiPort: DEFAULT_API_PORT,
+    apiAllowLocalMediaUrls: false,
   };
 }
 

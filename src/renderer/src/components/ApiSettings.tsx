@@ -19,6 +19,7 @@ export default function ApiSettings() {
   const [copied, setCopied] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [allowLocal, setAllowLocal] = useState(false);
   const tokenInput = useRef<HTMLInputElement>(null);
   const polls = useRef<ReturnType<typeof setTimeout>[]>([]);
 
@@ -29,6 +30,8 @@ export default function ApiSettings() {
       return null;
     }
     setStatus(result.value);
+    const settings = await apiSettings.settings();
+    if (settings.ok) setAllowLocal(settings.value.apiAllowLocalMediaUrls);
     setPortText((text) => (document.activeElement?.id === 'api-port' ? text : String(result.value.port)));
     return result.value;
   }, []);
@@ -42,7 +45,7 @@ export default function ApiSettings() {
   useEffect(() => {
     void load();
     const off = apiSettings.onSettingsChanged((keys) => {
-      if (keys.includes('apiEnabled') || keys.includes('apiPort')) {
+      if (keys.includes('apiEnabled') || keys.includes('apiPort') || keys.includes('apiAllowLocalMediaUrls')) {
         void load();
         followUp();
       }
@@ -53,7 +56,7 @@ export default function ApiSettings() {
     };
   }, [load, followUp]);
 
-  async function update(patch: { apiEnabled?: boolean; apiPort?: number }) {
+  async function update(patch: { apiEnabled?: boolean; apiPort?: number; apiAllowLocalMediaUrls?: boolean }) {
     setError(null);
     const result = await apiSettings.update(patch);
     if (!result.ok) {
@@ -165,6 +168,22 @@ export default function ApiSettings() {
           />
           <p className="hint" id="api-port-hint">
             1024–65535; 7787 unless another program uses it.
+          </p>
+        </div>
+        <div className="field field-row">
+          <input
+            id="api-allow-local"
+            type="checkbox"
+            role="switch"
+            checked={allowLocal}
+            aria-describedby="api-allow-local-hint"
+            onChange={(e) => void update({ apiAllowLocalMediaUrls: e.target.checked })}
+          />
+          <label htmlFor="api-allow-local">Allow local media URLs</label>
+          <p className="hint" id="api-allow-local-hint">
+            {allowLocal
+              ? 'On: media URLs may point at this computer and your local network (for local tools).'
+              : 'Off: media URLs that lead to this computer or your local network are refused, so a token cannot probe them.'}
           </p>
         </div>
         <div className="field">

@@ -8,7 +8,8 @@ import { outbox } from '../api';
 export const apiSettings = {
   status: () => outbox().api.status(),
   regenerateToken: () => outbox().api.regenerateToken(),
-  update: (patch: Pick<SettingsPatch, 'apiEnabled' | 'apiPort'>) => outbox().settings.update(patch),
+  update: (patch: Pick<SettingsPatch, 'apiEnabled' | 'apiPort' | 'apiAllowLocalMediaUrls'>) => outbox().settings.update(patch),
+  settings: () => outbox().settings.get(),
   /** Calls `listener` with the changed keys whenever settings change. */
   onSettingsChanged: (listener: (keys: string[]) => void) => outbox().on('settings:changed', ({ keys }) => listener(keys)),
 };

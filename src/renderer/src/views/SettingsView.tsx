@@ -3,6 +3,7 @@ import type { QueueSlot, Settings } from '../../../shared/ipc/settings';
 import { applyTheme, useThemeStore, type Theme } from '../stores/theme.store';
 import { useSettingsStore } from '../stores/settings.store';
 import { useShellStore } from '../stores/shell.store';
+import WebhookSettings from '../components/WebhookSettings';
 
 // The local API's section belongs to the API work; it is shown once that file exists.
 const apiSection = import.meta.glob<{ default?: ComponentType; ApiSettings?: ComponentType }>('../components/ApiSettings.tsx', { eager: true });
@@ -204,6 +205,7 @@ export function SettingsView() {
           </Section>
 
           {ApiSettings ? <ApiSettings /> : null}
+          <WebhookSettings />
         </div>
       )}
       <p role="status" className="status-line">

@@ -45,7 +45,9 @@ beforeAll(async () => {
     },
   });
   for (const event of EVENT_NAMES) harness.core.on(event, (payload) => events.push(JSON.stringify({ event, payload })));
-  socket = new WebSocket(new URL(HARNESS_WS_PATH, harness.url.replace('http', 'ws')).href);
+  // As the harness's own page connects: its Origin, and this run's key from the page URL.
+  const page = new URL(harness.url);
+  socket = new WebSocket(`${page.origin.replace('http', 'ws')}${HARNESS_WS_PATH}?key=${encodeURIComponent(harness.key)}`, { origin: page.origin });
   socket.on('message', (raw) => {
     const text = String(raw);
     wire.push(text);
