@@ -48,6 +48,22 @@ export type RepeatUnit = (typeof REPEAT_UNITS)[number];
 export interface PartMedia {
   mediaId: string;
   altText: string;
+  /**
+   * A video's cover, chosen in the composer: a frame (its time, and the frame drawn as an image
+   * into the library) or an image of the creator's. TikTok takes the time; YouTube, Reels and
+   * Facebook take the image.
+   */
+  cover?: VideoCover | null;
+  /** How an image outside a platform's aspect range is fitted (Instagram 4:5 to 1.91:1). */
+  aspect?: 'crop' | 'pad';
+}
+
+/** A video's cover: a frame time, an image from the library, or both (a frame drawn as an image). */
+export interface VideoCover {
+  /** The frame's time in the video, in milliseconds, when the cover is a frame. */
+  atMs: number | null;
+  /** The cover image (the drawn frame, or a picture), a media library item. */
+  mediaId: string | null;
 }
 
 /** One part of a post; more than one part is a thread. */

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { PlatformId } from '../../shared/domain';
 import type { EventMap, EventName } from '../../shared/ipc/events';
 import { platformModules, publishingPlatforms } from '../platforms';
-import type { PlatformAdapter, PlatformConnector, PlatformModule } from '../platforms/types';
+import type { PlatformAdapter, PlatformConnector, PlatformModule, PublicLinks } from '../platforms/types';
 import { createAccountsHandlers } from './accounts/accounts.handlers';
 import { createAccountsRepo } from './accounts/accounts.repo';
 import { createAccountsService } from './accounts/accounts.service';
@@ -68,6 +68,8 @@ export interface CoreOptions {
   adapters?: Partial<Record<PlatformId, PlatformAdapter>>;
   /** Any other part of a platform module replaced per platform (tests: lookups, schedulers). */
   modules?: Partial<Record<PlatformId, Partial<Omit<PlatformModule, 'id'>>>>;
+  /** Public media links from the creator's bucket (tests pass one over a local S3 peer). */
+  publicLinks?: () => Promise<PublicLinks | null>;
   /** Wraps the post store (tests inject database faults through it). */
   instrumentStore?: (store: PostStore) => PostStore;
   /** How long `close()` waits for publishes in flight before recording them as interrupted (default 10 s). */
@@ -159,6 +161,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       publishers: Object.fromEntries(Object.values(modules).flatMap((m) => (m.publisher ? [[m.id, m.publisher]] : []))),
       schedulers: Object.fromEntries(Object.values(modules).flatMap((m) => (m.scheduler ? [[m.id, m.scheduler]] : []))),
       folder: { verify: () => lock.verify(), holds: () => ownership.holds() },
+      publicLinks: options.publicLinks,
       drainTimeoutMs: options.drainTimeoutMs,
     });
     closers.push(() => publishing.close());

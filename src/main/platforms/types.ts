@@ -41,6 +41,14 @@ export interface PublishMedia {
   height: number | null;
   durationMs: number | null;
   altText: string;
+  /** Facts read at import (null when unknown). */
+  videoCodec: string | null;
+  audioCodec: string | null;
+  frameRate: number | null;
+  /** A video's cover as the creator chose it: a frame time (TikTok) and/or an image file (YouTube, Reels, Facebook). */
+  cover: { atMs: number | null; image: { path: string; mime: string; width: number | null; height: number | null; bytes: number } | null } | null;
+  /** How an image outside the platform's aspect range is fitted ('crop' unless the creator chose 'pad'). */
+  aspect: 'crop' | 'pad';
 }
 
 /** One part of the post, with the entry's text override applied to the first part. */
@@ -92,6 +100,26 @@ export interface PublishContext {
    * publishes, and each call keeps a long upload from hitting the attempt timeout.
    */
   reportProgress?(sent: number, total: number): void;
+  /**
+   * Public links from the creator's own bucket, for platforms that fetch media from a URL
+   * (Instagram, Threads, TikTok photos); null or absent when no bucket is set up (the adapter
+   * fails permanently saying so; the composer warns before scheduling).
+   */
+  publicLinks?: PublicLinks | null;
+}
+
+/** Media put in the creator's own S3-compatible bucket behind presigned links that expire. */
+export interface PublicLinks {
+  /**
+   * Uploads a file (stream, multipart when large) and returns its object key and a presigned GET
+   * URL (default 60 minutes). Save the key in progress: after a crash the object is removed by
+   * the next `remove` or by the start-up sweep of objects older than a day.
+   */
+  share(path: string, options?: { contentType?: string; expiresInSeconds?: number; signal?: AbortSignal; onProgress?: (sent: number, total: number) => void }): Promise<{ key: string; url: string }>;
+  /** A fresh presigned URL for an object already shared (after a resume). */
+  presign(key: string, expiresInSeconds?: number): Promise<string>;
+  /** Deletes the object once the platform has it (after the container is finished). */
+  remove(key: string): Promise<void>;
 }
 
 /** What a successful publish tells the engine. */

@@ -9,7 +9,23 @@ const id = z.string().min(1).max(100);
 export const postPartInput = z.strictObject({
   text: z.string().max(100_000),
   // 35: TikTok photo posts take the most.
-  media: z.array(z.strictObject({ mediaId: id, altText: z.string().max(5_000).default('') })).max(35).default([]),
+  media: z
+    .array(
+      z.strictObject({
+        mediaId: id,
+        altText: z.string().max(5_000).default(''),
+        /** A video's cover: a frame time and/or an image from the library. */
+        cover: z
+          .strictObject({ atMs: z.number().int().min(0).max(86_400_000).nullable().default(null), mediaId: id.nullable().default(null) })
+          .refine((c) => c.atMs !== null || c.mediaId !== null, { message: 'a cover needs a frame time or an image' })
+          .nullable()
+          .optional(),
+        /** How an image outside the platform's aspect range is fitted. */
+        aspect: z.enum(['crop', 'pad']).optional(),
+      }),
+    )
+    .max(35)
+    .default([]),
 });
 
 /** Which accounts a post goes to, with per-entry options. */

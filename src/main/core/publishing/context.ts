@@ -1,5 +1,5 @@
 import { isAbsolute, join } from 'node:path';
-import { PublishError, type PublishContext, type PublishMedia } from '../../platforms/types';
+import { PublishError, type PublicLinks, type PublishContext, type PublishMedia } from '../../platforms/types';
 import { toPublishAccount, type AccountRow } from '../accounts/accounts.repo';
 import type { EntryRecord, PostRecord } from '../posts/post-store.repo';
 import type { EngineShared } from './shared';
@@ -15,9 +15,17 @@ export function buildContext(
   credentials: Record<string, unknown>,
   signal: AbortSignal,
   onProgress: (sent: number, total: number) => void,
+  publicLinks: PublicLinks | null = null,
 ): PublishContext {
   const { deps } = shared;
   const { entry, post, account } = loaded;
+  const pathOf = (file: string) => (isAbsolute(file) ? file : join(deps.dataDir, file));
+  const coverOf = (cover: { atMs: number | null; mediaId: string | null } | null): PublishMedia['cover'] => {
+    if (!cover) return null;
+    const image = cover.mediaId ? deps.media.get(cover.mediaId) : undefined;
+    if (cover.mediaId && !image) throw new PublishError('permanent', `The cover image of a video in this post (${cover.mediaId}) is no longer in the library`);
+    return { atMs: cover.atMs, image: image ? { path: pathOf(image.file), mime: image.mime, width: image.width, height: image.height, bytes: image.bytes } : null };
+  };
   const parts = post.parts.map((part, i) => ({
     text: i === 0 && entry.textOverride !== null ? entry.textOverride : part.text,
     media: part.media.map((m): PublishMedia => {
@@ -25,7 +33,7 @@ export function buildContext(
       if (!row) throw new PublishError('permanent', `A media file of this post (${m.mediaId}) is no longer in the library`);
       return {
         mediaId: row.id,
-        path: isAbsolute(row.file) ? row.file : join(deps.dataDir, row.file),
+        path: pathOf(row.file),
         kind: row.kind,
         mime: row.mime,
         bytes: row.bytes,
@@ -33,6 +41,11 @@ export function buildContext(
         height: row.height,
         durationMs: row.duration_ms,
         altText: m.altText || row.alt_text,
+        videoCodec: row.video_codec ?? null,
+        audioCodec: row.audio_codec ?? null,
+        frameRate: row.frame_rate ?? null,
+        cover: coverOf(m.cover ?? null),
+        aspect: m.aspect ?? 'crop',
       };
     }),
   }));
@@ -55,5 +68,6 @@ export function buildContext(
     signal,
     now: () => deps.clock.now(),
     reportProgress: onProgress,
+    publicLinks,
   };
 }

@@ -50,7 +50,8 @@ export function createHandOff(shared: EngineShared, runner: Runner, outcomes: Ou
 
   async function contextFor(loaded: { entry: EntryRecord; post: PostRecord; account: AccountRow }, signal: AbortSignal): Promise<PublishContext> {
     const credentials = await deps.credentials.get(loaded.account.id);
-    return buildContext(shared, loaded, credentials, signal, () => {});
+    const links = deps.publicLinks ? await deps.publicLinks().catch(() => null) : null;
+    return buildContext(shared, loaded, credentials, signal, () => {}, links);
   }
 
   /** Why this handed-off entry should not be held by its platform any more (null: keep it there). */

@@ -122,7 +122,8 @@ export function createRunner(shared: EngineShared, outcomes: Outcomes, hooks: { 
     try {
       let ctx: PublishContext;
       try {
-        ctx = buildContext(shared, { entry, post, account }, credentials, abort.signal, onProgress);
+        const links = deps.publicLinks ? await deps.publicLinks().catch((error: unknown) => (log('media hosting is not usable', error), null)) : null;
+        ctx = buildContext(shared, { entry, post, account }, credentials, abort.signal, onProgress, links);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         logNow('permanent', message);

@@ -1,7 +1,7 @@
 import type { PlatformId } from '../../../shared/domain';
 import type { Settings } from '../../../shared/ipc/settings';
 import { platformSpec } from '../../../shared/platforms/catalog';
-import type { PlatformAdapter, RemoteScheduler } from '../../platforms/types';
+import type { PlatformAdapter, PublicLinks, RemoteScheduler } from '../../platforms/types';
 import type { AccountRow } from '../accounts/accounts.repo';
 import type { EventBus } from '../events';
 import type { MediaRow } from '../media/media.repo';
@@ -28,6 +28,8 @@ export interface PublishingDeps {
   credentials: CredentialsProvider;
   /** Each platform's publisher (the platform modules'), where it has one. */
   publishers: Partial<Record<PlatformId, PlatformAdapter>>;
+  /** The creator's bucket for public media links, when one is set up (media hosting); null otherwise. */
+  publicLinks?: () => Promise<PublicLinks | null>;
   /** Each platform's own scheduler (the platform modules'), where it has one: entries are handed off to it. */
   schedulers: Partial<Record<PlatformId, RemoteScheduler>>;
   /** This engine's hold on the data folder (engine-lock.ts); checked before and inside every claim. */

@@ -10,6 +10,7 @@ import { extname } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { PublicLinks } from '../types';
 
 /** Where the creator's bucket is and how to sign in to it (the secret lives in the keychain). */
 export interface BucketConfig {
@@ -233,4 +234,16 @@ function failure(error: unknown, where: string): BucketTestResult {
   if (name === 'RequestTimeTooSkewed') return { ok: false, step: 'credentials', message: "Your computer's clock is off by more than 15 minutes: the bucket refuses the signature" };
   if (!name && !status) return { ok: false, step: 'endpoint', message: `${where} cannot be reached (${reason(error)})` };
   return { ok: false, step: 'upload', message: `Uploading a probe file failed (${name ?? status}: ${(error as Error).message})` };
+}
+
+/** The publish context's view of a bucket: share a file behind a presigned link, and remove it after. */
+export function publicLinksOf(host: MediaHost): PublicLinks {
+  return {
+    async share(path, options = {}) {
+      const { key } = await host.upload(path, { contentType: options.contentType, signal: options.signal, onProgress: options.onProgress });
+      return { key, url: await host.presign(key, options.expiresInSeconds) };
+    },
+    presign: (key, expiresInSeconds) => host.presign(key, expiresInSeconds),
+    remove: (key) => host.delete(key),
+  };
 }

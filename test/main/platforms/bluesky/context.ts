@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { ConnectContext } from '../../../../src/main/platforms/types';
 import type { PublishContext, PublishMedia, PublishPart } from '../../../../src/main/platforms/types';
+import { publishMedia } from '../../../support/publish-media';
 
 /** An entry's progress as the engine keeps it: `save` commits, then may "crash" on cue. */
 export class TestProgress {
@@ -84,7 +85,7 @@ export async function imageFile(dir: string, name: string, options: { width: num
   const bytes = format === 'png' ? await image.png().toBuffer() : await image.jpeg({ quality: 95 }).toBuffer();
   const path = join(dir, name);
   writeFileSync(path, bytes);
-  return {
+  return publishMedia({
     mediaId: name,
     path,
     kind: 'image',
@@ -92,9 +93,8 @@ export async function imageFile(dir: string, name: string, options: { width: num
     bytes: bytes.byteLength,
     width,
     height,
-    durationMs: null,
     altText: options.altText ?? `alt text of ${name}`,
-  };
+  });
 }
 
 /** A file's SHA-256 (to prove the library copy is untouched). */
@@ -117,5 +117,5 @@ export function mp4File(dir: string, name: string): PublishMedia {
   const bytes = Buffer.concat([ftyp, box('mdat', randomBytes(4096))]);
   const path = join(dir, name);
   writeFileSync(path, bytes);
-  return { mediaId: name, path, kind: 'video', mime: 'video/mp4', bytes: bytes.byteLength, width: null, height: null, durationMs: 1000, altText: '' };
+  return publishMedia({ mediaId: name, path, kind: 'video', mime: 'video/mp4', bytes: bytes.byteLength, durationMs: 1000 });
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { ConnectContext, OAuthClientConfig, OAuthTokens } from '../../../../src/main/platforms/types';
 import type { PublishAccount, PublishContext, PublishMedia, PublishPart } from '../../../../src/main/platforms/types';
+import { publishMedia } from '../../../support/publish-media';
 
 /** A progress store in memory that, like the engine's, hands out copies (what was committed). */
 export class MemoryProgress {
@@ -49,14 +50,14 @@ export async function pngMedia(dir: string, name: string, altText = '', size = 6
     .png()
     .toBuffer();
   writeFileSync(path, data);
-  return { mediaId: name, path, kind: 'image', mime: 'image/png', bytes: data.length, width: size, height: size, durationMs: null, altText };
+  return publishMedia({ mediaId: name, path, kind: 'image', mime: 'image/png', bytes: data.length, width: size, height: size, altText });
 }
 
 /** A stand-in video file (servers under test do not decode it). */
 export function videoMedia(dir: string, name: string, altText = '', bytes = 4096): PublishMedia {
   const path = join(dir, `${name}.mp4`);
   writeFileSync(path, randomBytes(bytes));
-  return { mediaId: name, path, kind: 'video', mime: 'video/mp4', bytes, width: 640, height: 360, durationMs: 3000, altText };
+  return publishMedia({ mediaId: name, path, kind: 'video', mime: 'video/mp4', bytes, width: 640, height: 360, durationMs: 3000, altText });
 }
 
 /** The SHA-256 of a file's bytes, as fakes record uploads. */
