@@ -22,7 +22,7 @@ describe('power port', () => {
 });
 
 describe('network port', () => {
-  it('reports changes of net.isOnline() while someone listens, and at once on check()', async () => {
+  it('asks when asked (isOnline, check) and polls only while offline with the engine waiting', async () => {
     const net = { online: true, isOnline() {
       return this.online;
     } };
@@ -30,17 +30,28 @@ describe('network port', () => {
     const port = createNetworkPort(net, clock);
     const seen: boolean[] = [];
     const off = port.subscribe((online) => seen.push(online));
+    // Online, or nobody waiting: no timer at all.
+    expect(clock.pending()).toBe(0);
     net.online = false;
-    await clock.advance(NETWORK_POLL_MS);
+    expect(port.isOnline()).toBe(false);
     expect(seen).toEqual([false]);
+    expect(clock.pending()).toBe(0);
+    // The engine waits for the network: the port polls until it is back.
+    port.watch!(true);
+    expect(clock.pending()).toBe(1);
     await clock.advance(NETWORK_POLL_MS * 3);
     expect(seen).toEqual([false]);
     net.online = true;
-    port.check();
+    await clock.advance(NETWORK_POLL_MS);
     expect(seen).toEqual([false, true]);
-    expect(port.isOnline()).toBe(true);
-    off();
     expect(clock.pending()).toBe(0);
+    net.online = false;
+    port.check();
+    expect(seen).toEqual([false, true, false]);
+    expect(clock.pending()).toBe(1);
+    port.watch!(false);
+    expect(clock.pending()).toBe(0);
+    off();
   });
 });
 

@@ -29,31 +29,45 @@ export function createPowerPort(powerMonitor: PowerMonitorLike): PowerMonitor {
   };
 }
 
-/** How often the network port asks Electron whether the machine is online. */
-export const NETWORK_POLL_MS = 10_000;
+/** How often the network port asks Electron whether the machine is online, while the engine waits for it. */
+export const NETWORK_POLL_MS = 5_000;
 
 /**
  * The engine's NetworkMonitor port over Electron's `net.isOnline()`. The main process has no
- * online/offline events (only pages do, and the window may not exist), so the port asks on a
- * timer while someone listens, and at once when `check()` is called (the shell calls it on
- * wake, when the network most often changes).
+ * online/offline events (only pages do, and the window may not exist), so the port asks when the
+ * engine asks (`isOnline()`, before every claim and after a network error), at once on `check()`
+ * (the shell calls it on wake), and on a timer only while it is offline and the engine waits for
+ * the network (`watch(true)`): an idle app in the tray never polls.
  */
 export function createNetworkPort(net: { isOnline(): boolean }, clock: Clock, pollMs = NETWORK_POLL_MS): NetworkMonitor & { check(): void } {
   const listeners = new Set<(online: boolean) => void>();
   let online = net.isOnline();
   let timer: TimerHandle | null = null;
-  const check = () => {
+  let waiting = false;
+  const poll = () => {
+    const wanted = waiting && !online && listeners.size > 0;
+    if (wanted && !timer) {
+      timer = clock.setTimeout(() => {
+        timer = null;
+        try {
+          check();
+        } finally {
+          poll();
+        }
+      }, pollMs);
+    } else if (!wanted && timer) {
+      timer.cancel();
+      timer = null;
+    }
+  };
+  function check() {
     const now = net.isOnline();
-    if (now === online) return;
-    online = now;
-    for (const listener of [...listeners]) listener(now);
-  };
-  const arm = () => {
-    timer = clock.setTimeout(() => {
-      check();
-      if (listeners.size > 0) arm();
-    }, pollMs);
-  };
+    if (now !== online) {
+      online = now;
+      for (const listener of [...listeners]) listener(now);
+    }
+    poll();
+  }
   return {
     isOnline: () => {
       check();
@@ -61,14 +75,14 @@ export function createNetworkPort(net: { isOnline(): boolean }, clock: Clock, po
     },
     subscribe(listener) {
       listeners.add(listener);
-      if (!timer) arm();
       return () => {
         listeners.delete(listener);
-        if (listeners.size === 0) {
-          timer?.cancel();
-          timer = null;
-        }
+        poll();
       };
+    },
+    watch(on) {
+      waiting = on;
+      poll();
     },
     check,
   };

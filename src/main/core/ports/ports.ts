@@ -34,9 +34,15 @@ export interface Notifier {
 
 /** The machine's online/offline signal. */
 export interface NetworkMonitor {
+  /** Whether the machine is online now (a port may ask the OS afresh). */
   isOnline(): boolean;
   /** Calls `listener` on every change; returns an unsubscribe function. */
   subscribe(listener: (online: boolean) => void): () => void;
+  /**
+   * The engine says whether it is waiting for the network (offline with something due). A port
+   * that has to poll the OS polls only then, so an idle tray app does not wake for nothing.
+   */
+  watch?(waiting: boolean): void;
 }
 
 /** Sleep and wake of the machine, reported by the shell. */

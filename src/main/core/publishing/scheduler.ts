@@ -6,8 +6,11 @@ import type { Outcomes } from './outcomes';
 import type { Runner } from './runner';
 import type { EngineShared } from './shared';
 
-/** The safety check: even with nothing due the timer wakes at most this often. */
-export const SAFETY_CHECK_MS = 60_000;
+/**
+ * The safety check: with nothing due the timer still wakes this often (every callback re-arms,
+ * so it only guards against a clock or OS that lost a timer). Rare, so a tray app costs nothing idle.
+ */
+export const SAFETY_CHECK_MS = 15 * 60_000;
 /** A timer that fires this much later than armed means the machine slept unnoticed: catch up. */
 const MISSED_WAKE_MS = 2 * SAFETY_CHECK_MS;
 /** Due posts claimed per transaction; a full batch re-arms at once for the next. */
@@ -41,17 +44,23 @@ export function createScheduler(shared: EngineShared, runner: Runner, outcomes: 
     const now = clock.now();
     let due: number | null = null;
     let next: number | null = null;
+    const claimable = !life.stopping && !folderLost && !deps.settings.get().publishingPaused;
+    const online = network.isOnline();
     try {
       due = store.nextDueAt();
-      next = canClaim() ? due : null;
+      // Offline, a future due moment still wakes the engine (to start waiting for the network
+      // then); a past one cannot be claimed until the network is back, which wakes it anyway.
+      next = claimable && due !== null && (online || due > now) ? due : null;
       // Hand-off work (checks, cancels) goes on while paused, but needs the network.
-      const remote = network.isOnline() && !folderLost ? handOff.nextAt() : null;
+      const remote = online && !folderLost ? handOff.nextAt() : null;
       if (remote !== null) next = next === null ? remote : Math.min(next, remote);
     } catch (error) {
       log('could not read the next due moment', error);
     }
     // While the database refuses, the next try comes after a short backoff, whatever is due.
     const delay = guard.failing ? guard.retryDelayMs() : next !== null ? Math.min(Math.max(0, next - now), SAFETY_CHECK_MS) : SAFETY_CHECK_MS;
+    // Offline with something due now: the network port may poll until it is back (and only then).
+    network.watch?.(claimable && !online && due !== null && due <= now);
     armedFor = now + delay;
     timer = clock.setTimeout(onTimer, delay);
     shared.emitState(due);
