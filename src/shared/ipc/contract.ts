@@ -3,12 +3,15 @@ import type { Result } from '../result';
 import { accountsChannels } from './accounts';
 import { apiChannels } from './api';
 import { appChannels } from './app';
+import { backupsChannels } from './backups';
 import type { ChannelDef } from './define';
 import type { EventMap, EventName } from './events';
 import { labelsChannels } from './labels';
 import { mediaChannels } from './media';
 import { postsChannels } from './posts';
+import { recoveryChannels } from './recovery';
 import { settingsChannels } from './settings';
+import { transferChannels } from './transfer';
 
 /**
  * The whole contract: every channel the engine answers. Each domain keeps its channels in
@@ -22,6 +25,9 @@ export const contract = {
   ...mediaChannels,
   ...accountsChannels,
   ...apiChannels,
+  ...backupsChannels,
+  ...recoveryChannels,
+  ...transferChannels,
 };
 
 /** The contract's shape. */

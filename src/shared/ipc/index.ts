@@ -7,5 +7,8 @@ export * from './settings';
 export * from './posts';
 export * from './labels';
 export * from './media';
+export * from './backups';
+export * from './recovery';
+export * from './transfer';
 export * from '../domain';
 export * from '../result';

@@ -38,6 +38,7 @@ export function createMediaRepo(db: Db) {
     get: db.prepare('SELECT * FROM media WHERE id = @id'),
     bySha: db.prepare('SELECT * FROM media WHERE sha256 = @sha256'),
     many: db.prepare('SELECT * FROM media WHERE id IN (SELECT value FROM json_each(@ids))'),
+    files: db.prepare('SELECT id, sha256, file FROM media ORDER BY id'),
     insert: db.prepare(
       `INSERT INTO media (id, sha256, kind, mime, bytes, width, height, duration_ms, file, original_name, alt_text, created_at)
        VALUES (@id, @sha256, @kind, @mime, @bytes, @width, @height, @duration_ms, @file, @original_name, @alt_text, @created_at)
@@ -48,6 +49,8 @@ export function createMediaRepo(db: Db) {
     get: (id: string) => s.get.get({ id }) as MediaRow | undefined,
     bySha: (sha256: string) => s.bySha.get({ sha256 }) as MediaRow | undefined,
     many: (ids: string[]) => (ids.length === 0 ? [] : (s.many.all({ ids: JSON.stringify(ids) }) as MediaRow[])),
+    /** Every stored file (backups record which media they reference). */
+    files: () => s.files.all() as Array<{ id: string; sha256: string; file: string }>,
     /** Inserts unless the same content is already stored; returns the row that holds it. */
     insert(row: MediaRow): MediaRow {
       s.insert.run(row);
