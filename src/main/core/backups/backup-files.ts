@@ -83,7 +83,8 @@ function writeSidecar(dir: string, sidecar: BackupSidecar) {
 function freshId(dir: string, kind: BackupKind, now: number): string {
   const base = `outbox-${kind}-${fileStamp(now)}`;
   let id = base;
-  for (let n = 2; existsSync(backupFile(dir, id)); n++) id = `${base}-${n}`;
+  // Zero-padded so names still sort in the order they were taken.
+  for (let n = 2; existsSync(backupFile(dir, id)); n++) id = `${base}-${String(n).padStart(3, '0')}`;
   return id;
 }
 

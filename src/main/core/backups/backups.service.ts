@@ -71,6 +71,7 @@ export function createBackupsService(deps: BackupsDeps) {
   let nextBackupAt: number | null = null;
   let closed = false;
   let damage: string | null = null;
+  let lastIntegrityError = '';
   let markerWritten = hasMarker(dataDir);
   const offs: Array<() => void> = [];
 
@@ -246,7 +247,10 @@ export function createBackupsService(deps: BackupsDeps) {
       damage = findings;
     } catch (error) {
       next = INTEGRITY_RETRY_MS;
-      deps.log('the integrity check failed', error);
+      // Once per kind of trouble: it is retried every few minutes.
+      const text = String(error);
+      if (text !== lastIntegrityError) deps.log('the integrity check failed', error);
+      lastIntegrityError = text;
     } finally {
       armIntegrity(next);
     }
