@@ -3,6 +3,7 @@ import type { QueueSlot, Settings } from '../../../shared/ipc/settings';
 import type { ShellPrefs } from '../../../shared/ipc/shell';
 import { applyTheme, useThemeStore, type Theme } from '../stores/theme.store';
 import { useSettingsStore } from '../stores/settings.store';
+import DataSettings from '../data/BackupsSettings';
 
 // The local API's section belongs to the API work; it is shown once that file exists.
 const apiSection = import.meta.glob<{ default?: ComponentType; ApiSettings?: ComponentType }>('../components/ApiSettings.tsx', { eager: true });
@@ -205,6 +206,8 @@ export function SettingsView() {
               </>
             ) : null}
           </Section>
+
+          <DataSettings />
 
           {ApiSettings ? <ApiSettings /> : null}
         </div>
