@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BACKUP_KINDS, type BackupInfo, type BackupKind } from '../../../shared/ipc/backups';
@@ -42,15 +43,16 @@ export function parseBackupId(id: string): { kind: BackupKind; createdAt: number
 export const backupFile = (dir: string, id: string) => join(dir, `${id}.db`);
 const sidecarFile = (dir: string, id: string) => join(dir, `${id}.json`);
 
-function fsyncPath(path: string) {
-  let fd: number | null = null;
+/** Flushes a file (or folder) to disk off the event loop: a large backup's fsync must not delay publishing. */
+async function fsyncPath(path: string) {
+  let handle: FileHandle | null = null;
   try {
-    fd = openSync(path, 'r');
-    fsyncSync(fd);
+    handle = await open(path, 'r');
+    await handle.sync();
   } catch {
     // Some file systems (and Windows folders) cannot fsync a directory: the rename is still atomic.
   } finally {
-    if (fd !== null) closeSync(fd);
+    await handle?.close();
   }
 }
 
@@ -110,12 +112,12 @@ export async function writeBackup(source: Db, dir: string, kind: BackupKind, now
     } finally {
       copy.close();
     }
-    fsyncPath(temp);
+    await fsyncPath(temp);
     const final = backupFile(dir, id);
     renameSync(temp, final);
     const sidecar: BackupSidecar = { version: 1, id, kind, createdAt: new Date(now).toISOString(), bytes: statSync(final).size, ...facts, appVersion };
     writeSidecar(dir, sidecar);
-    fsyncPath(dir);
+    await fsyncPath(dir);
     return sidecar;
   } finally {
     removeDatabaseFiles(temp);

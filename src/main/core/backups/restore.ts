@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { openDatabase, type Db } from '../db/database';
 import { migrate, type Migration } from '../db/migrate';
 import { AppError } from '../errors';
-import { applyPublishHistory, countLatePostsIn, countPostsIn, holdPostsDueBetween, readPublishHistory, type PublishHistory } from '../posts/post-store.repo';
+import { applyPublishHistory, countLatePostsIn, countPostsIn, holdPostsDueBetween, openPublishHistory, type PublishHistory } from '../posts/post-store.repo';
 import { verifyBackup } from './backup-files';
 import { DATABASE_FILE, fileStamp, moveDatabaseFiles, removeDatabaseFiles } from './data-folder';
 
@@ -44,16 +44,13 @@ export interface Swap {
   undo(): void;
 }
 
-/** Reads what a database knows was sent; null when it cannot be read at all. */
-function historyOf(path: string, nativeBinding?: string): PublishHistory | null {
-  let db: Db | null = null;
+/** Opens what a database knows was sent; null when it cannot be opened at all. */
+function historyOf(path: string, nativeBinding?: string): { db: Db; history: PublishHistory } | null {
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
-    return readPublishHistory(db);
+    const db = new Database(path, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+    return { db, history: openPublishHistory(db) };
   } catch {
     return null;
-  } finally {
-    db?.close();
   }
 }
 
@@ -67,14 +64,8 @@ export async function swapDatabase(plan: SwapPlan): Promise<Swap> {
   const findings = verifyBackup(plan.backup, plan.nativeBinding);
   if (findings) throw new AppError('validation', `This backup cannot be restored: it is damaged (${findings}). Choose another one.`, [{ path: 'id', message: `damaged: ${findings}` }]);
 
-  const histories: PublishHistory[] = [];
-  const unreadable: string[] = [];
-  for (const path of plan.historyFrom) {
-    const h = historyOf(path, plan.nativeBinding);
-    if (h) histories.push(h);
-    else unreadable.push(path);
-  }
-  const lastReadable = plan.lastStateReadable ?? (plan.historyFrom.length === 0 || !unreadable.includes(plan.historyFrom[plan.historyFrom.length - 1]!));
+  const sources = plan.historyFrom.map((path) => ({ path, open: historyOf(path, plan.nativeBinding) }));
+  const histories = sources.flatMap((s) => (s.open ? [s.open.history] : []));
 
   const current = join(plan.dataDir, DATABASE_FILE);
   const temp = join(plan.dataDir, `${DATABASE_FILE}.restoring`);
@@ -92,6 +83,8 @@ export async function swapDatabase(plan: SwapPlan): Promise<Swap> {
       migrate(db, plan.migrations);
       const { carriedOver } = applyPublishHistory(db, histories);
       // Without the last state, a post due since the backup may have gone out: the creator decides.
+      const last = sources[sources.length - 1];
+      const lastReadable = plan.lastStateReadable ?? (!last || (last.open !== null && !last.open.history.failed));
       const held = lastReadable ? 0 : holdPostsDueBetween(db, plan.backupTakenAt, plan.now);
       facts = { posts: countPostsIn(db).posts, carriedOver, late: countLatePostsIn(db, plan.now), held };
       db.pragma('wal_checkpoint(TRUNCATE)');
@@ -101,7 +94,10 @@ export async function swapDatabase(plan: SwapPlan): Promise<Swap> {
   } catch (error) {
     removeDatabaseFiles(temp);
     throw error;
+  } finally {
+    for (const s of sources) s.open?.db.close();
   }
+  const unreadable = sources.filter((s) => !s.open || s.open.history.failed).map((s) => s.path);
   const replaced = join(plan.dataDir, `${DATABASE_FILE}.replaced-${fileStamp(plan.now)}`);
   removeDatabaseFiles(replaced);
   moveDatabaseFiles(current, replaced);

@@ -745,11 +745,8 @@ export type PostStore = ReturnType<typeof createPostStore>;
 // ---- Whole-database questions, asked of backups and of the database a restore replaces ----
 
 /** What a database holds of the post aggregate (backups list these). */
-export function countPostsIn(db: Db): { posts: number; scheduled: number; entries: number } {
-  const row = db
-    .prepare("SELECT (SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM posts WHERE status = 'scheduled') AS scheduled, (SELECT count(*) FROM entries) AS entries")
-    .get() as { posts: number; scheduled: number; entries: number };
-  return row;
+export function countPostsIn(db: Db): { posts: number; scheduled: number } {
+  return db.prepare("SELECT (SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM posts WHERE status = 'scheduled') AS scheduled").get() as { posts: number; scheduled: number };
 }
 
 /** Scheduled posts whose time has passed (they follow the catch-up rules when the engine starts). */
@@ -764,13 +761,6 @@ interface EntryHistory {
   post: { status: PostStatus; publishedAt: number | null; repeatNextId: string | null };
 }
 
-/** What one database knows was sent or attempted: entries with publishing history, and the sent log. */
-export interface PublishHistory {
-  entries: Map<string, EntryHistory>;
-  /** The sent log (migration 0009): entries published, even of posts deleted since. */
-  sent: Map<string, SentRecord>;
-}
-
 /** One row of the sent log. */
 interface SentRecord {
   postId: string;
@@ -781,35 +771,76 @@ interface SentRecord {
   platform: string;
 }
 
+/**
+ * What one database knows was sent or attempted, looked up entry by entry (a restore asks only
+ * about the entries its backup had not seen published). A damaged file may fail part-way:
+ * `failed` then says the answers are incomplete.
+ */
+export interface PublishHistory {
+  entry(id: string): EntryHistory | undefined;
+  /** The sent log (migration 0009): published entries, even of posts deleted since. */
+  sent(id: string): SentRecord | undefined;
+  /** Copies its sent log into another database's (so a later restore still knows). */
+  copySentLogInto(target: Db): void;
+  readonly failed: boolean;
+}
+
 function hasTable(db: Db, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = @name").get({ name }) !== undefined;
 }
 
-/**
- * Reads a database's publishing history: every entry that left `pending` or was ever attempted,
- * with its attempts and its post's state, plus the sent log. Reads what it can: a damaged file
- * may answer part of it (the caller decides whether that is enough).
- */
-export function readPublishHistory(db: Db): PublishHistory {
-  const out: PublishHistory = { entries: new Map(), sent: new Map() };
-  if (!hasTable(db, 'entries')) return out;
-  const rows = db
-    .prepare(
-      `SELECT e.*, p.status AS post_status, p.published_at AS post_published_at, p.repeat_next_id AS post_repeat_next_id
-       FROM entries e JOIN posts p ON p.id = e.post_id
-       WHERE e.status != 'pending' OR e.attempt_count > 0 OR EXISTS (SELECT 1 FROM attempts a WHERE a.entry_id = e.id)`,
-    )
-    .all() as Array<EntryRow & { post_status: PostStatus; post_published_at: number | null; post_repeat_next_id: string | null }>;
-  const attempts = db.prepare('SELECT * FROM attempts WHERE entry_id = @entryId ORDER BY id');
-  for (const r of rows) {
-    const { post_status, post_published_at, post_repeat_next_id, ...entry } = r;
-    out.entries.set(r.id, { entry, attempts: attempts.all({ entryId: r.id }) as AttemptRow[], post: { status: post_status, publishedAt: post_published_at, repeatNextId: post_repeat_next_id } });
-  }
-  if (hasTable(db, 'sent_log')) {
-    const sent = db.prepare('SELECT * FROM sent_log').all() as Array<{ entry_id: string; post_id: string; account_id: string | null; platform: string; platform_post_id: string | null; platform_url: string | null; sent_at: number }>;
-    for (const r of sent) out.sent.set(r.entry_id, { postId: r.post_id, platformPostId: r.platform_post_id, platformUrl: r.platform_url, sentAt: r.sent_at, accountId: r.account_id, platform: r.platform });
-  }
-  return out;
+/** Opens a database's publishing history for lookups (the caller keeps `db` open while it asks). */
+export function openPublishHistory(db: Db): PublishHistory {
+  let failed = false;
+  const guard = <T>(fn: () => T): T | undefined => {
+    if (failed) return undefined;
+    try {
+      return fn();
+    } catch {
+      failed = true;
+      return undefined;
+    }
+  };
+  const statements = guard(() => ({
+    entry: hasTable(db, 'entries')
+      ? db.prepare(
+          `SELECT e.*, p.status AS post_status, p.published_at AS post_published_at, p.repeat_next_id AS post_repeat_next_id
+           FROM entries e JOIN posts p ON p.id = e.post_id WHERE e.id = @id`,
+        )
+      : null,
+    attempts: hasTable(db, 'attempts') ? db.prepare('SELECT * FROM attempts WHERE entry_id = @entryId ORDER BY id') : null,
+    sent: hasTable(db, 'sent_log') ? db.prepare('SELECT * FROM sent_log WHERE entry_id = @id') : null,
+    allSent: hasTable(db, 'sent_log') ? db.prepare('SELECT * FROM sent_log') : null,
+  }));
+  type SentRow = { entry_id: string; post_id: string; account_id: string | null; platform: string; platform_post_id: string | null; platform_url: string | null; sent_at: number };
+  return {
+    get failed() {
+      return failed || statements === undefined;
+    },
+    entry: (id) =>
+      guard(() => {
+        const r = statements?.entry?.get({ id }) as (EntryRow & { post_status: PostStatus; post_published_at: number | null; post_repeat_next_id: string | null }) | undefined;
+        if (!r) return undefined;
+        const { post_status, post_published_at, post_repeat_next_id, ...entry } = r;
+        const attempts = (statements?.attempts?.all({ entryId: id }) ?? []) as AttemptRow[];
+        // Nothing happened to it here beyond what any copy knows.
+        if (entry.status === 'pending' && entry.attempt_count === 0 && attempts.length === 0) return undefined;
+        return { entry, attempts, post: { status: post_status, publishedAt: post_published_at, repeatNextId: post_repeat_next_id } };
+      }),
+    sent: (id) =>
+      guard(() => {
+        const r = statements?.sent?.get({ id }) as SentRow | undefined;
+        return r ? { postId: r.post_id, platformPostId: r.platform_post_id, platformUrl: r.platform_url, sentAt: r.sent_at, accountId: r.account_id, platform: r.platform } : undefined;
+      }),
+    copySentLogInto(target) {
+      guard(() => {
+        const insert = target.prepare(
+          'INSERT OR IGNORE INTO sent_log (entry_id, post_id, account_id, platform, platform_post_id, platform_url, sent_at) VALUES (@entry_id, @post_id, @account_id, @platform, @platform_post_id, @platform_url, @sent_at)',
+        );
+        for (const r of (statements?.allSent?.iterate() ?? []) as Iterable<SentRow>) insert.run(r);
+      });
+    },
+  };
 }
 
 const FINAL: PostStatus[] = ['published', 'partially_published', 'failed'];
@@ -837,9 +868,6 @@ export function applyPublishHistory(db: Db, histories: PublishHistory[]): { carr
     'INSERT INTO attempts (entry_id, attempt_key, started_at, ended_at, outcome, http_status, message) VALUES (@entry_id, @attempt_key, @started_at, @ended_at, @outcome, @http_status, @message)',
   );
   const markSent = db.prepare("UPDATE entries SET status = 'published', platform_post_id = @platformPostId, platform_url = @platformUrl, error_message = NULL, next_attempt_at = NULL WHERE id = @id");
-  const logSent = db.prepare(
-    'INSERT OR IGNORE INTO sent_log (entry_id, post_id, account_id, platform, platform_post_id, platform_url, sent_at) VALUES (@entryId, @postId, @accountId, @platform, @platformPostId, @platformUrl, @sentAt)',
-  );
   const postOf = db.prepare('SELECT * FROM posts WHERE id = @id');
   const countAttempts = db.prepare('SELECT count(*) AS n FROM attempts WHERE entry_id = @entryId');
   const postExists = db.prepare('SELECT 1 FROM posts WHERE id = @id');
@@ -854,10 +882,10 @@ export function applyPublishHistory(db: Db, histories: PublishHistory[]): { carr
       let latest: EntryHistory | undefined;
       let sent: SentRecord | undefined;
       for (const h of histories) {
-        const found = h.entries.get(e.id);
+        const found = h.entry(e.id);
         // Later knowledge wins, but a published entry never goes back to unsent.
         if (found && !(latest?.entry.status === 'published' && found.entry.status !== 'published')) latest = found;
-        sent = h.sent.get(e.id) ?? sent;
+        sent = h.sent(e.id) ?? sent;
       }
       const attemptsHere = (countAttempts.get({ entryId: e.id }) as { n: number }).n;
       const moved = latest && (latest.entry.status !== e.status || latest.entry.attempt_key !== e.attempt_key || latest.attempts.length !== attemptsHere);
@@ -875,9 +903,7 @@ export function applyPublishHistory(db: Db, histories: PublishHistory[]): { carr
         if (!touched.has(e.post_id)) touched.set(e.post_id, null);
       }
     }
-    for (const h of histories) {
-      for (const [entryId, s] of h.sent) logSent.run({ entryId, postId: s.postId, accountId: s.accountId, platform: s.platform, platformPostId: s.platformPostId, platformUrl: s.platformUrl, sentAt: s.sentAt });
-    }
+    for (const h of histories) h.copySentLogInto(db);
     for (const [postId, later] of touched) {
       const row = postOf.get({ id: postId }) as PostRow | undefined;
       if (!row) continue;
