@@ -67,7 +67,8 @@ export interface RestoreOutcome {
   late: number;
 }
 
-const backupId = z
+/** A backup's id as backups:list gives it. */
+export const backupId = z
   .string()
   .min(1)
   .max(200)

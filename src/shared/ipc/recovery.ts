@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BackupInfo, RestoreOutcome } from './backups';
+import { backupId, type BackupInfo, type RestoreOutcome } from './backups';
 import { channel, noPayload } from './define';
 
 /** Why Outbox is waiting on the recovery screen instead of running. */
@@ -32,7 +32,7 @@ export type RecoveryStatus =
 export const recoveryChannels = {
   'recovery:status': channel(noPayload).returns<RecoveryStatus>(),
   /** Restores a backup and starts Outbox on it. */
-  'recovery:restore': channel(z.strictObject({ id: z.string().min(1).max(200) })).returns<RestoreOutcome>(),
+  'recovery:restore': channel(z.strictObject({ id: backupId })).returns<RestoreOutcome>(),
   /** Starts on a new, empty database: only when the creator says so (the damaged file stays aside). */
   'recovery:startFresh': channel(z.strictObject({ confirm: z.literal(true) })).returns<{ started: true }>(),
 };

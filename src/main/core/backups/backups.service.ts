@@ -57,6 +57,25 @@ export interface BackupMediaReferences {
 }
 
 /**
+ * The media every kept backup of a data folder references (its `backups/` and the mirror
+ * folder's): a media sweep must keep these files even when no post uses them any more, or a
+ * restore would bring back posts whose images are gone. Callable without a running engine.
+ */
+export function mediaReferencedByKeptBackups(dataDir: string, nativeBinding?: string): BackupMediaReferences {
+  const dir = join(dataDir, 'backups');
+  const mirror = readMirror(dir);
+  const out: BackupMediaReferences = { ids: new Set(), sha256: new Set(), files: new Set() };
+  for (const s of [...listBackups(dir, nativeBinding), ...(mirror ? listBackups(mirrorDir(mirror.folder), nativeBinding) : [])]) {
+    for (const m of s.media ?? []) {
+      out.ids.add(m.id);
+      out.sha256.add(m.sha256);
+      out.files.add(m.file);
+    }
+  }
+  return out;
+}
+
+/**
  * Automatic and manual backups with SQLite's online backup API, their retention and second
  * copy, the daily full integrity check, restore, and the marker that tells a later start this
  * folder's database held the creator's data.
@@ -291,17 +310,7 @@ export function createBackupsService(deps: BackupsDeps) {
       armIntegrity(checkedAgo >= DAY_MS ? FIRST_BACKUP_DELAY_MS * 2 : DAY_MS - checkedAgo);
     },
     /** The media every kept backup (local and mirror) references: the media sweep must keep them. */
-    mediaReferencedByKeptBackups(): BackupMediaReferences {
-      const out: BackupMediaReferences = { ids: new Set(), sha256: new Set(), files: new Set() };
-      for (const s of [...listBackups(dir, deps.nativeBinding), ...mirrorList()]) {
-        for (const m of s.media ?? []) {
-          out.ids.add(m.id);
-          out.sha256.add(m.sha256);
-          out.files.add(m.file);
-        }
-      }
-      return out;
-    },
+    mediaReferencedByKeptBackups: (): BackupMediaReferences => mediaReferencedByKeptBackups(dataDir, deps.nativeBinding),
     /** Where a backup file is (tests, the recovery screen). */
     path: (id: string) => (readBackup(dir, id) ? backupFile(dir, id) : null),
     async close() {

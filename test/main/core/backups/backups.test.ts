@@ -238,7 +238,7 @@ describe('the second folder and media', () => {
 
 describe('media referenced by kept backups', () => {
   it('lists the media of every kept backup, including media no post uses any more', async () => {
-    const { createBackupsService } = await import('../../../../src/main/core/backups/backups.service');
+    const { createBackupsService, mediaReferencedByKeptBackups } = await import('../../../../src/main/core/backups/backups.service');
     t = await makeTestCore();
     const files = scratch('outbox-media-src-');
     cleanups.push(files.remove);
@@ -261,6 +261,7 @@ describe('media referenced by kept backups', () => {
         log: () => {},
       });
       const refs = service.mediaReferencedByKeptBackups();
+      expect(mediaReferencedByKeptBackups(t.dataDir)).toEqual(refs);
       expect([...refs.ids]).toEqual([green.id]);
       expect([...refs.sha256]).toEqual([green.sha256]);
       expect([...refs.files]).toEqual([`media/${green.sha256}.png`]);

@@ -221,3 +221,20 @@ describe('a read-only database or folder is refused, naming the path and the fix
     expect((error as Error).message).toMatch(isRoot ? /mounted read-only/ : /chmod/);
   });
 });
+
+describe('damage found while running', () => {
+  it('a channel that hits a damaged page says to restore a backup instead of SQLite’s words alone', async () => {
+    const Database = (await import('better-sqlite3')).default;
+    const t = await makeTestCore({
+      instrumentStore: (store) => ({
+        ...store,
+        list: () => {
+          throw new Database.SqliteError('database disk image is malformed', 'SQLITE_CORRUPT');
+        },
+      }),
+    });
+    const res = await t.core.invoke('posts:list', {});
+    expect(res.ok ? null : res.error).toMatchObject({ code: 'internal', message: expect.stringMatching(/database is damaged .*Restore the newest backup from Settings → Backups/) });
+    await t.dispose();
+  });
+});
