@@ -105,7 +105,7 @@ export interface ImportResult {
 export const transferChannels = {
   /** Writes the export into `folder` (default: the downloads folder) and answers where. */
   'transfer:export': channel(z.strictObject({ format: z.enum(EXPORT_FORMATS), filter: exportFilter.optional(), folder: absoluteFolder.optional() })).returns<ExportResult>(),
-  /** Parses and checks every row against each target's rules; changes nothing. */
+  /** Parses and checks every row against each target's rules; writes no post (media files a CSV names are added to the library to be checked). */
   'transfer:importPreview': channel(importInput).returns<ImportPreview>(),
   /** Checks again and creates every accepted row's post in one transaction; refuses if a row not skipped is bad. */
   'transfer:importCommit': channel(importInput).returns<ImportResult>(),

@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve, isAbsolute } from 'node:path';
 import type { BackupInfo, BackupKind, BackupsState, IntegrityReport, RestoreOutcome } from '../../../shared/ipc/backups';
 import type { Db } from '../db/database';
@@ -91,6 +91,7 @@ export function createBackupsService(deps: BackupsDeps) {
   let closed = false;
   let damage: string | null = null;
   let lastIntegrityError = '';
+  let markerTrouble = false;
   let markerWritten = hasMarker(dataDir);
   const offs: Array<() => void> = [];
 
@@ -285,7 +286,9 @@ export function createBackupsService(deps: BackupsDeps) {
         markerWritten = true;
       }
     } catch (error) {
-      deps.log('could not write the data marker', error);
+      // Tried again on the next change; said once (a full disk would say it on every save).
+      if (!markerTrouble) deps.log('could not write the data marker', error);
+      markerTrouble = true;
     }
   }
 
@@ -296,6 +299,12 @@ export function createBackupsService(deps: BackupsDeps) {
     restore,
     /** Keeps the marker, and (with `timers`) arms the daily backup and integrity check. */
     start(options: { timers: boolean } = { timers: true }) {
+      // A backup interrupted by a crash leaves its temporary file: never a backup, so removed.
+      try {
+        for (const name of readdirSync(dir)) if (/^\..*\.partial(-wal|-shm|-journal)?$/.test(name)) rmSync(join(dir, name), { force: true });
+      } catch (error) {
+        deps.log('could not tidy the backups folder', error);
+      }
       upkeepMarker();
       offs.push(
         deps.bus.on('posts:changed', upkeepMarker),
