@@ -81,13 +81,21 @@ function writeSidecar(dir: string, sidecar: BackupSidecar) {
   renameSync(`${path}.tmp`, path);
 }
 
-/** A fresh id for a backup taken at `now` (a suffix when two land in the same millisecond). */
+/**
+ * A fresh id for a backup taken at `now`: a suffix when others share the millisecond, above
+ * theirs (zero-padded, so names sort in the order they were taken, even after some were pruned).
+ */
 function freshId(dir: string, kind: BackupKind, now: number): string {
   const base = `outbox-${kind}-${fileStamp(now)}`;
-  let id = base;
-  // Zero-padded so names still sort in the order they were taken.
-  for (let n = 2; existsSync(backupFile(dir, id)); n++) id = `${base}-${String(n).padStart(3, '0')}`;
-  return id;
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).filter((n) => n.startsWith(base) && n.endsWith('.db'));
+  } catch {
+    // No folder yet: the backup itself says why.
+  }
+  if (names.length === 0) return base;
+  const highest = Math.max(1, ...names.map((n) => Number(/-(\d+)\.db$/.exec(n)?.[1] ?? 1)));
+  return `${base}-${String(highest + 1).padStart(3, '0')}`;
 }
 
 /**

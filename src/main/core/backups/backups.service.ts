@@ -134,17 +134,17 @@ export function createBackupsService(deps: BackupsDeps) {
     }
   }
 
-  function prune() {
+  function prune(newest: string) {
     // While the database is known to be damaged, every older backup may be the good one.
     if (damage) return;
-    pruneFolder(dir, deps.timeZone());
+    pruneFolder(dir, deps.timeZone(), newest);
   }
 
   /** Takes a backup now; the automatic ones also prune and copy to the mirror. */
   function create(kind: BackupKind): Promise<BackupInfo> {
     return serial(async () => {
       const sidecar = await writeBackup(db, dir, kind, clock.now(), deps.appVersion, deps.nativeBinding);
-      prune();
+      prune(sidecar.id);
       await mirrorCopy(sidecar);
       return toBackupInfo(dir, sidecar, 'local');
     });

@@ -72,18 +72,18 @@ export async function copyToMirror(backupsDir: string, dataDir: string, folder: 
   }
   await copyAtomic(backupFile(backupsDir, backup.id), backupFile(target, backup.id));
   copySidecar(backupsDir, target, backup.id);
-  pruneFolder(target, timeZone);
+  pruneFolder(target, timeZone, backup.id);
   return copied;
 }
 
-/** Deletes the backups retention does not keep in a folder. */
-export function pruneFolder(dir: string, timeZone: string) {
+/** Deletes the backups retention does not keep in a folder (never `newest`, the one just taken). */
+export function pruneFolder(dir: string, timeZone: string, newest?: string) {
   const all = listBackups(dir);
   const keep = backupsToKeep(
     all.map((b) => ({ id: b.id, kind: b.kind, createdAt: parseBackupId(b.id)!.createdAt })),
     timeZone,
   );
-  for (const b of all) if (!keep.has(b.id)) deleteBackup(dir, b.id);
+  for (const b of all) if (!keep.has(b.id) && b.id !== newest) deleteBackup(dir, b.id);
 }
 
 /** Copies the media a mirror backup references into the data folder where they are missing (restoring from the mirror). */

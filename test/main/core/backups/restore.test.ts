@@ -300,3 +300,39 @@ describe('restore from the recovery screen (the database was damaged)', () => {
     expect(postsOnFake(entryIds)).toHaveLength(1);
   });
 });
+
+describe('restore from the second folder', () => {
+  it('a backup only the mirror still has is listed and restored, and the media it needs come back from there', async () => {
+    const { hostOn, scratch } = await import('./helpers');
+    const sharp = (await import('sharp')).default;
+    const { rmSync, writeFileSync, readdirSync, existsSync } = await import('node:fs');
+    const data = scratch('outbox-mirror-restore-');
+    const outside = scratch('outbox-mirror-');
+    try {
+      const host = hostOn(data.dir);
+      await host.start();
+      const png = join(outside.dir, 'pic.png');
+      writeFileSync(png, await sharp({ create: { width: 4, height: 4, channels: 3, background: '#00ff00' } }).png().toBuffer());
+      const media = must(await host.invoke('media:import', { path: png }));
+      must(await host.invoke('posts:create', { parts: [{ text: 'with a picture', media: [{ mediaId: media.id, altText: 'green' }] }], targets: [], schedule: { mode: 'draft' } }));
+      must(await host.invoke('backups:setMirror', { folder: outside.dir }));
+      const backup = must(await host.invoke('backups:create'));
+      // The data folder loses its backups and the picture; a post is written meanwhile.
+      for (const name of readdirSync(join(data.dir, 'backups'))) if (name.startsWith('outbox-')) rmSync(join(data.dir, 'backups', name));
+      rmSync(join(data.dir, 'media', `${media.sha256}.png`));
+      must(await host.invoke('posts:create', { parts: [{ text: 'later', media: [] }], targets: [], schedule: { mode: 'draft' } }));
+      const listed = must(await host.invoke('backups:list')).backups.find((b) => b.id === backup.id);
+      expect(listed).toMatchObject({ location: 'mirror', posts: 1, media: 1 });
+
+      const outcome = must(await host.invoke('backups:restore', { id: backup.id }));
+      expect(outcome.posts).toBe(1);
+      expect(existsSync(join(data.dir, 'media', `${media.sha256}.png`))).toBe(true);
+      const posts = must(await host.invoke('posts:list', {})).posts;
+      expect(posts.map((p) => p.parts[0]!.text)).toEqual(['with a picture']);
+      await host.close();
+    } finally {
+      data.remove();
+      outside.remove();
+    }
+  });
+});
