@@ -7,7 +7,7 @@ import Store from 'electron-store';
 import { SHELL_CHANNELS, type OpenTarget, type ShellPrefs } from '../shared/ipc/shell';
 import { startApiServer, type ApiController } from './api';
 import { createApiRuntime } from './core/api-settings/api-runtime';
-import { createCore, type Core } from './core/create-core';
+import { createCoreHost } from './core/host/core-host';
 import { createKeychainSecretStore } from './core/ports/keychain';
 import { systemClock } from './core/ports/system';
 import { hardenSession, hardenWebContents } from './shell/hardening';
@@ -93,21 +93,24 @@ async function start(): Promise<void> {
   // One keychain store and one runtime cell shared by the engine and the local API.
   const secrets = createKeychainSecretStore();
   const apiRuntime = createApiRuntime();
-  let core: Core;
+  // The host runs the engine, restarts it for a restore, and shows the recovery screen (in the
+  // window) when the database is damaged or emptied; a read-only data folder is refused here.
+  const core = createCoreHost({
+    secrets,
+    apiRuntime,
+    dataDir: app.getPath('userData'),
+    version: app.getVersion(),
+    nativeBinding: process.env['OUTBOX_SQLITE_BINDING'],
+    notifier,
+    network,
+    power: createPowerPort(powerMonitor),
+    openBrowser: createOpenBrowser(openExternal),
+    exportsDir: app.getPath('downloads'),
+    // Quit waits this long for publishes in flight, then the engine records the rest.
+    drainTimeoutMs: QUIT_DRAIN_MS,
+  });
   try {
-    core = await createCore({
-      secrets,
-      apiRuntime,
-      dataDir: app.getPath('userData'),
-      version: app.getVersion(),
-      nativeBinding: process.env['OUTBOX_SQLITE_BINDING'],
-      notifier,
-      network,
-      power: createPowerPort(powerMonitor),
-      openBrowser: createOpenBrowser(openExternal),
-      // Quit waits this long for publishes in flight, then the engine records the rest.
-      drainTimeoutMs: QUIT_DRAIN_MS,
-    });
+    await core.start();
   } catch (error) {
     dialog.showErrorBox('Outbox cannot start', error instanceof Error ? error.message : String(error));
     app.exit(1);

@@ -31,6 +31,7 @@ const harness = await startHarness({
 });
 console.log(`Outbox harness: ${harness.url}`);
 console.log(`Data folder: ${harness.dataDir}`);
+if (harness.core.mode === 'recovery') console.log('Its database needs recovery: the page shows the recovery screen.');
 if (harness.api) {
   console.log(`Automation API: ${harness.api.url}/v1 (OpenAPI: ${harness.api.url}/v1/openapi.json)`);
   console.log(`API token: ${harness.api.token}`);

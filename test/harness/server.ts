@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { EVENT_NAMES } from '../../src/shared/ipc/events';
-import { createCore, type Core, type CoreOptions } from '../../src/main/core/create-core';
+import type { CoreOptions } from '../../src/main/core/create-core';
+import { createCoreHost, type CoreHost } from '../../src/main/core/host/core-host';
 import { MemorySecretStore } from '../../src/main/core/ports/doubles';
 import { startApiServer, type ApiController } from '../../src/main/api/api-controller';
 import { API_TOKEN_KEY, createApiRuntime } from '../../src/main/core/api-settings/api-runtime';
@@ -40,7 +41,8 @@ export interface Harness {
   /** The per-run secret the page must present (already in `url`). */
   key: string;
   dataDir: string;
-  core: Core;
+  /** The engine's host: running, or on the recovery screen when the data folder's database is damaged. */
+  core: CoreHost;
   /** The local automation API's address and token when it runs at start, else null. */
   api: { url: string; token: string } | null;
   close(): Promise<void>;
@@ -82,7 +84,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const bridge = await buildBridge();
   const secrets = options.core?.secrets ?? new MemorySecretStore();
   const apiRuntime = createApiRuntime();
-  const core = await createCore({ secrets, version: 'harness', apiRuntime, ...options.core, dataDir });
+  const core = createCoreHost({ secrets, version: 'harness', apiRuntime, ...options.core, dataDir });
+  await core.start();
   if (options.api) await core.invoke('settings:update', { apiEnabled: true, ...(options.api.port ? { apiPort: options.api.port } : {}) });
   const apiSettings = await core.invoke('settings:get');
   let apiToken: string | null = null;

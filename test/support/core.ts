@@ -47,6 +47,9 @@ export async function makeTestCore(overrides: Partial<CoreOptions> = {}): Promis
     network,
     power,
     openBrowser: browser.open,
+    // The daily backup and integrity timers would change the timer counts engine tests assert;
+    // the backups tests turn them on.
+    dailyUpkeep: false,
     ...overrides,
   });
   const test: TestCore = {

@@ -19,15 +19,18 @@ export class PublishingFixture {
     this.db.pragma('busy_timeout = 5000');
   }
 
-  /** Inserts a connected account; returns its id. */
-  account(platform: PlatformId, handle = `${platform}-${randomUUID().slice(0, 6)}`, connection: 'connected' | 'disconnected' | 'token_expired' = 'connected'): string {
+  /**
+   * Inserts a connected account; returns its id. It does not hand posts to its platform's own
+   * scheduler unless `handOff` says so (these accounts are for Outbox's own publishing).
+   */
+  account(platform: PlatformId, handle = `${platform}-${randomUUID().slice(0, 6)}`, connection: 'connected' | 'disconnected' | 'token_expired' = 'connected', handOff = false): string {
     const id = randomUUID();
     this.db
       .prepare(
-        `INSERT INTO accounts (id, platform, platform_user_id, handle, display_name, instance_url, active, connection, meta, created_at, updated_at)
-         VALUES (@id, @platform, @uid, @handle, @handle, '', 1, @connection, '{}', 0, 0)`,
+        `INSERT INTO accounts (id, platform, platform_user_id, handle, display_name, instance_url, active, connection, meta, hand_off, created_at, updated_at)
+         VALUES (@id, @platform, @uid, @handle, @handle, '', 1, @connection, '{}', @handOff, 0, 0)`,
       )
-      .run({ id, platform, uid: `uid-${id}`, handle, connection });
+      .run({ id, platform, uid: `uid-${id}`, handle, connection, handOff: handOff ? 1 : 0 });
     void this.secrets?.set(`account:${id}`, JSON.stringify({ v: 1, secrets: { token: 'fixture' }, tokenExpiresAt: null }));
     return id;
   }

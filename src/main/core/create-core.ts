@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PlatformId } from '../../shared/domain';
 import type { EventMap, EventName } from '../../shared/ipc/events';
@@ -10,8 +9,12 @@ import { createAccountsService } from './accounts/accounts.service';
 import { createApiRuntime, type ApiRuntime } from './api-settings/api-runtime';
 import { createApiSettingsHandlers } from './api-settings/api-settings.handlers';
 import { createAppHandlers } from './app/app.handlers';
-import { openDatabase, type Db } from './db/database';
-import { loadMigrations, migrate, type Migration } from './db/migrate';
+import { createBackupsHandlers } from './backups/backups.handlers';
+import { createBackupsService, type EngineRestarter } from './backups/backups.service';
+import { checkDataFolder } from './backups/data-folder';
+import { openDataSafely } from './backups/startup';
+import type { Db } from './db/database';
+import { loadMigrations, type Migration } from './db/migrate';
 import { createEventBus } from './events';
 import type { Handlers } from './handlers';
 import { createInvoke, type Invoke } from './invoke';
@@ -34,6 +37,9 @@ import { createSettingsHandlers } from './settings/settings.handlers';
 import { createSettingsService } from './settings/settings.service';
 import { createWebhooksHandlers } from './webhooks/webhooks.handlers';
 import { createWebhooksService } from './webhooks/webhooks.service';
+import { createExportService } from './transfer/export.service';
+import { createImportService } from './transfer/import.service';
+import { createTransferHandlers } from './transfer/transfer.handlers';
 
 /** What `createCore` needs; everything but `dataDir` has a production default. */
 export interface CoreOptions {
@@ -76,6 +82,14 @@ export interface CoreOptions {
   drainTimeoutMs?: number;
   /** Shared with the local API server so `api:status` can tell whether it runs; default: never running. */
   apiRuntime?: ApiRuntime;
+  /** Restarts the engine around a database swap (a restore); given by the host (`createCoreHost`). */
+  restarter?: EngineRestarter;
+  /** Where exports go when the creator names no folder; default `<dataDir>/exports` (the shell passes Downloads). */
+  exportsDir?: string;
+  /** The creator chose "Start fresh" on the recovery screen: a new database is expected (set by the host). */
+  freshStart?: boolean;
+  /** Arms the daily backup and the daily integrity check (default true; engine tests that count timers turn it off). */
+  dailyUpkeep?: boolean;
 }
 
 /** The engine as the shell, the harness and tests see it. */
@@ -103,12 +117,18 @@ function modulesWith(options: CoreOptions): Record<PlatformId, PlatformModule> {
 /** Builds the whole engine over one data folder. Only wiring: the rules live in the services. */
 export async function createCore(options: CoreOptions): Promise<Core> {
   const dataDir = resolve(options.dataDir);
-  mkdirSync(join(dataDir, 'media'), { recursive: true });
+  // A folder Outbox cannot write is refused before anything opens it (DataFolderError).
+  checkDataFolder(dataDir);
   // One engine per data folder: two would claim and publish the same posts.
   const lock = acquireEngineLock(dataDir, options.nativeBinding);
+  const clock = options.clock ?? systemClock;
+  const migrations = options.migrations ?? loadMigrations();
+  const version = options.version ?? '0.0.0-dev';
   let db: Db;
+  let schemaVersion: number;
   try {
-    db = openDatabase(join(dataDir, 'outbox.db'), options.nativeBinding);
+    // quick_check, then migrations after a backup; a damaged or emptied database throws DatabaseRecoveryError.
+    ({ db, schemaVersion } = await openDataSafely({ dataDir, migrations, now: clock.now(), appVersion: version, nativeBinding: options.nativeBinding, freshStartConfirmed: options.freshStart }));
   } catch (error) {
     lock.release();
     throw error;
@@ -116,8 +136,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const closers: Array<() => void | Promise<void>> = [];
   let closed = false;
   try {
-    const schemaVersion = migrate(db, options.migrations ?? loadMigrations());
-    const clock = options.clock ?? systemClock;
     const ownership = claimOwnership(db, lock, dataDir, clock.now());
     const bus = createEventBus();
     const secrets = options.secrets ?? createKeychainSecretStore();
@@ -170,9 +188,28 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const media = createMediaService({ db, dataDir, clock, posts: store });
     const webhooks = createWebhooksService({ db, clock, secrets, bus, version: options.version });
     closers.push(() => webhooks.close());
+    const log = (message: string, error: unknown) => console.error(`[outbox] ${message}`, error);
+    const backups = createBackupsService({
+      db,
+      dataDir,
+      clock,
+      notifier,
+      bus,
+      store,
+      timeZone: () => settings.get().timeZone,
+      migrations,
+      appVersion: version,
+      nativeBinding: options.nativeBinding,
+      restarter: options.restarter,
+      log,
+    });
+    closers.push(() => backups.close());
+    const labelsRepo = createLabelsRepo(db);
+    const exporter = createExportService({ store, labels: labelsRepo, accounts: accountsRepo, media: mediaRepo, settings, clock, dataDir, exportsDir: options.exportsDir ?? join(dataDir, 'exports'), appVersion: version });
+    const importer = createImportService({ store, posts, accounts: accountsRepo, labels: labelsRepo, mediaRepo, media, settings, clock, bus });
 
     const handlers: Handlers = {
-      ...createAppHandlers({ version: options.version ?? '0.0.0-dev', dataDir, schemaVersion, publishingPlatforms: publishingPlatforms(modules) }),
+      ...createAppHandlers({ version, dataDir, schemaVersion, publishingPlatforms: publishingPlatforms(modules) }),
       ...createSettingsHandlers(settings),
       ...createPostsHandlers(posts),
       ...createLabelsHandlers(labels),
@@ -180,14 +217,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...createApiSettingsHandlers({ settings, secrets, runtime: options.apiRuntime ?? createApiRuntime() }),
       ...createAccountsHandlers(accounts),
       ...createWebhooksHandlers(webhooks),
+      ...createBackupsHandlers(backups),
+      ...createTransferHandlers(exporter, importer),
     };
 
-    const log = (message: string, error: unknown) => console.error(`[outbox] ${message}`, error);
     // Last, once every service is wired: recover, catch up, arm the timer.
     publishing.start();
     closers.push(webhooks.start());
     // With injected credentials (tests) the accounts service does not hold the secrets: no daily check.
     if (!options.credentials) accounts.start();
+    backups.start({ timers: options.dailyUpkeep ?? true });
     return {
       invoke: createInvoke(handlers, () => closed, log),
       on: bus.on,

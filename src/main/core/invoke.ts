@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { contract, isChannel, type Channel, type OutputOf, type PayloadOf } from '../../shared/ipc/contract';
 import { fail, ok, type Issue, type Result } from '../../shared/result';
+import { isCorruption } from './db/integrity';
 import { AppError } from './errors';
 import type { Handlers } from './handlers';
 
@@ -43,6 +44,8 @@ export function createInvoke(handlers: Handlers, isClosed: () => boolean, log: (
     } catch (error) {
       if (error instanceof AppError) return fail(error.code, error.message, error.issues);
       log(`${channel} failed`, error);
+      // Damage found while running (the start-up check passed): say what to do, not SQLite's words alone.
+      if (isCorruption(error)) return fail('internal', `Outbox's database is damaged (${(error as Error).message}). Restore the newest backup from Settings → Backups.`);
       return fail('internal', `Something went wrong in ${channel}: ${error instanceof Error ? error.message : String(error)}`);
     }
   } as Invoke;

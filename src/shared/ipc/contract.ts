@@ -3,13 +3,16 @@ import type { Result } from '../result';
 import { accountsChannels } from './accounts';
 import { apiChannels } from './api';
 import { appChannels } from './app';
+import { backupsChannels } from './backups';
 import type { ChannelDef } from './define';
 import type { EventMap, EventName } from './events';
 import { labelsChannels } from './labels';
 import { mediaChannels } from './media';
 import { postsChannels } from './posts';
+import { recoveryChannels } from './recovery';
 import { settingsChannels } from './settings';
 import { webhooksChannels } from './webhooks';
+import { transferChannels } from './transfer';
 
 /**
  * The whole contract: every channel the engine answers. Each domain keeps its channels in
@@ -24,6 +27,9 @@ export const contract = {
   ...accountsChannels,
   ...apiChannels,
   ...webhooksChannels,
+  ...backupsChannels,
+  ...recoveryChannels,
+  ...transferChannels,
 };
 
 /** The contract's shape. */

@@ -8,5 +8,8 @@ export * from './posts';
 export * from './labels';
 export * from './media';
 export * from './webhooks';
+export * from './backups';
+export * from './recovery';
+export * from './transfer';
 export * from '../domain';
 export * from '../result';

@@ -46,6 +46,14 @@ export function checksum(sql: string): string {
   return createHash('sha256').update(sql.replace(/\r\n/g, '\n')).digest('hex');
 }
 
+/** Migrations this database has not applied yet; empty for a database with none applied (a new one). */
+export function pendingMigrations(db: Db, migrations: Migration[]): Migration[] {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  if (!table) return [];
+  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
+  return done.size === 0 ? [] : migrations.filter((m) => !done.has(m.version));
+}
+
 /**
  * Applies pending migrations in one transaction. Refuses to start when a migration that was
  * already applied has changed or disappeared (append-only: ship a new migration instead).

@@ -57,6 +57,7 @@ export function createMediaRepo(db: Db) {
     many: db.prepare('SELECT * FROM media WHERE id IN (SELECT value FROM json_each(@ids))'),
     remove: db.prepare('DELETE FROM media WHERE id = @id'),
     sharingFile: db.prepare('SELECT count(*) AS n FROM media WHERE file = @file AND id != @id'),
+    files: db.prepare('SELECT id, sha256, file FROM media ORDER BY id'),
     insert: db.prepare(
       `INSERT INTO media (id, sha256, kind, mime, bytes, width, height, duration_ms, file, original_name, alt_text, created_at,
                           video_codec, audio_codec, frame_rate, rotation, container, frames, has_alpha, color_space)
@@ -72,6 +73,8 @@ export function createMediaRepo(db: Db) {
     /** True when another row stores its bytes in the same file. */
     fileShared: (row: MediaRow) => (s.sharingFile.get({ file: row.file, id: row.id }) as { n: number }).n > 0,
     remove: (id: string) => s.remove.run({ id }).changes > 0,
+    /** Every stored file (backups record which media they reference). */
+    files: () => s.files.all() as Array<{ id: string; sha256: string; file: string }>,
     /** Inserts unless the same content is already stored; returns the row that holds it. */
     insert(row: MediaRow): MediaRow {
       s.insert.run(row);

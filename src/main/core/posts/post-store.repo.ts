@@ -133,6 +133,35 @@ export interface RemoteCancel {
   tries: number;
 }
 
+/** A post as an export recorded it, written back as it was (imports of the JSON export format). */
+export interface ImportedPost {
+  id: string;
+  status: PostStatus;
+  scheduledAt: number | null;
+  parts: PostPart[];
+  repeat: Repeat | null;
+  overdue: boolean;
+  createdAt: number;
+  updatedAt: number;
+  publishedAt: number | null;
+  labelIds: string[];
+  entries: Array<{
+    id: string;
+    accountId: string | null;
+    platform: PlatformId;
+    contentType: string;
+    enabled: boolean;
+    /** Never `publishing`: the importer settles such entries first. */
+    status: Exclude<EntryStatus, 'publishing'>;
+    platformPostId: string | null;
+    platformUrl: string | null;
+    errorMessage: string | null;
+    settings: Record<string, unknown>;
+    textOverride: string | null;
+    attempts: Array<{ attemptKey: string; startedAt: number; endedAt: number | null; outcome: Exclude<AttemptOutcome, 'in_flight'>; httpStatus: number | null; message: string | null }>;
+  }>;
+}
+
 /** posts:list filters, times in UTC ms. */
 export interface ListFilter {
   status?: PostStatus | undefined;
@@ -448,9 +477,23 @@ export function createPostStore(db: Db) {
     cancelDone: db.prepare('DELETE FROM remote_cancels WHERE entry_id = @entryId'),
     cancelRetry: db.prepare('UPDATE remote_cancels SET tries = tries + 1, next_try_at = @at, last_error = @error WHERE entry_id = @entryId'),
     nextCancel: db.prepare('SELECT MIN(next_try_at) AS at FROM remote_cancels'),
+    existingPosts: db.prepare('SELECT id FROM posts WHERE id IN (SELECT value FROM json_each(@ids))'),
+    existingEntries: db.prepare('SELECT id FROM entries WHERE id IN (SELECT value FROM json_each(@ids))'),
+    importPost: db.prepare(
+      `INSERT INTO posts (id, status, scheduled_at, parts, repeat, overdue, created_at, updated_at, published_at)
+       VALUES (@id, @status, @scheduledAt, @parts, @repeat, @overdue, @createdAt, @updatedAt, @publishedAt)`,
+    ),
+    importEntry: db.prepare(
+      `INSERT INTO entries (id, post_id, account_id, platform, content_type, enabled, status, platform_post_id, platform_url, error_message, settings, text_override, position)
+       VALUES (@id, @postId, @accountId, @platform, @contentType, @enabled, @status, @platformPostId, @platformUrl, @errorMessage, @settings, @textOverride, @position)`,
+    ),
+    importAttempt: db.prepare(
+      'INSERT INTO attempts (entry_id, attempt_key, started_at, ended_at, outcome, http_status, message) VALUES (@entryId, @key, @startedAt, @endedAt, @outcome, @httpStatus, @message)',
+    ),
     postToPublishingAny: db.prepare("UPDATE posts SET status = 'publishing', overdue = 0, published_at = NULL, updated_at = @now WHERE id = @id"),
   };
   const listCache = new Map<string, { page: ReturnType<Db['prepare']>; count: ReturnType<Db['prepare']> }>();
+  const idsCache = new Map<string, ReturnType<Db['prepare']>>();
 
   const postRow = (id: string) => s.post.get({ id }) as PostRow | undefined;
   const entryRow = (id: string) => s.entry.get({ id }) as EntryRow | undefined;
@@ -756,6 +799,18 @@ export function createPostStore(db: Db) {
       return Math.min(a, b);
     },
 
+    /** Every post id the filter matches, in list order (exports). */
+    ids(f: Omit<ListFilter, 'limit' | 'offset'>): string[] {
+      const { page } = listStatements({ ...f, limit: -1, offset: 0 });
+      let ids = idsCache.get(page.source);
+      if (!ids) idsCache.set(page.source, (ids = db.prepare(`SELECT id FROM (${page.source})`)));
+      return (ids.all(listParams({ ...f, limit: -1, offset: 0 })) as Array<{ id: string }>).map((r) => r.id);
+    },
+    /** Which of these post ids exist (imports keep the ids of an export). */
+    existingPostIds: (ids: string[]): Set<string> => new Set((s.existingPosts.all({ ids: JSON.stringify(ids) }) as Array<{ id: string }>).map((r) => r.id)),
+    /** Which of these entry ids exist. */
+    existingEntryIds: (ids: string[]): Set<string> => new Set((s.existingEntries.all({ ids: JSON.stringify(ids) }) as Array<{ id: string }>).map((r) => r.id)),
+
     // ---- The post lifecycle ----
     insertPost,
     updatePost(p: { id: string; status: PostStatus; scheduledAt: number | null; parts: PostPart[]; repeat: Repeat | null; overdue: boolean; now: number }) {
@@ -780,6 +835,43 @@ export function createPostStore(db: Db) {
     deleteEntry: (id: string) => void s.deleteEntry.run({ id }),
     setLabels,
     copyPost,
+
+    /**
+     * Writes a post exactly as an export recorded it (ids, states, history), for imports of the
+     * JSON export format. The caller runs it inside its transaction and has checked the content.
+     */
+    importPost(p: ImportedPost) {
+      s.importPost.run({
+        id: p.id,
+        status: p.status,
+        scheduledAt: p.scheduledAt,
+        parts: JSON.stringify(p.parts),
+        repeat: p.repeat ? JSON.stringify(p.repeat) : null,
+        overdue: p.overdue ? 1 : 0,
+        createdAt: p.createdAt,
+        updatedAt: p.updatedAt,
+        publishedAt: p.publishedAt,
+      });
+      p.entries.forEach((e, position) => {
+        s.importEntry.run({
+          id: e.id,
+          postId: p.id,
+          accountId: e.accountId,
+          platform: e.platform,
+          contentType: e.contentType,
+          enabled: e.enabled ? 1 : 0,
+          status: e.status,
+          platformPostId: e.platformPostId,
+          platformUrl: e.platformUrl,
+          errorMessage: e.errorMessage,
+          settings: JSON.stringify(e.settings),
+          textOverride: e.textOverride,
+          position,
+        });
+        for (const a of e.attempts) s.importAttempt.run({ entryId: e.id, key: a.attemptKey, startedAt: a.startedAt, endedAt: a.endedAt, outcome: a.outcome, httpStatus: a.httpStatus, message: a.message });
+      });
+      setLabels(p.id, p.labelIds);
+    },
 
     // ---- The transactional outbox (the publishing engine) ----
     claimDue,
@@ -913,3 +1005,208 @@ export function createPostStore(db: Db) {
 
 /** The post store. */
 export type PostStore = ReturnType<typeof createPostStore>;
+
+// ---- Whole-database questions, asked of backups and of the database a restore replaces ----
+
+/** What a database holds of the post aggregate (backups list these). */
+export function countPostsIn(db: Db): { posts: number; scheduled: number } {
+  return db.prepare("SELECT (SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM posts WHERE status = 'scheduled') AS scheduled").get() as { posts: number; scheduled: number };
+}
+
+/** Scheduled posts whose time has passed (they follow the catch-up rules when the engine starts). */
+export function countLatePostsIn(db: Db, now: number): number {
+  return (db.prepare("SELECT count(*) AS n FROM posts WHERE status = 'scheduled' AND overdue = 0 AND scheduled_at IS NOT NULL AND scheduled_at <= @now").get({ now }) as { n: number }).n;
+}
+
+/** One entry's publishing state in a database: what it did, and the post it belongs to. */
+interface EntryHistory {
+  entry: EntryRow;
+  attempts: AttemptRow[];
+  post: { status: PostStatus; publishedAt: number | null; repeatNextId: string | null };
+}
+
+/** One row of the sent log. */
+interface SentRecord {
+  postId: string;
+  platformPostId: string | null;
+  platformUrl: string | null;
+  sentAt: number;
+  accountId: string | null;
+  platform: string;
+}
+
+/**
+ * What one database knows was sent or attempted, looked up entry by entry (a restore asks only
+ * about the entries its backup had not seen published). A damaged file may fail part-way:
+ * `failed` then says the answers are incomplete.
+ */
+export interface PublishHistory {
+  entry(id: string): EntryHistory | undefined;
+  /** The sent log (migration 0009): published entries, even of posts deleted since. */
+  sent(id: string): SentRecord | undefined;
+  /** Copies its sent log into another database's (so a later restore still knows). */
+  copySentLogInto(target: Db): void;
+  readonly failed: boolean;
+}
+
+function hasTable(db: Db, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = @name").get({ name }) !== undefined;
+}
+
+/** Opens a database's publishing history for lookups (the caller keeps `db` open while it asks). */
+export function openPublishHistory(db: Db): PublishHistory {
+  let failed = false;
+  const guard = <T>(fn: () => T): T | undefined => {
+    if (failed) return undefined;
+    try {
+      return fn();
+    } catch {
+      failed = true;
+      return undefined;
+    }
+  };
+  const statements = guard(() => ({
+    entry: hasTable(db, 'entries')
+      ? db.prepare(
+          `SELECT e.*, p.status AS post_status, p.published_at AS post_published_at, p.repeat_next_id AS post_repeat_next_id
+           FROM entries e JOIN posts p ON p.id = e.post_id WHERE e.id = @id`,
+        )
+      : null,
+    attempts: hasTable(db, 'attempts') ? db.prepare('SELECT * FROM attempts WHERE entry_id = @entryId ORDER BY id') : null,
+    sent: hasTable(db, 'sent_log') ? db.prepare('SELECT * FROM sent_log WHERE entry_id = @id') : null,
+    allSent: hasTable(db, 'sent_log') ? db.prepare('SELECT * FROM sent_log') : null,
+  }));
+  type SentRow = { entry_id: string; post_id: string; account_id: string | null; platform: string; platform_post_id: string | null; platform_url: string | null; sent_at: number };
+  return {
+    get failed() {
+      return failed || statements === undefined;
+    },
+    entry: (id) =>
+      guard(() => {
+        const r = statements?.entry?.get({ id }) as (EntryRow & { post_status: PostStatus; post_published_at: number | null; post_repeat_next_id: string | null }) | undefined;
+        if (!r) return undefined;
+        const { post_status, post_published_at, post_repeat_next_id, ...entry } = r;
+        const attempts = (statements?.attempts?.all({ entryId: id }) ?? []) as AttemptRow[];
+        // Nothing happened to it here beyond what any copy knows.
+        if (entry.status === 'pending' && entry.attempt_count === 0 && attempts.length === 0) return undefined;
+        return { entry, attempts, post: { status: post_status, publishedAt: post_published_at, repeatNextId: post_repeat_next_id } };
+      }),
+    sent: (id) =>
+      guard(() => {
+        const r = statements?.sent?.get({ id }) as SentRow | undefined;
+        return r ? { postId: r.post_id, platformPostId: r.platform_post_id, platformUrl: r.platform_url, sentAt: r.sent_at, accountId: r.account_id, platform: r.platform } : undefined;
+      }),
+    copySentLogInto(target) {
+      guard(() => {
+        const insert = target.prepare(
+          'INSERT OR IGNORE INTO sent_log (entry_id, post_id, account_id, platform, platform_post_id, platform_url, sent_at) VALUES (@entry_id, @post_id, @account_id, @platform, @platform_post_id, @platform_url, @sent_at)',
+        );
+        for (const r of (statements?.allSent?.iterate() ?? []) as Iterable<SentRow>) insert.run(r);
+      });
+    },
+  };
+}
+
+const FINAL: PostStatus[] = ['published', 'partially_published', 'failed'];
+const order: Record<EntryStatus, number> = { pending: 0, publishing: 1, handed_off: 1, failed: 2, published: 3 };
+
+/**
+ * Brings what later databases know was sent into a restored one (one transaction), so a restore
+ * never sends anything twice. `histories` go oldest first; later knowledge wins, except that a
+ * published entry never goes back. For each entry of the restored database:
+ * - a later database saw it leave `pending`: its state and attempts are carried over (a
+ *   `publishing` entry with its open attempt is then reconciled by the engine's crash recovery);
+ * - the sent log says it was published (its post was deleted since): it is marked published.
+ * Posts whose entries moved are set `publishing` so the engine settles them at start (and sends
+ * the entries that never left), or take the final state the later database recorded.
+ * Returns how many entries changed and how many of them are published.
+ */
+export function applyPublishHistory(db: Db, histories: PublishHistory[]): { carriedOver: number; published: number } {
+  const entries = db.prepare("SELECT * FROM entries WHERE status != 'published'").all() as EntryRow[];
+  const setEntry = db.prepare(
+    `UPDATE entries SET status = @status, platform_post_id = @platform_post_id, platform_url = @platform_url, error_message = @error_message,
+       attempt_key = @attempt_key, attempt_count = @attempt_count, next_attempt_at = @next_attempt_at, progress = @progress,
+       remote_id = @remote_id, remote_at = @remote_at, remote_hash = @remote_hash, remote_note = @remote_note, remote_check_at = @remote_check_at WHERE id = @id`,
+  );
+  const dropAttempts = db.prepare('DELETE FROM attempts WHERE entry_id = @entryId');
+  const addAttempt = db.prepare(
+    'INSERT INTO attempts (entry_id, attempt_key, started_at, ended_at, outcome, http_status, message) VALUES (@entry_id, @attempt_key, @started_at, @ended_at, @outcome, @http_status, @message)',
+  );
+  const markSent = db.prepare("UPDATE entries SET status = 'published', platform_post_id = @platformPostId, platform_url = @platformUrl, error_message = NULL, next_attempt_at = NULL WHERE id = @id");
+  const postOf = db.prepare('SELECT * FROM posts WHERE id = @id');
+  const countAttempts = db.prepare('SELECT count(*) AS n FROM attempts WHERE entry_id = @entryId');
+  const postExists = db.prepare('SELECT 1 FROM posts WHERE id = @id');
+  const setPost = db.prepare('UPDATE posts SET status = @status, published_at = @publishedAt, repeat_next_id = @repeatNextId, overdue = 0 WHERE id = @id');
+  const toPublishing = db.prepare("UPDATE posts SET status = 'publishing', overdue = 0 WHERE id = @id");
+
+  return db.transaction(() => {
+    let carriedOver = 0;
+    let published = 0;
+    const touched = new Map<string, EntryHistory['post'] | null>();
+    for (const e of entries) {
+      let latest: EntryHistory | undefined;
+      let sent: SentRecord | undefined;
+      for (const h of histories) {
+        const found = h.entry(e.id);
+        // Later knowledge wins, but a published entry never goes back to unsent.
+        if (found && !(latest?.entry.status === 'published' && found.entry.status !== 'published')) latest = found;
+        sent = h.sent(e.id) ?? sent;
+      }
+      const attemptsHere = (countAttempts.get({ entryId: e.id }) as { n: number }).n;
+      const moved = latest && (latest.entry.status !== e.status || latest.entry.attempt_key !== e.attempt_key || latest.attempts.length !== attemptsHere);
+      if (latest && moved) {
+        // A platform's hand-off comes over too (a later database may predate hand-off: nulls), checked at start.
+        const handedOff = latest.entry.status === 'handed_off';
+        const l = latest.entry as Partial<EntryRow>;
+        setEntry.run({
+          ...latest.entry,
+          remote_id: l.remote_id ?? null,
+          remote_at: l.remote_at ?? null,
+          remote_hash: l.remote_hash ?? null,
+          remote_note: l.remote_note ?? null,
+          remote_check_at: handedOff ? 0 : null,
+          id: e.id,
+        });
+        dropAttempts.run({ entryId: e.id });
+        for (const a of latest.attempts) addAttempt.run({ ...a, entry_id: e.id });
+        carriedOver++;
+        if (latest.entry.status === 'published') published++;
+        touched.set(e.post_id, latest.post);
+      } else if (sent && latest?.entry.status !== 'published') {
+        markSent.run({ id: e.id, platformPostId: sent.platformPostId, platformUrl: sent.platformUrl });
+        carriedOver++;
+        published++;
+        if (!touched.has(e.post_id)) touched.set(e.post_id, null);
+      }
+    }
+    for (const h of histories) h.copySentLogInto(db);
+    for (const [postId, later] of touched) {
+      const row = postOf.get({ id: postId }) as PostRow | undefined;
+      if (!row) continue;
+      const own = entryRows(postId).filter((x) => x.enabled === 1);
+      const settled = own.every((x) => x.status === 'published' || x.status === 'failed');
+      // Only handed off or still waiting: the post stays as scheduled; the platforms answer for theirs.
+      if (!later?.status || later.status === 'scheduled') {
+        if (row.status === 'scheduled' && own.every((x) => x.status === 'pending' || x.status === 'handed_off')) continue;
+      }
+      const nextKnown = later?.repeatNextId ? postExists.get({ id: later.repeatNextId }) !== undefined : true;
+      if (later && FINAL.includes(later.status) && settled && nextKnown) setPost.run({ id: postId, status: later.status, publishedAt: later.publishedAt, repeatNextId: later.repeatNextId });
+      // The engine settles it at start (creating a repeat's next occurrence) and sends what never left.
+      else if (row.status !== 'publishing') toPublishing.run({ id: postId });
+    }
+    return { carriedOver, published };
+  })();
+
+  function entryRows(postId: string): EntryRow[] {
+    return db.prepare('SELECT * FROM entries WHERE post_id = @postId').all({ postId }) as EntryRow[];
+  }
+}
+
+/**
+ * Holds scheduled posts due in `(from, to]` for the creator (overdue: they wait under Missed
+ * instead of being caught up): after a restore from a damaged database, whether they went out
+ * before the damage cannot be known. Returns how many.
+ */
+export function holdPostsDueBetween(db: Db, from: number, to: number): number {
+  return db.prepare("UPDATE posts SET overdue = 1 WHERE status = 'scheduled' AND overdue = 0 AND scheduled_at > @from AND scheduled_at <= @to").run({ from, to }).changes;
+}

@@ -4,6 +4,7 @@ import { applyTheme, useThemeStore, type Theme } from '../stores/theme.store';
 import { useSettingsStore } from '../stores/settings.store';
 import { useShellStore } from '../stores/shell.store';
 import WebhookSettings from '../components/WebhookSettings';
+import DataSettings from '../data/BackupsSettings';
 
 // The local API's section belongs to the API work; it is shown once that file exists.
 const apiSection = import.meta.glob<{ default?: ComponentType; ApiSettings?: ComponentType }>('../components/ApiSettings.tsx', { eager: true });
@@ -203,6 +204,8 @@ export function SettingsView() {
               </>
             ) : null}
           </Section>
+
+          <DataSettings />
 
           {ApiSettings ? <ApiSettings /> : null}
           <WebhookSettings />

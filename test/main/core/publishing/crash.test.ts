@@ -78,7 +78,7 @@ async function runChain(chain: number) {
     // Set up accounts and posts with an engine that cannot publish (offline), then close it.
     const setup = await createCore({ dataDir: dir, secrets: new MemorySecretStore(), network: new FakeNetwork(false), adapters: {} });
     const fx = new PublishingFixture(dir);
-    const accounts = [fx.account('bluesky'), fx.account('bluesky'), fx.account('telegram'), fx.account('mastodon')];
+    const accounts = [fx.account('bluesky'), fx.account('bluesky'), fx.account('telegram'), fx.account('mastodon', undefined, 'connected', true)];
     const written = new Map<string, string>();
     const start = Date.now();
     for (let i = 0; i < POSTS_PER_CHAIN; i++) {
@@ -125,7 +125,8 @@ async function runChain(chain: number) {
     // Nothing a creator wrote is lost.
     const posts = fx.db.prepare('SELECT id, status, parts FROM posts').all() as Array<{ id: string; status: string; parts: string }>;
     expect(posts.map((p) => [p.id, JSON.parse(p.parts)[0].text]).sort()).toEqual([...written.entries()].sort());
-    expect(posts.filter((p) => !['published', 'partially_published', 'failed'].includes(p.status))).toEqual([]);
+    const unsettled = posts.filter((p) => !['published', 'partially_published', 'failed'].includes(p.status));
+    expect(unsettled, JSON.stringify(unsettled.map((p) => fx.db.prepare('SELECT platform, status, remote_id, remote_at, remote_check_at, error_message FROM entries WHERE post_id = ?').all(p.id)))).toEqual([]);
     const entries = fx.db.prepare('SELECT id, platform, status, platform_post_id, error_message FROM entries').all() as Array<{ id: string; platform: string; status: string; platform_post_id: string | null; error_message: string | null }>;
     expect(entries.filter((e) => e.status === 'publishing' || e.status === 'pending' || e.status === 'handed_off')).toEqual([]);
     const mine = new Set(entries.map((e) => e.id));
@@ -154,11 +155,13 @@ async function runChain(chain: number) {
     // Handed off: one copy at most, the platform's or Outbox's, and nothing left held on the
     // platform that could still go out beside a local copy.
     const masto = entries.filter((x) => x.platform === 'mastodon');
+    const story = (id: string) => JSON.stringify({ entry: fx.db.prepare('SELECT * FROM entries WHERE id = ?').get(id), attempts: fx.db.prepare('SELECT * FROM attempts WHERE entry_id = ? ORDER BY id').all(id), onFake: onFake.filter((p) => p.entry === id) }, null, 1);
     for (const e of masto) {
-      if (e.status === 'published') expect(onFake.find((p) => p.entry === e.id)?.id).toBe(e.platform_post_id);
-      else expect(e.error_message).toBe('Outbox stopped while publishing; check Mastodon before retrying');
+      if (e.status === 'published') expect(onFake.find((p) => p.entry === e.id)?.id, story(e.id)).toBe(e.platform_post_id);
+      else expect(e.error_message, story(e.id)).toBe('Outbox stopped while publishing; check Mastodon before retrying');
     }
-    expect([...fake.scheduled.values()].filter((h) => mine.has(h.entry))).toEqual([]);
+    const leftOnPlatform = [...fake.scheduled.values()].filter((h) => mine.has(h.entry));
+    expect(leftOnPlatform, leftOnPlatform.map((h) => story(h.entry)).join('\n')).toEqual([]);
     const handedOff = onFake.filter((p) => p.scheduleId !== undefined && masto.some((e) => e.id === p.entry)).length;
     const recovered = fx.db.prepare("SELECT COUNT(*) AS n FROM attempts WHERE outcome IN ('reconciled', 'unknown')").get() as { n: number };
     const review = [...tg, ...masto].filter((e) => e.status === 'failed');
