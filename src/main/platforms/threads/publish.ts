@@ -61,6 +61,12 @@ interface ThreadsProgress {
   parts: Array<PartProgress | null>;
 }
 
+/** One attempt's allowance: how long it may wait for processing, and whether it read the day's limit. */
+interface Budget {
+  until: number;
+  quotaRead: boolean;
+}
+
 /** Options of the Threads adapter. */
 export interface ThreadsAdapterOptions {
   sleep?: Sleep;
@@ -218,7 +224,7 @@ export function createThreadsAdapter(options: ThreadsAdapterOptions = {}): Platf
    * at growing intervals. ERROR is final; EXPIRED throws ContainerExpired; still IN_PROGRESS after
    * the processing deadline is final, after this attempt's share of waiting it is transient.
    */
-  async function waitFinished(ctx: PublishContext, progress: ThreadsProgress, i: number, ids: string[], budget: { until: number }): Promise<'FINISHED' | 'PUBLISHED'> {
+  async function waitFinished(ctx: PublishContext, progress: ThreadsProgress, i: number, ids: string[], budget: Budget): Promise<'FINISHED' | 'PUBLISHED'> {
     const label = labelOf(ctx, i);
     const createdAt = progress.parts[i]?.createdAt ?? ctx.now();
     const pending = new Set(ids);
@@ -250,7 +256,7 @@ export function createThreadsAdapter(options: ThreadsAdapterOptions = {}): Platf
   }
 
   /** Makes the part's container(s): media into the bucket, carousel children first, then the part's own container. */
-  async function makeContainers(ctx: PublishContext, progress: ThreadsProgress, i: number, replyTo: string | null, settings: PlatformSettings<'threads'>, budget: { until: number }) {
+  async function makeContainers(ctx: PublishContext, progress: ThreadsProgress, i: number, replyTo: string | null, settings: PlatformSettings<'threads'>, budget: Budget) {
     const part = ctx.parts[i]!;
     const p = progress.parts[i]!;
     const label = labelOf(ctx, i);
@@ -374,7 +380,7 @@ export function createThreadsAdapter(options: ThreadsAdapterOptions = {}): Platf
   }
 
   /** Publishes part `i` (a reply to `replyTo`) and resolves with its Threads media id. */
-  async function publishPart(ctx: PublishContext, progress: ThreadsProgress, i: number, replyTo: string | null, settings: PlatformSettings<'threads'>, budget: { until: number }): Promise<string> {
+  async function publishPart(ctx: PublishContext, progress: ThreadsProgress, i: number, replyTo: string | null, settings: PlatformSettings<'threads'>, budget: Budget): Promise<string> {
     const label = labelOf(ctx, i);
     for (let made = 0; ; made++) {
       const p = (progress.parts[i] ??= {});
@@ -385,6 +391,11 @@ export function createThreadsAdapter(options: ThreadsAdapterOptions = {}): Platf
         if (status === 'PUBLISHED') return adopt(ctx, progress, i);
         p.publishing = null;
         await save(ctx, progress);
+      }
+      // At the day's limit nothing is made: no containers to expire, nothing in the bucket.
+      if (i === 0 && !budget.quotaRead) {
+        await checkQuota(ctx);
+        budget.quotaRead = true;
       }
       try {
         if (!p.containerId) await makeContainers(ctx, progress, i, replyTo, settings, budget);
@@ -398,7 +409,6 @@ export function createThreadsAdapter(options: ThreadsAdapterOptions = {}): Platf
       }
       // Threads has fetched the media: the bucket copies go.
       await releaseMedia(ctx, progress, i);
-      if (i === 0) await checkQuota(ctx);
 
       p.publishing = ctx.now();
       await save(ctx, progress);
@@ -438,7 +448,7 @@ export function createThreadsAdapter(options: ThreadsAdapterOptions = {}): Platf
     const settings = settingsOf(ctx);
     if (ctx.parts.length === 0) throw new PublishError('permanent', 'The post has no parts to send');
     const progress = readProgress(ctx);
-    const budget = { until: ctx.now() + WAIT_PER_ATTEMPT_MS };
+    const budget: Budget = { until: ctx.now() + WAIT_PER_ATTEMPT_MS, quotaRead: false };
     let replyTo: string | null = null;
     for (let i = 0; i < ctx.parts.length; i++) replyTo = await publishPart(ctx, progress, i, replyTo, settings, budget);
     return result(ctx, progress);

@@ -144,6 +144,22 @@ describe('Threads through the engine', () => {
     expect(chain.slice(1).every((p, i) => p.replyToId === chain[i]!.id)).toBe(true);
   });
 
+  it('at the 250-a-day limit the post waits (rate limited) until the oldest post leaves the window, then publishes once', async () => {
+    await engine();
+    const accountId = await connect();
+    fake.seedPosts(250, clock.now() - 23 * 3_600_000);
+    const created = await t.core.invoke('posts:create', { parts: [{ text: 'Post 251', media: [] }], targets: [{ accountId }], schedule: at(5) });
+    if (!created.ok) throw new Error(created.error.message);
+    const scheduled = clock.now() + 5 * 60_000;
+    const post = await settle(created.value.post.id, 3 * 3_600_000);
+    expect(post.status).toBe('published');
+    expect(post.entries[0]!.attempts.map((a) => a.outcome)).toEqual(['rate_limited', 'published']);
+    // The window freed an hour after the post was due (23 hours ago + 24 hours, plus a minute).
+    expect(Date.parse(post.publishedAt!)).toBeGreaterThanOrEqual(scheduled + 55 * 60_000);
+    expect(fake.posts.filter((p) => p.text === 'Post 251')).toHaveLength(1);
+    expect(fake.exchanges.filter((e) => e.path.endsWith('/threads_publish'))).toHaveLength(1);
+  });
+
   it('Outbox stops after threads_publish was sent and before the answer: after the restart the entry is reconciled from the container, one post', async () => {
     await engine();
     const accountId = await connect();

@@ -254,17 +254,18 @@ describe('containers that do not finish', () => {
     expect(await bucket.keys()).toEqual([]);
   });
 
-  it('EXPIRED (not published within 24 hours, e.g. after a long wait for the limit): made again, published once', async () => {
+  it('EXPIRED (not published within 24 hours, e.g. a publish that failed and a retry a day later): made again, published once', async () => {
     const progress = new RecordedProgress();
     const text = `Kept waiting ${Math.random()}`;
-    // A container is made, then the account is at its limit until the next day.
-    fake.seedPosts(250, time.now() - 60_000);
-    const limited = await failure(adapter().publish(context([{ text, media: [] }], { progress })));
-    expect(limited.kind).toBe('rate_limited');
+    fake.graphError({ method: 'POST', path: /\/threads_publish$/, code: 2, message: 'Service temporarily unavailable' });
+    expect((await failure(adapter().publish(context([{ text, media: [] }], { progress })))).kind).toBe('transient');
     time.at += 25 * 3_600_000;
     await adapter().publish(context([{ text, media: [] }], { progress }));
     expect(requests(/\/threads$/)).toHaveLength(2);
     expect(fake.posts.filter((p) => p.text === text)).toHaveLength(1);
+    const [first, second] = requests(/\/threads$/).map((e) => (e.response as { id: string }).id);
+    expect(fake.containers.get(first!)!.publishedMediaId).toBeNull();
+    expect(fake.containers.get(second!)!.publishedMediaId).toEqual(expect.any(String));
   });
 });
 
@@ -277,6 +278,8 @@ describe('the publishing limit', () => {
     // The oldest of the window was 2 hours ago: 22 hours (and a minute) to wait.
     expect(error.retryAfterMs).toBe(22 * 3_600_000 + 60_000);
     expect(error.message).toMatch(/Threads allows 250 posts through its API in 24 hours/);
+    // Read before anything is made: no container, nothing in the bucket.
+    expect(requests(/\/threads$/)).toHaveLength(0);
     expect(requests(/\/threads_publish$/)).toHaveLength(0);
     time.at += error.retryAfterMs!;
   });
