@@ -49,7 +49,7 @@ interface PartProgress {
   items?: ItemProgress[];
   /** The part's container: TEXT, IMAGE, VIDEO or CAROUSEL. */
   containerId?: string | null;
-  /** When its first container was made: the processing deadline counts from here. */
+  /** When its latest container was made: the processing deadline counts from here. */
   createdAt?: number | null;
   /** When threads_publish was sent for it and no answer was recorded: it may be published. */
   publishing?: number | null;
@@ -266,13 +266,17 @@ export function createThreadsAdapter(options: ThreadsAdapterOptions = {}): Platf
     if (replyTo) common['reply_to_id'] = replyTo;
     if (settings.replyControl !== 'everyone') common['reply_control'] = settings.replyControl;
     if (i === 0 && settings.topicTag) common['topic_tag'] = settings.topicTag;
-    p.createdAt ??= ctx.now();
+    // The processing deadline counts from the latest container made (not from the uploads before it).
+    const made = async (id: string) => {
+      p.createdAt = ctx.now();
+      return id;
+    };
 
     if (part.media.length === 0) {
       if (!common['text']) throw new PublishError('permanent', `${label[0]!.toUpperCase()}${label.slice(1)} has no text and no media`);
       // link_attachment is for text-only posts: Outbox puts it on the first one.
       if (i === 0 && settings.linkAttachment) common['link_attachment'] = settings.linkAttachment;
-      p.containerId = await createContainer(ctx, { media_type: 'TEXT', ...common }, what);
+      p.containerId = await made(await createContainer(ctx, { media_type: 'TEXT', ...common }, what));
       await save(ctx, progress);
       return;
     }
@@ -286,7 +290,7 @@ export function createThreadsAdapter(options: ThreadsAdapterOptions = {}): Platf
 
     if (part.media.length === 1) {
       const url = await shareItem(ctx, progress, i, 0);
-      p.containerId = await createContainer(ctx, { ...mediaParams(part.media[0]!, url), ...common }, what);
+      p.containerId = await made(await createContainer(ctx, { ...mediaParams(part.media[0]!, url), ...common }, what));
       await save(ctx, progress);
       return;
     }
@@ -294,12 +298,12 @@ export function createThreadsAdapter(options: ThreadsAdapterOptions = {}): Platf
       const item = p.items[m]!;
       if (item.containerId) continue;
       const url = await shareItem(ctx, progress, i, m);
-      item.containerId = await createContainer(ctx, { ...mediaParams(part.media[m]!, url), is_carousel_item: 'true' }, `${what} (item ${m + 1} of ${part.media.length})`);
+      item.containerId = await made(await createContainer(ctx, { ...mediaParams(part.media[m]!, url), is_carousel_item: 'true' }, `${what} (item ${m + 1} of ${part.media.length})`));
       await save(ctx, progress);
     }
     // The carousel is made once every item is processed.
     await waitFinished(ctx, progress, i, p.items.map((item) => item.containerId!), budget);
-    p.containerId = await createContainer(ctx, { media_type: 'CAROUSEL', children: p.items.map((item) => item.containerId!).join(','), ...common }, what);
+    p.containerId = await made(await createContainer(ctx, { media_type: 'CAROUSEL', children: p.items.map((item) => item.containerId!).join(','), ...common }, what));
     await save(ctx, progress);
   }
 
@@ -450,7 +454,18 @@ export function createThreadsAdapter(options: ThreadsAdapterOptions = {}): Platf
     const progress = readProgress(ctx);
     const budget: Budget = { until: ctx.now() + WAIT_PER_ATTEMPT_MS, quotaRead: false };
     let replyTo: string | null = null;
-    for (let i = 0; i < ctx.parts.length; i++) replyTo = await publishPart(ctx, progress, i, replyTo, settings, budget);
+    for (let i = 0; i < ctx.parts.length; i++) {
+      try {
+        replyTo = await publishPart(ctx, progress, i, replyTo, settings, budget);
+      } catch (error) {
+        // A thread that stops half way: say which parts are on Threads (once).
+        const where = sofar(progress, i);
+        if (error instanceof PublishError && error.kind === 'permanent' && i > 0 && !error.message.includes(where)) {
+          throw new PublishError('permanent', `${error.message}. ${where}`, { httpStatus: error.httpStatus, cause: error });
+        }
+        throw error;
+      }
+    }
     return result(ctx, progress);
   }
 

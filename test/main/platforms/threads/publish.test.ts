@@ -146,6 +146,13 @@ describe('posts', () => {
     expect(fake.posts.length).toBe(before + 1);
     expect(fake.chain(result.platformPostId).map((p) => p.text)).toEqual(['one', 'two', 'three']);
   });
+
+  it('a part refused for good half way: the message says which parts are on Threads', async () => {
+    fake.graphError({ method: 'POST', path: /\/threads$/, code: 100, message: 'Invalid parameter', userMessage: 'The post you are replying to is no longer available', skip: 1 });
+    const error = await failure(adapter().publish(context([{ text: 'first', media: [] }, { text: 'second', media: [] }])));
+    expect(error.kind).toBe('permanent');
+    expect(error.message).toBe('Preparing part 2 of 2 on Threads: The post you are replying to is no longer available — Invalid parameter. Part 1 is on Threads; publishing again continues from part 2.');
+  });
 });
 
 describe('exactly once', () => {
