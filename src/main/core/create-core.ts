@@ -76,6 +76,11 @@ export interface CoreOptions {
   modules?: Partial<Record<PlatformId, Partial<Omit<PlatformModule, 'id'>>>>;
   /** Public media links from the creator's bucket (tests pass one over a local S3 peer). */
   publicLinks?: () => Promise<PublicLinks | null>;
+  /**
+   * Whether the creator's bucket is set up, for the composer's rule that media for platforms
+   * fetching from a URL (Threads, Instagram) need one; default: whether `publicLinks` is given.
+   */
+  mediaHosting?: () => boolean;
   /** Wraps the post store (tests inject database faults through it). */
   instrumentStore?: (store: PostStore) => PostStore;
   /** How long `close()` waits for publishes in flight before recording them as interrupted (default 10 s). */
@@ -183,7 +188,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       drainTimeoutMs: options.drainTimeoutMs,
     });
     closers.push(() => publishing.close());
-    const posts = createPostsService({ store, accounts: accountsRepo, media: mediaRepo, labels: createLabelsRepo(db), settings, clock, bus, publisher: publishing });
+    const mediaHosting = options.mediaHosting ?? (() => options.publicLinks !== undefined);
+    const posts = createPostsService({ store, accounts: accountsRepo, media: mediaRepo, labels: createLabelsRepo(db), settings, clock, bus, publisher: publishing, mediaHosting });
     const labels = createLabelsService({ db, clock, bus, posts: store });
     const media = createMediaService({ db, dataDir, clock, posts: store });
     const webhooks = createWebhooksService({ db, clock, secrets, bus, version: options.version });

@@ -18,7 +18,9 @@ export type CountingMethod =
   /** Unicode code points. */
   | 'code-points'
   /** UTF-16 code units (JavaScript's `length`), as Telegram and TikTok count. */
-  | 'utf16';
+  | 'utf16'
+  /** Graphemes, an emoji counting as its UTF-8 bytes (Threads: "Emojis are counted as the number of UTF-8 bytes"). */
+  | 'threads';
 
 /** Every content type Outbox publishes. */
 export const CONTENT_TYPES = [
@@ -130,6 +132,11 @@ export interface ContentTypeSpec {
   /** How a creator calls it. */
   label: string;
   media: MediaRules;
+  /**
+   * The platform fetches this content type's media from a public URL instead of taking an upload
+   * (Threads, Instagram, TikTok photos): Outbox needs the creator's bucket to send media.
+   */
+  mediaByUrl?: boolean;
 }
 
 /** A text a platform limits, with how it counts. */
@@ -286,19 +293,24 @@ const mastodon: PlatformSpec = {
   defaultContentType: 'mastodon_post',
 };
 
+// Threads (developers.facebook.com/documentation/threads/posts and /reference/publishing):
+// 500 characters with emoji counted by their UTF-8 bytes; JPEG or PNG up to 8 MB, 320 to 1,440 px
+// wide, aspect ratio up to 10:1; MOV or MP4 (H.264 or HEVC, AAC), 23-60 fps, up to 5 minutes and
+// 1 GB; a carousel of 2 to 20 images and videos; media fetched by Threads from a public URL.
 const threads: PlatformSpec = {
   id: 'threads',
   name: 'Threads',
   label: 'Threads',
-  text: { limit: 500, counting: 'code-points', noun: 'text' },
+  text: { limit: 500, counting: 'threads', noun: 'text' },
   threads: true,
   altTextLimit: 1_000,
   contentTypes: [
     {
       id: 'threads_post',
       label: 'Post',
+      mediaByUrl: true,
       media: media({
-        maxItems: 10, maxImages: 10, maxVideos: 10, mix: true, imageMaxBytes: 8 * MB, videoMaxBytes: 1 * GB, videoMaxSeconds: 300,
+        maxItems: 20, maxImages: 20, maxVideos: 20, mix: true, imageMaxBytes: 8 * MB, videoMaxBytes: 1 * GB, videoMaxSeconds: 300,
         image: { formats: ['jpeg', 'png'], maxWidth: 1_440, aspect: { min: 0.1, max: 10 }, transparency: true, animatedGif: false },
         video: { ...META_VIDEO },
       }),

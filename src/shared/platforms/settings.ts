@@ -41,9 +41,22 @@ export const mastodonSettings = z.strictObject({
     .optional(),
 });
 
-/** Threads: who can reply. */
+/**
+ * Threads (developers.facebook.com/documentation/threads/reference/publishing): who can reply
+ * (`reply_control`, on every post of a thread), a link preview card for a text-only first post
+ * (`link_attachment`), and the first post's topic (`topic_tag`: 1 to 50 characters, no periods or
+ * ampersands).
+ */
 export const threadsSettings = z.strictObject({
-  replyControl: oneOf(['everyone', 'accounts_you_follow', 'mentioned_only']).default('everyone'),
+  replyControl: oneOf(['everyone', 'accounts_you_follow', 'mentioned_only', 'parent_post_author_only', 'followers_only']).default('everyone'),
+  linkAttachment: httpUrl.optional(),
+  topicTag: z
+    .string({ error: 'must be text' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(50, 'at most 50 characters')
+    .refine((tag) => !/[.&]/.test(tag), 'cannot contain periods or ampersands')
+    .optional(),
 });
 
 /** LinkedIn profile: who sees the post. */

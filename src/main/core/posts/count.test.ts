@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countCodePoints, countGraphemes, countMastodon, countX } from './count';
+import { countCodePoints, countGraphemes, countMastodon, countThreads, countX } from './count';
 
 describe('X counts with twitter-text weights', () => {
   it('Latin letters weigh 1 each', () => {
@@ -74,5 +74,22 @@ describe('code points', () => {
   it('a surrogate pair is one code point', () => {
     expect(countCodePoints('😀a')).toBe(2);
     expect(countCodePoints('👨‍👩‍👧‍👦')).toBe(7);
+  });
+});
+
+describe('Threads counts graphemes, an emoji as its UTF-8 bytes', () => {
+  it('plain text and accents count one per character', () => {
+    expect(countThreads('hello')).toBe(5);
+    expect(countThreads('Café crème')).toBe(10);
+    expect(countThreads('e\u0301')).toBe(1);
+    expect(countThreads('日本語')).toBe(3);
+  });
+  it('an emoji counts its UTF-8 bytes: 😀 4, ❤️ 6, a flag 8, a family of four 25, a keycap 7', () => {
+    expect(countThreads('😀')).toBe(4);
+    expect(countThreads('❤️')).toBe(6);
+    expect(countThreads('🇫🇷')).toBe(8);
+    expect(countThreads('👨‍👩‍👧‍👦')).toBe(25);
+    expect(countThreads('1️⃣')).toBe(7);
+    expect(countThreads('Hi 👋🏽!')).toBe(3 + 8 + 1);
   });
 });

@@ -58,6 +58,21 @@ export function countMastodon(text: string, urlLength = 23): number {
   return countGraphemes(countable);
 }
 
+// Threads: "Text posts are limited to 500 characters. Emojis are counted as the number of UTF-8
+// bytes" (developers.facebook.com/documentation/threads/posts, which links grapheme-splitter):
+// a grapheme counts 1, one holding an emoji (a pictograph, a flag's regional indicators, a keycap)
+// counts its UTF-8 bytes, so 😀 is 4, ❤️ 6, a family of four 25.
+const THREADS_EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u;
+const utf8 = new TextEncoder();
+
+/** Threads' length: graphemes, each emoji weighing its UTF-8 bytes. */
+export function countThreads(text: string): number {
+  if (SIMPLE_ASCII.test(text)) return text.length;
+  let n = 0;
+  for (const { segment } of segmenter.segment(text)) n += THREADS_EMOJI.test(segment) ? utf8.encode(segment).length : 1;
+  return n;
+}
+
 /** Counts a text the way a platform does. */
 export function countText(text: string, method: CountingMethod, options: { urlLength?: number } = {}): number {
   switch (method) {
@@ -71,5 +86,7 @@ export function countText(text: string, method: CountingMethod, options: { urlLe
       return countCodePoints(text);
     case 'utf16':
       return text.length;
+    case 'threads':
+      return countThreads(text);
   }
 }

@@ -33,6 +33,8 @@ export interface PostsServiceDeps {
   clock: Clock;
   bus: EventBus;
   publisher: PublishNow;
+  /** Whether the creator's bucket is set up (platforms that fetch media from a URL need it). */
+  mediaHosting?: () => boolean;
 }
 
 /** How far ahead queue slots are looked for. */
@@ -120,6 +122,7 @@ export function createPostsService(deps: PostsServiceDeps) {
       enabled: target.enabled ?? existing?.enabled ?? true,
       handOff: target.handOff ?? existing?.handOff ?? 'auto',
       accountMeta: account.meta,
+      mediaHosting: deps.mediaHosting?.(),
       existing,
       locked: false,
       path: `targets.${j}`,
@@ -128,7 +131,7 @@ export function createPostsService(deps: PostsServiceDeps) {
 
   /** An existing entry kept exactly as it is (sent, or its account is gone). */
   function keep(e: EntryRecord, path: string, locked: boolean): PlannedEntry {
-    return { accountId: e.accountId ?? '', platform: e.platform, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride, enabled: e.enabled, handOff: e.handOff, accountMeta: {}, existing: e, locked, path };
+    return { accountId: e.accountId ?? '', platform: e.platform, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride, enabled: e.enabled, handOff: e.handOff, accountMeta: {}, mediaHosting: deps.mediaHosting?.(), existing: e, locked, path };
   }
 
   /** Validates the entries that will be sent; returns every problem. */

@@ -40,6 +40,28 @@ export interface EntryToValidate {
   textOverride: string | null;
   /** The account's `meta` (Mastodon keeps its instance limits in `meta.limits`). */
   accountMeta: Record<string, unknown>;
+  /**
+   * Whether the creator's bucket is set up (media hosting); false refuses media for platforms
+   * that fetch them from a public URL. Undefined: not known here, not checked.
+   */
+  mediaHosting?: boolean;
+}
+
+/**
+ * Whether an entry's media reach its platform only through public links from the creator's
+ * bucket: the content type is fetched by URL (the catalog's `mediaByUrl`) and a part it sends
+ * carries media. The one rule the composer and the adapters share.
+ */
+export function needsMediaHosting(platform: PlatformId, contentType: string, parts: Array<Pick<PostPart, 'media'>>): boolean {
+  const spec = platformSpec(platform);
+  if (!contentTypeSpec(platform, contentType)?.mediaByUrl) return false;
+  const sent = spec.threads ? parts : parts.slice(0, 1);
+  return sent.some((part) => part.media.length > 0);
+}
+
+/** What the creator reads when such media cannot go out (the composer and the adapters say the same). */
+export function mediaHostingMessage(platformName: string): string {
+  return `${platformName} fetches images and videos from a public link: set up Media hosting (your own bucket) in Settings, or remove the media`;
 }
 
 /** Per-call cache of counted texts: ten targets often share a platform and the same text. */
@@ -218,6 +240,14 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
     }
   }
 
+  // Platforms that fetch media from a URL need the creator's bucket.
+  if (entry.mediaHosting === false && needsMediaHosting(entry.platform, entry.contentType, sent)) {
+    const first = sent.findIndex((part) => part.media.length > 0);
+    problems.push({ path: `parts.${first}.media`, message: mediaHostingMessage(name), platform: entry.platform });
+  }
+
+  if (entry.platform === 'threads') checkThreads(entry, parts, settings, prefix, problem);
+
   // Titles (YouTube, Pinterest) live in settings.
   if (spec.title && typeof entry.settings.title === 'string') {
     const length = countText(entry.settings.title, spec.title.counting);
@@ -243,4 +273,23 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
     limit: shownLimit,
     problems,
   };
+}
+
+// Threads counts every distinct URL of a post, its link attachment included, and refuses a post
+// with more than 5 (THREADS_API__LINK_LIMIT_EXCEEDED since December 2025,
+// developers.facebook.com/documentation/threads/create-posts/text-attachments).
+const THREADS_MAX_LINKS = 5;
+const LINK = /\b(?:https?:\/\/|www\.)[^\s<>"]*[^\s<>".,:;!?)\]}'"]/giu;
+
+/** Threads' own rules beyond text and media: the link attachment and the number of links. */
+function checkThreads(entry: EntryToValidate, parts: PostPart[], settings: Record<string, unknown>, prefix: string, problem: (path: string, message: string) => void) {
+  const link = typeof settings.linkAttachment === 'string' ? settings.linkAttachment : null;
+  // link_attachment is only available for text-only posts; Outbox puts it on the first one.
+  if (link && (parts[0]?.media.length ?? 0) > 0) problem(`${prefix}.settings.linkAttachment`, 'a link preview only goes on a text-only first post: remove the media of part 1 or the link preview');
+  parts.forEach((part, i) => {
+    const text = i === 0 && entry.textOverride !== null ? entry.textOverride : part.text;
+    const links = new Set((text.match(LINK) ?? []).map((u) => u.toLowerCase()));
+    if (i === 0 && link) links.add(link.toLowerCase());
+    if (links.size > THREADS_MAX_LINKS) problem(i === 0 && entry.textOverride !== null ? `${prefix}.textOverride` : `parts.${i}.text`, `${parts.length > 1 ? `part ${i + 1} has` : 'the post has'} ${links.size} links; a post can have at most ${THREADS_MAX_LINKS}`);
+  });
 }

@@ -13,6 +13,16 @@ describe('per-platform settings fields follow the shared schemas', () => {
     expect(settingFields('mastodon').find((f) => f.key === 'visibility')).toMatchObject({ kind: 'select', fallback: 'public' });
   });
 
+  it('Threads: who can reply (five choices, everyone by default), a link preview and a topic tag, each with a name', () => {
+    const fields = settingFields('threads');
+    expect(fields.map((f) => [f.key, f.kind, f.label])).toEqual([
+      ['replyControl', 'select', 'Who can reply'],
+      ['linkAttachment', 'text', 'Link preview (text-only first post)'],
+      ['topicTag', 'text', 'Topic tag'],
+    ]);
+    expect(fields[0]).toMatchObject({ fallback: 'everyone', options: ['everyone', 'accounts_you_follow', 'mentioned_only', 'parent_post_author_only', 'followers_only'] });
+  });
+
   it('the post type is left to the content-type picker', () => {
     expect(settingFields('instagram').some((f) => f.key === 'postType')).toBe(false);
   });

@@ -57,6 +57,8 @@ const LABELS: Record<string, string> = {
   protected: 'Protect from forwarding',
   replySettings: 'Who can reply',
   replyControl: 'Who can reply',
+  linkAttachment: 'Link preview (text-only first post)',
+  topicTag: 'Topic tag',
   privacyLevel: 'Who can see it',
   shareReelToFeed: 'Also share the reel to the feed',
   languages: 'Languages',

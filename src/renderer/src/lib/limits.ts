@@ -60,6 +60,10 @@ function xWeight(segment: string): number {
 const MASTODON_URL = /(^|[^\w/])(https?:\/\/[^\s<>"'`]*[^\s<>"'`.,:;!?)\]}])/giu;
 const MASTODON_MENTION = /(^|[^/\w])@([a-z0-9_]+)(@[a-z0-9.-]+[a-z0-9]+)/gi;
 
+// Threads counts an emoji as its UTF-8 bytes (see src/main/core/posts/count.ts).
+const THREADS_EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u;
+const utf8 = new TextEncoder();
+
 function units(text: string, counting: CountingMethod, urlLength: number): Unit[] {
   switch (counting) {
     case 'utf16': {
@@ -84,6 +88,8 @@ function units(text: string, counting: CountingMethod, urlLength: number): Unit[
     }
     case 'graphemes':
       return graphemeUnits(text, 0, () => 1);
+    case 'threads':
+      return graphemeUnits(text, 0, (segment) => (THREADS_EMOJI.test(segment) ? utf8.encode(segment).length : 1));
     case 'x-weighted':
       return withMatches(
         text,

@@ -11,7 +11,9 @@ let t: TestCore;
 const account = {} as Record<PlatformId, string>;
 let bigMastodon = '';
 beforeAll(async () => {
-  const s = await postsCore(PLATFORMS.map((platform) => ({ platform })));
+  // With a bucket set up, so media rules are checked on their own (the no-bucket rule has its own
+  // test in test/main/platforms/threads/engine.test.ts).
+  const s = await postsCore(PLATFORMS.map((platform) => ({ platform })), { mediaHosting: () => true });
   t = s.t;
   PLATFORMS.forEach((p, i) => (account[p] = s.ids[i]!));
   bigMastodon = insertAccounts(t.dataDir, [{ platform: 'mastodon', handle: 'big', meta: { limits: { maxCharacters: 5000, charactersReservedPerUrl: 30, maxMediaAttachments: 6, imageSizeLimit: 2 * MB } } }])[0]!;
@@ -83,6 +85,13 @@ describe('text limits, counted as each platform counts', () => {
     expect(v.limit).toBe(limit);
     expect(v.problems).toHaveLength(1);
     expect(v.problems[0]!.message).toMatch(new RegExp(`${(limit + 1).toLocaleString('en-US')}/${limit.toLocaleString('en-US')} characters`));
+  });
+
+  it('Threads: 500, an emoji counting its UTF-8 bytes (😀 4, ❤️ 6), accents and CJK 1 each', async () => {
+    expect((await check('threads', [{ text: '😀'.repeat(125) }])).problems).toEqual([]);
+    expect(messages(await check('threads', [{ text: '😀'.repeat(126) }]))).toEqual(['Threads: 504/500 characters']);
+    expect((await check('threads', [{ text: `${'❤️'.repeat(10)}${'é'.repeat(440)}` }])).length).toBe(500);
+    expect((await check('threads', [{ text: '日本'.repeat(250) }])).problems).toEqual([]);
   });
 
   it('Instagram: 2,200 for the caption', async () => {
@@ -364,5 +373,43 @@ describe('posts:validate', () => {
   it('an unknown account is a validation error on targets.N.accountId', async () => {
     const r = await t.core.invoke('posts:validate', { parts: [{ text: 'x' }], targets: [{ accountId: 'nope' }] });
     expect(!r.ok && r.error.issues?.[0]?.path).toBe('targets.0.accountId');
+  });
+});
+
+describe('Threads settings and rules', () => {
+  it('who can reply: the five values of reply_control; anything else names the field', async () => {
+    for (const replyControl of ['everyone', 'accounts_you_follow', 'mentioned_only', 'parent_post_author_only', 'followers_only']) {
+      expect((await check('threads', [{ text: 'x' }], { settings: { replyControl } })).problems).toEqual([]);
+    }
+    expect((await check('threads', [{ text: 'x' }], { settings: { replyControl: 'nobody' } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.replyControl']);
+  });
+
+  it('a topic tag: 1 to 50 characters, no periods or ampersands', async () => {
+    expect((await check('threads', [{ text: 'x' }], { settings: { topicTag: 'Printmaking' } })).problems).toEqual([]);
+    expect(messages(await check('threads', [{ text: 'x' }], { settings: { topicTag: 'Arts & Crafts' } }))).toEqual(['Threads: topic tag cannot contain periods or ampersands']);
+    expect(messages(await check('threads', [{ text: 'x' }], { settings: { topicTag: 't'.repeat(51) } }))).toEqual(['Threads: topic tag at most 50 characters']);
+  });
+
+  it('a link preview goes on a text-only first post only', async () => {
+    const settings = { linkAttachment: 'https://shop.example/prints' };
+    expect((await check('threads', [{ text: 'New prints' }], { settings })).problems).toEqual([]);
+    expect((await check('threads', [{ text: 'New prints', media: [{ mediaId: image() }] }], { settings })).problems).toEqual([
+      { path: 'targets.0.settings.linkAttachment', message: 'Threads: a link preview only goes on a text-only first post: remove the media of part 1 or the link preview', platform: 'threads' },
+    ]);
+    expect((await check('threads', [{ text: 'x' }], { settings: { linkAttachment: 'ftp://shop.example' } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.linkAttachment']);
+  });
+
+  it('at most 5 distinct links a post, the link preview included', async () => {
+    const links = (n: number) => Array.from({ length: n }, (_, i) => `https://example.com/${i}`).join(' ');
+    expect((await check('threads', [{ text: links(5) }])).problems).toEqual([]);
+    expect(messages(await check('threads', [{ text: links(4) }], { settings: { linkAttachment: 'https://shop.example' } }))).toEqual([]);
+    expect(messages(await check('threads', [{ text: links(5) }], { settings: { linkAttachment: 'https://shop.example' } }))).toEqual(['Threads: the post has 6 links; a post can have at most 5']);
+    expect(messages(await check('threads', [{ text: 'one' }, { text: links(6) }]))).toEqual(['Threads: part 2 has 6 links; a post can have at most 5']);
+  });
+
+  it('a carousel of up to 20 images and videos', async () => {
+    const twenty = Array.from({ length: 20 }, (_, i) => ({ mediaId: i % 2 ? video() : image() }));
+    expect((await check('threads', [{ text: 'x', media: twenty }])).problems).toEqual([]);
+    expect(messages(await check('threads', [{ text: 'x', media: [...twenty, { mediaId: image() }] }]))).toEqual(['Threads: at most 20 media items per post (the post has 21)']);
   });
 });
