@@ -85,6 +85,8 @@ export interface PinterestFake {
   dropNextPinAnswer(): void;
   failProcessing(): void;
   expireUploadPolicies(): void;
+  /** A board made on Pinterest meanwhile (the board picker's refresh finds it). */
+  addBoard(board: { id: string; name: string; privacy?: 'PUBLIC' | 'PROTECTED' | 'SECRET' }): void;
   stats: { refreshes: number; uploadDrops: number };
   close(): Promise<void>;
 }
@@ -429,6 +431,9 @@ export async function startPinterestFake(options: PinterestFakeOptions): Promise
     },
     expireUploadPolicies() {
       for (const m of media.values()) m.createdAt = -Infinity;
+    },
+    addBoard(board) {
+      boards.push({ privacy: 'PUBLIC', description: '', ...board });
     },
     async close() {
       server.closeAllConnections();

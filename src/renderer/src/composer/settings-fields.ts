@@ -61,6 +61,7 @@ const LABELS: Record<string, string> = {
   shareReelToFeed: 'Also share the reel to the feed',
   languages: 'Languages',
   link: 'Link',
+  note: 'Private note',
 };
 
 const cache = new Map<PlatformId, SettingField[]>();
