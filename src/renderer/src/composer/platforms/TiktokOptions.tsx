@@ -118,9 +118,10 @@ export function TiktokOptions({ account, target, contentType, idPrefix, setSetti
                   {PRIVACY_LABELS[o] ?? o}
                 </option>
               ))}
-              {privacy && info && !options.includes(privacy) ? (
+              {privacy && !options.includes(privacy) ? (
                 <option value={privacy} disabled>
-                  {PRIVACY_LABELS[privacy] ?? privacy} (not offered now)
+                  {PRIVACY_LABELS[privacy] ?? privacy}
+                  {info ? ' (not offered now)' : ''}
                 </option>
               ) : null}
             </select>
@@ -175,6 +176,7 @@ export function TiktokOptions({ account, target, contentType, idPrefix, setSetti
 
       {photo ? (
         <>
+          <p className="option-note">TikTok fetches the photos from a link to your own bucket (Media hosting in Settings), from an address verified for your developer app.</p>
           <div className="field compact">
             <label htmlFor={id('title')}>Photo post title</label>
             <input id={id('title')} type="text" maxLength={90} value={typeof settings['title'] === 'string' ? (settings['title'] as string) : ''} onChange={(e) => setSettings({ title: e.target.value === '' ? undefined : e.target.value })} />
