@@ -3,6 +3,7 @@
 // with none chosen, the Duet switch disabled because the creator turned duets off, the unaudited
 // app's SELF_ONLY rule, the commercial-content disclosure), and Pinterest's board picker with its
 // refresh. What the creator picks reaches the engine.
+import type { Locator } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../src/main/core/ports/doubles';
 import { startPinterestFake } from '../fakes/pinterest';
@@ -25,6 +26,22 @@ afterAll(async () => {
 describe('TikTok and Pinterest in the composer', () => {
   const app = useApp({ core: { secrets, platforms: { tiktok: { apiBase: tiktok.url }, pinterest: { apiBase: pinterest.url } } } });
 
+  /**
+   * Opens an account's options: once the engine's check has run, a section with a problem (no
+   * media yet) opens by itself; otherwise it is opened by its summary.
+   */
+  async function openOptions(composer: Locator, handle: string) {
+    const summary = composer.locator('summary', { hasText: handle });
+    await summary.getByText(/problem/).waitFor();
+    const details = composer.locator('details.platform-options').filter({ has: composer.page().locator('summary', { hasText: handle }) });
+    await expect
+      .poll(async () => {
+        if ((await details.getAttribute('open')) === null) await summary.click();
+        return details.getAttribute('open');
+      })
+      .not.toBeNull();
+  }
+
   async function connected(platform: 'tiktok' | 'pinterest', handle: string, accessToken: string) {
     const id = insertAccount(app.harness, { platform, handle });
     await secrets.set(`account:${id}`, JSON.stringify({ v: 1, secrets: { accessToken, refreshToken: null, tokenType: 'bearer', scope: null }, tokenExpiresAt: null }));
@@ -38,7 +55,7 @@ describe('TikTok and Pinterest in the composer', () => {
     await page.getByRole('button', { name: 'New post', exact: true }).click();
     const composer = page.getByRole('dialog', { name: 'New post' });
     await composer.getByRole('textbox', { name: 'Post text' }).fill('Morning run #running');
-    await composer.locator('summary', { hasText: '@tiktoker' }).click();
+    await openOptions(composer, '@tiktoker');
     const section = composer.getByRole('group', { name: 'TikTok options for @tiktoker' });
     await section.getByText('Posting to TikTok as Tik Toker (@tiktoker)').waitFor();
 
@@ -87,7 +104,7 @@ describe('TikTok and Pinterest in the composer', () => {
     await page.getByRole('button', { name: 'New post', exact: true }).click();
     const composer = page.getByRole('dialog', { name: 'New post' });
     await composer.getByRole('textbox', { name: 'Post text' }).fill('Summer salad ideas');
-    await composer.locator('summary', { hasText: 'pinner' }).click();
+    await openOptions(composer, 'pinner');
     const section = composer.getByRole('group', { name: 'Pinterest board for pinner' });
     const board = section.getByRole('combobox', { name: /Board/ });
     await expect.poll(async () => board.locator('option').allTextContents()).toEqual(['Choose a board…', 'Summer recipes', 'Garden (secret)']);
