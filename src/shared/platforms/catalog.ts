@@ -427,7 +427,8 @@ const pinterest: PlatformSpec = {
   id: 'pinterest',
   name: 'Pinterest',
   label: 'Pinterest',
-  text: { limit: 500, counting: 'code-points', noun: 'description' },
+  // API v5 PinCreate: description 800, title 100, alt_text 500 (pinterest-v5-openapi.json).
+  text: { limit: 800, counting: 'code-points', noun: 'description' },
   title: { limit: 100, counting: 'code-points', required: false },
   threads: false,
   altTextLimit: 500,
@@ -435,9 +436,11 @@ const pinterest: PlatformSpec = {
     {
       id: 'pinterest_pin',
       label: 'Pin',
+      // One image (image_base64), 2-5 images as a carousel (multiple_image_base64), or one video
+      // (POST /v5/media). Base64 images are JPEG or PNG (the ContentType enum); the rest is re-encoded.
       media: media({
-        required: true, maxItems: 1, maxImages: 1, maxVideos: 1, imageMaxBytes: 20 * MB, videoMaxBytes: 2 * GB, videoMinSeconds: 4, videoMaxSeconds: 900,
-        image: { formats: ['jpeg', 'png', 'webp', 'gif'], transparency: true, animatedGif: {} },
+        required: true, maxItems: 5, maxImages: 5, maxVideos: 1, imageMaxBytes: 20 * MB, videoMaxBytes: 2 * GB, videoMinSeconds: 4, videoMaxSeconds: 900,
+        image: { formats: ['jpeg', 'png'], transparency: true, animatedGif: false },
         video: { containers: ['mp4', 'mov'], codecs: ['h264', 'hevc'] },
       }),
     },

@@ -81,22 +81,40 @@ export const facebookSettings = z.strictObject({
   postType: oneOf(['post', 'reel', 'story']).optional(),
 });
 
-/** TikTok: what TikTok's content-sharing guidelines make the creator choose explicitly. */
+/** TikTok's privacy levels (creator_info says which of them an account offers). */
+export const TIKTOK_PRIVACY_LEVELS = ['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'FOLLOWER_OF_CREATOR', 'SELF_ONLY'] as const;
+
+/**
+ * TikTok: what TikTok's content-sharing guidelines make the creator choose explicitly
+ * (https://developers.tiktok.com/doc/content-sharing-guidelines): no privacy level chosen for
+ * them, interactions off until turned on, and the commercial-content disclosure.
+ */
 export const tiktokSettings = z
   .strictObject({
     postType: oneOf(['video', 'photo']).optional(),
-    /** No default: TikTok requires the creator to pick it. */
-    privacyLevel: oneOf(['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'FOLLOWER_OF_CREATOR', 'SELF_ONLY']),
+    /** DIRECT_POST publishes; MEDIA_UPLOAD sends it to the creator's TikTok inbox to finish in the app. */
+    postMode: oneOf(['DIRECT_POST', 'MEDIA_UPLOAD']).default('DIRECT_POST'),
+    /** No default: TikTok requires the creator to pick it (needed for a direct post). */
+    privacyLevel: oneOf(TIKTOK_PRIVACY_LEVELS).optional(),
     allowComments: flag(false),
+    /** Videos only. */
     allowDuet: flag(false),
     allowStitch: flag(false),
-    /** Paid partnership: promotes a third party. */
+    /** "Disclose post content": the post promotes a brand, product or service. */
+    discloseContent: flag(false),
+    /** Paid partnership: promotes a third party (brand_content_toggle). */
     brandedContent: flag(false),
-    /** Promotes the creator's own business. */
+    /** Promotes the creator's own business (brand_organic_toggle). */
     yourBrand: flag(false),
     aiGenerated: flag(false),
+    /** Photo posts: a title of their own (the text is the description). */
+    title: z.string({ error: 'must be text' }).max(90, 'at most 90 characters').optional(),
+    /** Photo posts: TikTok adds music. */
+    autoAddMusic: flag(false),
   })
-  .refine((s) => !(s.brandedContent && s.privacyLevel === 'SELF_ONLY'), { path: ['privacyLevel'], message: 'branded content cannot be private (only me)' });
+  .refine((s) => s.postMode !== 'DIRECT_POST' || s.privacyLevel !== undefined, { path: ['privacyLevel'], message: 'choose who can see it (TikTok asks the creator every time)' })
+  .refine((s) => !(s.brandedContent && s.privacyLevel === 'SELF_ONLY'), { path: ['privacyLevel'], message: 'branded content cannot be private (only me)' })
+  .refine((s) => !s.discloseContent || s.brandedContent || s.yourBrand, { path: ['discloseContent'], message: 'say whether the post promotes your brand, a third party (branded content), or both' });
 
 /** YouTube: title, privacy, tags, audience, notification. */
 export const youtubeSettings = z
@@ -113,11 +131,19 @@ export const youtubeSettings = z
   // YouTube counts each tag plus 2 for quotes around tags with spaces, and commas between them.
   .refine((s) => s.tags.reduce((n, t) => n + t.length + (t.includes(' ') ? 2 : 0), 0) + Math.max(0, s.tags.length - 1) <= 500, { path: ['tags'], message: 'tags add up to more than 500 characters' });
 
-/** Pinterest: which board, the pin's title and link. */
+/**
+ * Pinterest: the board, the pin's title, link and private note (the text is the description,
+ * alt text comes from each image). Pins cannot be kept as drafts through API v5: they publish.
+ */
 export const pinterestSettings = z.strictObject({
   boardId: z.string({ error: 'choose a board' }).trim().min(1, 'choose a board').max(100),
-  title: z.string().max(1_000).optional(),
+  /** The board's name when it was chosen (shown while the board list loads). */
+  boardName: z.string().max(180).optional(),
+  /** Counted against the catalog's title limit (100), which names the length in its message. */
+  title: z.string({ error: 'must be text' }).max(1_000).optional(),
   link: httpUrl.optional(),
+  /** A private note on the pin (only the creator and board collaborators see it). */
+  note: z.string({ error: 'must be text' }).max(500, 'at most 500 characters').optional(),
 });
 
 /** Telegram: silent delivery, forwarding protection, link previews. */

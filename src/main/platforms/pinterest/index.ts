@@ -1,8 +1,12 @@
 import type { PlatformModule } from '../types';
 import { pinterestConnector } from './auth';
+import { boardsLookup } from './boards';
+import { pinterestAdapter } from './publish';
 
-/** Pinterest: connect (no publisher yet). */
+/** Pinterest: connect, publish image, carousel and video pins, and the composer's board list. */
 export const pinterestModule: PlatformModule = {
   id: 'pinterest',
   connector: pinterestConnector,
+  publisher: pinterestAdapter,
+  lookups: { boards: boardsLookup },
 };

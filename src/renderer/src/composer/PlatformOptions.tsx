@@ -8,6 +8,7 @@ import { platformName } from '../lib/platforms';
 import { ENTRY_STATUS } from '../lib/status';
 import type { ComposerTarget } from '../stores/composer.store';
 import { HighlightArea } from './HighlightArea';
+import { PLATFORM_SECTIONS } from './platforms';
 import { humanize, settingFields, type SettingField } from './settings-fields';
 
 function Field({ field, value, onChange, idPrefix }: { field: SettingField; value: unknown; onChange: (v: unknown) => void; idPrefix: string }) {
@@ -89,7 +90,9 @@ export function PlatformOptions({
 }) {
   const idPrefix = useId();
   const spec = platformSpec(account.platform);
-  const fields = settingFields(account.platform);
+  // A platform's own section (TikTok's creator info, Pinterest's boards) takes the settings it handles.
+  const section = PLATFORM_SECTIONS[account.platform];
+  const fields = settingFields(account.platform).filter((f) => !section?.keys.includes(f.key));
   const contentType = target.contentType ?? spec.defaultContentType;
   const problems = check?.problems ?? [];
   const name = platformName(account.platform);
@@ -205,6 +208,22 @@ export function PlatformOptions({
               ))}
             </select>
           </div>
+        ) : null}
+        {section ? (
+          <section.Component
+            account={account}
+            target={target}
+            contentType={contentType}
+            idPrefix={idPrefix}
+            setSettings={(patch) => {
+              const settings = { ...target.settings };
+              for (const [key, value] of Object.entries(patch)) {
+                if (value === undefined) delete settings[key];
+                else settings[key] = value;
+              }
+              onChange({ settings });
+            }}
+          />
         ) : null}
         {fields.map((f) => (
           <Field

@@ -63,6 +63,7 @@ const LABELS: Record<string, string> = {
   shareReelToFeed: 'Also share the reel to the feed',
   languages: 'Languages',
   link: 'Link',
+  note: 'Private note',
 };
 
 const cache = new Map<PlatformId, SettingField[]>();

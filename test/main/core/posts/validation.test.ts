@@ -112,10 +112,10 @@ describe('text limits, counted as each platform counts', () => {
     ]);
   });
 
-  it('Pinterest: title 100 and description 500', async () => {
+  it('Pinterest: title 100 and description 800', async () => {
     const m = image();
-    expect(messages(await check('pinterest', [{ text: 'a'.repeat(501), media: [{ mediaId: m }] }], { settings: { boardId: 'b', title: 't'.repeat(101) } }))).toEqual([
-      'Pinterest: description is 501/500 characters',
+    expect(messages(await check('pinterest', [{ text: 'a'.repeat(801), media: [{ mediaId: m }] }], { settings: { boardId: 'b', title: 't'.repeat(101) } }))).toEqual([
+      'Pinterest: description is 801/800 characters',
       'Pinterest: title is 101/100 characters',
     ]);
   });
@@ -364,7 +364,7 @@ describe('posts:validate', () => {
       ['facebook', 5, 63206],
       ['tiktok', 5, 2200],
       ['youtube', 5, 5000],
-      ['pinterest', 5, 500],
+      ['pinterest', 5, 800],
       ['telegram', 5, 4096],
     ]);
     for (const e of r.entries) for (const p of e.problems) expect(p.platform).toBe(e.platform);
