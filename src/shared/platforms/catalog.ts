@@ -356,9 +356,15 @@ const facebook: PlatformSpec = {
   id: 'facebook',
   name: 'Facebook',
   label: 'Facebook Page',
+  // Scheduled Page posts: published=false with scheduled_publish_time "between 10 minutes and 30
+  // days from the time of the API request" (developers.facebook.com/docs/pages-api/posts; the Page
+  // feed reference says 75 days: the guide's 30 is the safe one). Posts further ahead are handed
+  // over once they are within 30 days.
+  handOff: { minLeadMs: 10 * 60_000, maxLeadMs: 30 * 24 * 60 * 60_000, holdsThreads: false },
   text: { limit: 63_206, counting: 'code-points', noun: 'text' },
   threads: false,
-  altTextLimit: null,
+  // Page photos take `alt_text_custom`; Meta documents no length, so Outbox keeps Instagram's 1,000.
+  altTextLimit: 1_000,
   contentTypes: [
     { id: 'facebook_post', label: 'Post', media: media({ maxImages: 10, maxVideos: 1, imageMaxBytes: 10 * MB, videoMaxBytes: 1 * GB, image: FACEBOOK_IMAGE }) },
     {
