@@ -165,7 +165,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       drainTimeoutMs: options.drainTimeoutMs,
     });
     closers.push(() => publishing.close());
-    const posts = createPostsService({ store, accounts: accountsRepo, media: mediaRepo, labels: createLabelsRepo(db), settings, clock, bus, publisher: publishing });
+    const posts = createPostsService({
+      store,
+      accounts: accountsRepo,
+      media: mediaRepo,
+      labels: createLabelsRepo(db),
+      settings,
+      clock,
+      bus,
+      publisher: publishing,
+      // For now "Media hosting is set up" means the engine was given public links; the Media
+      // hosting settings will answer this from the saved bucket.
+      mediaHosting: () => options.publicLinks !== undefined,
+    });
     const labels = createLabelsService({ db, clock, bus, posts: store });
     const media = createMediaService({ db, dataDir, clock, posts: store });
     const webhooks = createWebhooksService({ db, clock, secrets, bus, version: options.version });

@@ -15,7 +15,7 @@ import type { MediaRepo } from '../media/media.repo';
 import type { Clock } from '../ports/ports';
 import { firstFreeSlot } from './calendar';
 import type { EntryRecord, PostStore } from './post-store.repo';
-import { resolveContentType, validateEntry, type CountCache, type EntryToValidate, type MediaFacts } from './validate';
+import { resolveContentType, validateEntry, type CountCache, type EntryToValidate, type MediaFacts, type SetupFacts } from './validate';
 
 /** The publishing engine's one entry point for "publish now" (posts:create `now` and posts:publish). */
 export interface PublishNow {
@@ -33,6 +33,8 @@ export interface PostsServiceDeps {
   clock: Clock;
   bus: EventBus;
   publisher: PublishNow;
+  /** Whether Media hosting is set up (Instagram needs it to publish media); default: yes. */
+  mediaHosting?: () => boolean;
 }
 
 /** How far ahead queue slots are looked for. */
@@ -77,6 +79,7 @@ export function createPostsService(deps: PostsServiceDeps) {
   const { clock, bus, store } = deps;
 
   const changed = (ids: string[]) => bus.emit('posts:changed', { ids });
+  const setup = (): SetupFacts => ({ mediaHosting: deps.mediaHosting?.() ?? true });
 
   function mediaFacts(parts: PostPart[]): Map<string, MediaFacts> {
     const ids = [...new Set(parts.flatMap((p) => p.media.map((m) => m.mediaId)))];
@@ -135,6 +138,7 @@ export function createPostsService(deps: PostsServiceDeps) {
   function problemsOf(parts: PostPart[], entries: PlannedEntry[]): Issue[] {
     const media = mediaFacts(parts);
     const cache: CountCache = new Map();
+    const facts = setup();
     const problems: Issue[] = [];
     for (const e of entries) {
       if (!e.enabled || e.locked) continue;
@@ -142,7 +146,7 @@ export function createPostsService(deps: PostsServiceDeps) {
         problems.push({ path: e.path, message: `${platformSpec(e.platform).name}: this account was disconnected; reconnect it or remove it from the post`, platform: e.platform });
         continue;
       }
-      problems.push(...validateEntry(e, parts, media, e.path, cache).problems);
+      problems.push(...validateEntry(e, parts, media, e.path, cache, facts).problems);
     }
     return problems;
   }
@@ -399,10 +403,11 @@ export function createPostsService(deps: PostsServiceDeps) {
     const accounts = targetAccounts(input.targets);
     const media = mediaFacts(input.parts);
     const cache: CountCache = new Map();
+    const facts = setup();
     return {
       entries: input.targets.map((t, j) => {
         const e = plan(t, accounts[j]!, j);
-        return validateEntry(e, input.parts, media, e.path, cache);
+        return validateEntry(e, input.parts, media, e.path, cache, facts);
       }),
     };
   }

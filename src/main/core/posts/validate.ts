@@ -42,6 +42,27 @@ export interface EntryToValidate {
   accountMeta: Record<string, unknown>;
 }
 
+/** Facts about the creator's setup that some platforms' rules depend on. */
+export interface SetupFacts {
+  /** Whether Media hosting (the creator's own bucket for public media links) is set up. */
+  mediaHosting: boolean;
+}
+
+/**
+ * Platforms that fetch media from a public link instead of taking an upload: they need the
+ * creator's bucket (Media hosting). Threads and TikTok photo posts belong here once they publish.
+ */
+export const MEDIA_BY_LINK: ReadonlySet<PlatformId> = new Set<PlatformId>(['instagram', 'instagram-facebook']);
+
+/**
+ * Why an entry cannot be scheduled without Media hosting, or null: its platform fetches media from
+ * a link and the post carries media (or its type requires some), and no bucket is set up.
+ */
+export function mediaHostingProblem(platform: PlatformId, carriesMedia: boolean, mediaHostingConfigured: boolean): string | null {
+  if (mediaHostingConfigured || !carriesMedia || !MEDIA_BY_LINK.has(platform)) return null;
+  return `set up Media hosting in Settings first: ${platformSpec(platform).name} fetches photos and videos from a link to your own bucket`;
+}
+
 /** Per-call cache of counted texts: ten targets often share a platform and the same text. */
 export type CountCache = Map<string, number>;
 
@@ -98,7 +119,7 @@ function settingMessage(field: string, message: string): string {
  * the field in a creator's words; paths point at the payload field to fix (`prefix` is the
  * target's path, e.g. `targets.2`).
  */
-export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: Map<string, MediaFacts>, prefix: string, cache: CountCache = new Map()): EntryValidation {
+export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: Map<string, MediaFacts>, prefix: string, cache: CountCache = new Map(), setup: SetupFacts = { mediaHosting: true }): EntryValidation {
   const spec: PlatformSpec = platformSpec(entry.platform);
   const name = spec.name;
   const problems: Issue[] = [];
@@ -216,6 +237,16 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
       if (format) problem(`${base}.${k}`, `${f.name || 'a video'} ${format.fact}; ${format.rule}`);
       if (max > 0 && f.bytes > max) problem(`${base}.${k}`, `${f.name || 'a file'} is ${formatBytes(f.bytes)}; the limit is ${formatBytes(max)} for ${f.mime === 'image/gif' ? 'GIFs' : f.kind === 'video' ? 'videos' : 'images'}`);
     }
+  }
+
+  // Media fetched from a link need the creator's bucket.
+  const hosting = mediaHostingProblem(entry.platform, (parts[0]?.media.length ?? 0) > 0 || rules.required, setup.mediaHosting);
+  if (hosting) problem(prefix, hosting);
+
+  // Instagram stories take neither collaborators nor a location.
+  if ((entry.platform === 'instagram' || entry.platform === 'instagram-facebook') && entry.contentType === 'instagram_story' && parsed.success) {
+    if ((settings.collaborators as string[]).length > 0) problem(`${prefix}.settings.collaborators`, 'a story cannot have collaborators');
+    if (settings.locationId) problem(`${prefix}.settings.locationId`, 'a story cannot carry a location');
   }
 
   // Titles (YouTube, Pinterest) live in settings.

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { CoreOptions } from '../../../../src/main/core/create-core';
 import type { EventMap } from '../../../../src/shared/ipc/events';
 import type { Result } from '../../../../src/shared/result';
 import { insertAccounts, withDb, type FixtureAccount } from '../../../support/accounts-fixture';
 import { makeTestCore, type TestCore } from '../../../support/core';
 
 /** A test core with accounts, and the posts:changed events it emitted. */
-export async function postsCore(accounts: FixtureAccount[] = [{ platform: 'x' }, { platform: 'bluesky' }, { platform: 'mastodon' }]) {
-  const t: TestCore = await makeTestCore();
+export async function postsCore(accounts: FixtureAccount[] = [{ platform: 'x' }, { platform: 'bluesky' }, { platform: 'mastodon' }], overrides: Partial<CoreOptions> = {}) {
+  const t: TestCore = await makeTestCore(overrides);
   const ids = insertAccounts(t.dataDir, accounts);
   const events: Array<EventMap['posts:changed']> = [];
   t.core.on('posts:changed', (e) => events.push(e));

@@ -3,6 +3,7 @@ import type { PlatformId } from '../../../../src/shared/domain';
 import type { EntryValidation } from '../../../../src/shared/ipc/posts';
 import { insertAccounts } from '../../../support/accounts-fixture';
 import type { TestCore } from '../../../support/core';
+import { mediaHostingProblem } from '../../../../src/main/core/posts/validate';
 import { MB, insertMedia, postsCore, value } from './helpers';
 
 const PLATFORMS: PlatformId[] = ['x', 'bluesky', 'mastodon', 'linkedin', 'linkedin-page', 'threads', 'instagram', 'instagram-facebook', 'facebook', 'tiktok', 'youtube', 'pinterest', 'telegram'];
@@ -11,7 +12,11 @@ let t: TestCore;
 const account = {} as Record<PlatformId, string>;
 let bigMastodon = '';
 beforeAll(async () => {
-  const s = await postsCore(PLATFORMS.map((platform) => ({ platform })));
+  // Media hosting counts as set up here (Instagram needs it); its rule has its own test below.
+  const s = await postsCore(
+    PLATFORMS.map((platform) => ({ platform })),
+    { publicLinks: async () => null },
+  );
   t = s.t;
   PLATFORMS.forEach((p, i) => (account[p] = s.ids[i]!));
   bigMastodon = insertAccounts(t.dataDir, [{ platform: 'mastodon', handle: 'big', meta: { limits: { maxCharacters: 5000, charactersReservedPerUrl: 30, maxMediaAttachments: 6, imageSizeLimit: 2 * MB } } }])[0]!;
@@ -335,8 +340,57 @@ describe('per-platform settings (zod)', () => {
     expect((await check('bluesky', [{ text: 'x' }], { settings: { languages: ['en', 'fr', 'de', 'es'] } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.languages']);
   });
 
-  it('Instagram collaborators: at most 3', async () => {
+  it('Instagram collaborators: at most 3, as usernames; a location is a place id; stories take neither', async () => {
     expect((await check('instagram', [{ text: 'x', media: [{ mediaId: image() }] }], { settings: { collaborators: ['a', 'b', 'c', 'd'] } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.collaborators']);
+    expect((await check('instagram', [{ text: 'x', media: [{ mediaId: image() }] }], { settings: { collaborators: ['@ada.draws', 'bob_2'], locationId: '110843418940484' } })).problems).toEqual([]);
+    expect((await check('instagram', [{ text: 'x', media: [{ mediaId: image() }] }], { settings: { collaborators: ['not a name'] } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.collaborators.0']);
+    expect(messages(await check('instagram', [{ text: 'x', media: [{ mediaId: image() }] }], { settings: { locationId: 'Paris' } }))).toEqual(['Instagram: location id must be the number of a Facebook place (a location Page id)']);
+    expect(messages(await check('instagram-facebook', [{ text: 'x', media: [{ mediaId: image() }] }], { contentType: 'instagram_story', settings: { collaborators: ['bob'], locationId: '1' } }))).toEqual([
+      'Instagram: a story cannot have collaborators',
+      'Instagram: a story cannot carry a location',
+    ]);
+  });
+
+  it('Facebook: a link must be a web address; a title is at most 255 characters', async () => {
+    expect((await check('facebook', [{ text: 'x' }], { settings: { link: 'https://example.com/post', title: 'Launch' } })).problems).toEqual([]);
+    expect((await check('facebook', [{ text: 'x' }], { settings: { link: 'ftp://example.com' } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.link']);
+    expect((await check('facebook', [{ text: 'x' }], { settings: { title: 't'.repeat(256) } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.title']);
+  });
+});
+
+describe('Media hosting (Instagram fetches media from a link to the creator\'s bucket)', () => {
+  let bare: TestCore;
+  let ids: string[];
+  beforeAll(async () => {
+    // No public links given to the engine: Media hosting is not set up.
+    const s = await postsCore([{ platform: 'instagram' }, { platform: 'instagram-facebook' }, { platform: 'facebook' }]);
+    bare = s.t;
+    ids = s.ids;
+  });
+  afterAll(async () => bare.dispose());
+
+  it('an Instagram post is refused before scheduling, naming Media hosting; a draft keeps it as a warning; Facebook is not concerned', async () => {
+    const m = insertMedia(bare.dataDir, { kind: 'image', bytes: 100_000, mime: 'image/jpeg', name: 'p.jpg' });
+    const parts = [{ text: 'Morning light', media: [{ mediaId: m, altText: 'A window' }] }];
+    const checked = value(await bare.core.invoke('posts:validate', { parts, targets: ids.map((accountId) => ({ accountId })) }));
+    expect(checked.entries.map((e) => e.problems)).toEqual([
+      [{ path: 'targets.0', platform: 'instagram', message: 'Instagram: set up Media hosting in Settings first: Instagram fetches photos and videos from a link to your own bucket' }],
+      [{ path: 'targets.1', platform: 'instagram-facebook', message: 'Instagram: set up Media hosting in Settings first: Instagram fetches photos and videos from a link to your own bucket' }],
+      [],
+    ]);
+    const scheduled = await bare.core.invoke('posts:create', { parts, targets: [{ accountId: ids[0]! }], schedule: { mode: 'at', at: new Date(bare.clock.now() + 3_600_000).toISOString() } });
+    expect(scheduled).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ path: 'targets.0', message: expect.stringContaining('Media hosting') }] } });
+    expect(value(await bare.core.invoke('posts:list', {})).total).toBe(0);
+    const draft = value(await bare.core.invoke('posts:create', { parts, targets: [{ accountId: ids[0]! }], schedule: { mode: 'draft' } }));
+    expect(draft.warnings.map((w) => w.message)).toEqual([expect.stringContaining('Media hosting')]);
+  });
+
+  it('the rule as a function: only platforms that fetch from a link, only with media, only without a bucket', () => {
+    expect(mediaHostingProblem('instagram', true, false)).toMatch(/Media hosting/);
+    expect(mediaHostingProblem('instagram', true, true)).toBeNull();
+    expect(mediaHostingProblem('instagram-facebook', false, false)).toBeNull();
+    expect(mediaHostingProblem('facebook', true, false)).toBeNull();
+    expect(mediaHostingProblem('bluesky', true, false)).toBeNull();
   });
 });
 
