@@ -235,6 +235,7 @@ export function createFacebookAdapter(options: FacebookAdapterOptions = {}): Fac
       // Meta's upload takes the rest of the file in one request from the offset it holds.
       chunkSize: Number.MAX_SAFE_INTEGER,
       onProgress: ({ sent, total }) => ctx.reportProgress?.(sent, total),
+      retry: { sleep },
       start: async (total) => {
         const url = graphUrl(apiBase(ctx), `${appId}/uploads`, { file_name: basename(media.path), file_length: total, file_type: media.mime });
         const answer = await call(ctx, url, { method: 'POST', token: userToken, what });
@@ -277,6 +278,7 @@ export function createFacebookAdapter(options: FacebookAdapterOptions = {}): Fac
       label: basename(media.path),
       chunkSize: Number.MAX_SAFE_INTEGER,
       onProgress: ({ sent, total }) => ctx.reportProgress?.(sent, total),
+      retry: { sleep },
       start: async () => {
         let answer;
         try {
