@@ -57,7 +57,12 @@ export interface InstagramAdapterOptions {
 }
 
 const POLL_BUDGET_MS = 4 * 60_000;
-const PROCESSING_DEADLINE_MS = 15 * 60_000;
+/**
+ * Meta suggests checking a container once a minute for at most five minutes; videos can take
+ * longer. Twelve minutes also ends inside the engine's 15-minute window for transient retries, so
+ * the creator reads this message rather than a generic "gave up".
+ */
+const PROCESSING_DEADLINE_MS = 12 * 60_000;
 /** Meta's caption limits (content publishing guide): 2,200 characters, 30 hashtags, 20 @-tags. */
 const CAPTION_HASHTAGS = 30;
 const CAPTION_MENTIONS = 20;
