@@ -61,6 +61,8 @@ const LABELS: Record<string, string> = {
   shareReelToFeed: 'Also share the reel to the feed',
   languages: 'Languages',
   link: 'Link',
+  collaborators: 'Collaborators (Instagram usernames)',
+  locationId: 'Location (Facebook place id)',
 };
 
 const cache = new Map<PlatformId, SettingField[]>();
