@@ -9,10 +9,11 @@
 //   9 with subcode 2207042    Instagram's publishing limit -> rate_limited
 //   1, 2 and `is_transient`   a passing server problem      -> transient
 //   100 and everything else   refused                        -> permanent, with Meta's own words
+import { GRAPH_VERSION } from '../meta-login';
 import { PublishError, retryAfterMs } from '../types';
 
-/** The Graph API version Outbox calls (Meta supports each for about two years). */
-export const GRAPH_VERSION = 'v23.0';
+/** The Graph API version Outbox calls: the connectors' (meta-login.ts), so sign-in and publishing never drift apart. */
+export { GRAPH_VERSION };
 
 /** What Meta's error object carries (https://developers.facebook.com/docs/graph-api/guides/error-handling/). */
 export interface GraphErrorBody {
@@ -42,8 +43,6 @@ export interface GraphRequest {
   form?: Record<string, string | number | boolean | undefined>;
   /** A multipart body (photo and thumbnail uploads). */
   multipart?: FormData;
-  /** A raw body with its own headers (the upload hosts). */
-  raw?: { body: NonNullable<RequestInit['body']>; headers: Record<string, string>; duplex?: boolean };
   signal: AbortSignal;
   now: number;
   /** What the creator sees the request as ("Posting to the Page"), the start of every error message. */
@@ -146,17 +145,11 @@ export function graphUrl(base: string, path: string, query?: Record<string, stri
 export async function graphCall<T = Record<string, unknown>>(url: string, request: GraphRequest): Promise<GraphAnswer<T>> {
   const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${request.token}` };
   let body: RequestInit['body'];
-  let duplex = false;
   if (request.form) {
     const form = new URLSearchParams();
     for (const [key, value] of Object.entries(request.form)) if (value !== undefined) form.set(key, String(value));
     body = form;
   } else if (request.multipart) body = request.multipart;
-  else if (request.raw) {
-    body = request.raw.body;
-    Object.assign(headers, request.raw.headers);
-    duplex = request.raw.duplex === true;
-  }
   const method = request.method ?? (body !== undefined ? 'POST' : 'GET');
   let response: Response;
   try {
@@ -164,7 +157,6 @@ export async function graphCall<T = Record<string, unknown>>(url: string, reques
       method,
       headers,
       ...(body !== undefined ? { body } : {}),
-      ...(duplex ? ({ duplex: 'half' } as RequestInit) : {}),
       signal: request.signal,
     });
   } catch (error) {
