@@ -114,6 +114,8 @@ export interface FbVideo {
   createdAt: number;
   postId: string | null;
   sha256: string | null;
+  /** Meta's processing failed with this message (shown once processing ends). */
+  processingError: string | null;
 }
 
 export interface IgContainer {
@@ -178,6 +180,8 @@ export interface MetaGraphFake {
   videoProcessingMs: number;
   /** The next container (or the next `count`) stays IN_PROGRESS, fails with a message, or expires. */
   nextContainers: Array<{ stuck?: boolean; error?: string }>;
+  /** The next reel or video story that is finished fails processing with this message. */
+  nextVideoError: string | null;
   /** Cuts the next resumable upload body after this many bytes (the connection drops). */
   dropUploadAfter: number | null;
   failNext(rule: GraphFailRule): void;
@@ -232,6 +236,7 @@ export async function startMetaGraphFake(options: { now: () => number }): Promis
     processingMs: 2_000,
     videoProcessingMs: 20_000,
     nextContainers: [],
+    nextVideoError: null,
     dropUploadAfter: null,
     tokens: new Map(),
     failNext: (rule) => void rules.push(rule),
@@ -645,7 +650,7 @@ export async function startMetaGraphFake(options: { now: () => number }): Promis
       const kind = edge === 'video_reels' ? 'reel' : 'story';
       if (params['upload_phase'] === 'start') {
         if (kind === 'reel' && !page.reels) throw fault(100, '(#100) This Page is not eligible to publish reels', { userMsg: 'Reels are not available for this Page yet.' });
-        const video: FbVideo = { id: nextId(), pageId: page.id, kind, size: 0, received: [], receivedBytes: 0, title: '', description: '', thumbSha256: null, finishedAt: null, state: 'uploading', scheduledAt: null, createdAt: t, postId: null, sha256: null };
+        const video: FbVideo = { id: nextId(), pageId: page.id, kind, size: 0, received: [], receivedBytes: 0, title: '', description: '', thumbSha256: null, finishedAt: null, state: 'uploading', scheduledAt: null, createdAt: t, postId: null, sha256: null, processingError: null };
         fake.videos.set(video.id, video);
         return { video_id: video.id, upload_url: `${fake.url}/video-upload/${V}/${video.id}` };
       }
@@ -659,6 +664,8 @@ export async function startMetaGraphFake(options: { now: () => number }): Promis
         video.description = str(params['description']);
         video.title = str(params['title']);
         video.finishedAt = t;
+        video.processingError = fake.nextVideoError;
+        fake.nextVideoError = null;
         if (state === 'SCHEDULED') {
           const at = timeParam(params['scheduled_publish_time']);
           if (at === null) throw fault(100, '(#100) scheduled_publish_time is required for SCHEDULED');
@@ -699,6 +706,7 @@ export async function startMetaGraphFake(options: { now: () => number }): Promis
         createdAt: t,
         postId: `${page.id}_${nextId()}`,
         sha256: sha(handle.data),
+        processingError: null,
       };
       fake.videos.set(video.id, video);
       return { id: video.id };
@@ -755,6 +763,14 @@ export async function startMetaGraphFake(options: { now: () => number }): Promis
     const uploaded = v.state !== 'uploading';
     const processed = v.finishedAt !== null && t >= v.finishedAt + fake.videoProcessingMs;
     const publishing = v.state === 'published' ? (processed ? 'complete' : 'in_progress') : v.state === 'scheduled' ? 'in_progress' : 'not_started';
+    if (processed && v.processingError) {
+      return {
+        video_status: 'error',
+        uploading_phase: { status: 'complete', bytes_transferred: v.receivedBytes },
+        processing_phase: { status: 'error', error: { message: v.processingError } },
+        publishing_phase: { status: 'not_started' },
+      };
+    }
     return {
       video_status: !uploaded ? 'uploading' : processed ? 'ready' : v.finishedAt !== null ? 'processing' : 'upload_complete',
       uploading_phase: { status: uploaded ? 'complete' : 'in_progress', bytes_transferred: v.receivedBytes },

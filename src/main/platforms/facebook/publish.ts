@@ -23,7 +23,7 @@ import { basename } from 'node:path';
 import { PLATFORM_SPECS, contentTypeSpec } from '../../../shared/platforms/catalog';
 import { parsePlatformSettings, type PlatformSettings } from '../../../shared/platforms/settings';
 import { fitImage } from '../media/fit';
-import { sendChunk, uploadResumable, UploadSessionGone, type UploadChunk } from '../media/upload';
+import { forgetUpload, sendChunk, uploadResumable, UploadSessionGone, type UploadChunk } from '../media/upload';
 import { accessToken, classifyGraphError, field, GRAPH_VERSION, graphCall, graphErrorOf, graphUrl, realSleep, unixSeconds, type Sleep } from '../meta-graph/graph';
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult, type RemoteFound, type RemoteScheduler, type RemoteStatus } from '../types';
 
@@ -466,7 +466,7 @@ export function createFacebookAdapter(options: FacebookAdapterOptions = {}): Fac
       const processing = (status['processing_phase'] ?? {}) as { status?: string; error?: { message?: string } };
       const publishing = (status['publishing_phase'] ?? {}) as { status?: string };
       if (processing.status === 'error' || status['video_status'] === 'error') {
-        throw new PublishError('permanent', `Facebook could not process the video: ${processing.error?.message ?? 'it gave no reason'}. It was not published.`);
+        throw new PublishError('permanent', `Facebook could not process the video: ${(processing.error?.message ?? 'it gave no reason').replace(/[.\s]+$/, '')}. It was not published.`);
       }
       if (publishing.status === 'complete') return;
       await sleep(Math.min(2_000 * 2 ** round, 20_000), ctx.signal);
@@ -487,7 +487,19 @@ export function createFacebookAdapter(options: FacebookAdapterOptions = {}): Fac
       });
       return { id: videoId, url: `https://www.facebook.com/reel/${videoId}` };
     });
-    await settleReel(ctx, videoId);
+    try {
+      await settleReel(ctx, videoId);
+    } catch (error) {
+      if (error instanceof PublishError && error.kind === 'permanent') {
+        // Meta could not process it: nothing went out, so a retry uploads afresh.
+        const progress = readProgress(ctx);
+        progress.result = null;
+        progress.coverSet = false;
+        await save(ctx, progress);
+        await forgetUpload(ctx.progress, 'reel');
+      }
+      throw error;
+    }
     return result;
   }
 

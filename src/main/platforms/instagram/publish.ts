@@ -204,7 +204,7 @@ export function createInstagramAdapter(options: InstagramAdapterOptions): Platfo
   /** Meta's reason for a container in ERROR, as the creator reads it. */
   function containerFailure(label: string, status: { code: string; status: string }): string {
     if (status.code === 'EXPIRED') return `${name} let the ${label} expire (it was not published within 24 hours); publish the post again`;
-    return `${name} could not process the ${label}: ${status.status || 'it gave no reason'}`;
+    return `${name} could not process the ${label}: ${(status.status || 'it gave no reason').replace(/[.\s]+$/, '')}`;
   }
 
   /**

@@ -108,6 +108,21 @@ describe('publishing to a Page', () => {
     expect(last.status.publishing_phase.status).toBe('complete');
   });
 
+  it('a reel Meta cannot process: permanent with its reason, and a retry uploads afresh instead of calling it published', async () => {
+    fake.nextVideoError = 'The video could not be processed: its audio track is corrupt.';
+    const video = await videoMedia(files.dir, 'broken-reel');
+    const c = ctx('Broken', [video], 'facebook_reel');
+    const failure = (await fb.publish(c).catch((e: unknown) => e)) as PublishError;
+    expect(failure.kind).toBe('permanent');
+    expect(failure.message).toBe('Facebook could not process the video: The video could not be processed: its audio track is corrupt. It was not published.');
+    expect(c.progress.state).toMatchObject({ result: null });
+    expect(c.progress.state).not.toHaveProperty('reel');
+    await fb.publish(c);
+    expect(calls('POST', /\/video_reels$/).filter((e) => e.params['upload_phase'] === 'start')).toHaveLength(2);
+    // One reel went out: the second upload; the first never left processing.
+    expect([...fake.videos.values()].map((v) => v.processingError)).toEqual(['The video could not be processed: its audio track is corrupt.', null]);
+  });
+
   it('a Page that cannot post reels through the API: permanent, in Meta\'s words; nothing uploaded', async () => {
     const video = await videoMedia(files.dir, 'noreel');
     const c = context({ account: { ...FB_PAGE, platformUserId: '100000000000002', meta: { pageId: '100000000000002' } }, credentials: pageTokens(fake, '100000000000002'), text: 'x', media: [video], contentType: 'facebook_reel', apiBase: fake.url, clock });
