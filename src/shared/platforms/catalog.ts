@@ -352,10 +352,10 @@ function instagram(id: 'instagram' | 'instagram-facebook', name: string, label: 
     threads: false,
     altTextLimit: 1_000,
     contentTypes: [
-      { id: 'instagram_post', label: 'Post', media: media({ required: true, maxImages: 1, maxVideos: 0, imageMaxBytes: 8 * MB, videoMaxBytes: 0, image: { ...INSTAGRAM_IMAGE, aspect: { min: 0.8, max: 1.91 } } }) },
-      { id: 'instagram_carousel', label: 'Carousel', media: media({ required: true, minItems: 2, maxItems: 10, maxImages: 10, maxVideos: 10, mix: true, imageMaxBytes: 8 * MB, videoMaxBytes: 100 * MB, videoMinSeconds: 3, videoMaxSeconds: 60, image: { ...INSTAGRAM_IMAGE, aspect: { min: 0.8, max: 1.91 } }, video: META_VIDEO }) },
-      { id: 'instagram_reel', label: 'Reel', media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 300 * MB, videoMinSeconds: 3, videoMaxSeconds: 900, video: META_VIDEO }) },
-      { id: 'instagram_story', label: 'Story', media: media({ required: true, maxItems: 1, maxImages: 1, maxVideos: 1, imageMaxBytes: 8 * MB, videoMaxBytes: 100 * MB, videoMinSeconds: 3, videoMaxSeconds: 60, image: INSTAGRAM_IMAGE, video: META_VIDEO }) },
+      { id: 'instagram_post', mediaByUrl: true, label: 'Post', media: media({ required: true, maxImages: 1, maxVideos: 0, imageMaxBytes: 8 * MB, videoMaxBytes: 0, image: { ...INSTAGRAM_IMAGE, aspect: { min: 0.8, max: 1.91 } } }) },
+      { id: 'instagram_carousel', mediaByUrl: true, label: 'Carousel', media: media({ required: true, minItems: 2, maxItems: 10, maxImages: 10, maxVideos: 10, mix: true, imageMaxBytes: 8 * MB, videoMaxBytes: 100 * MB, videoMinSeconds: 3, videoMaxSeconds: 60, image: { ...INSTAGRAM_IMAGE, aspect: { min: 0.8, max: 1.91 } }, video: META_VIDEO }) },
+      { id: 'instagram_reel', mediaByUrl: true, label: 'Reel', media: media({ required: true, maxImages: 0, maxVideos: 1, imageMaxBytes: 0, videoMaxBytes: 300 * MB, videoMinSeconds: 3, videoMaxSeconds: 900, video: META_VIDEO }) },
+      { id: 'instagram_story', mediaByUrl: true, label: 'Story', media: media({ required: true, maxItems: 1, maxImages: 1, maxVideos: 1, imageMaxBytes: 8 * MB, videoMaxBytes: 100 * MB, videoMinSeconds: 3, videoMaxSeconds: 60, image: INSTAGRAM_IMAGE, video: META_VIDEO }) },
     ],
     defaultContentType: 'instagram_post',
   };
@@ -368,9 +368,15 @@ const facebook: PlatformSpec = {
   id: 'facebook',
   name: 'Facebook',
   label: 'Facebook Page',
+  // Scheduled Page posts: published=false with scheduled_publish_time "between 10 minutes and 30
+  // days from the time of the API request" (developers.facebook.com/docs/pages-api/posts; the Page
+  // feed reference says 75 days: the guide's 30 is the safe one). Posts further ahead are handed
+  // over once they are within 30 days.
+  handOff: { minLeadMs: 10 * 60_000, maxLeadMs: 30 * 24 * 60 * 60_000, holdsThreads: false },
   text: { limit: 63_206, counting: 'code-points', noun: 'text' },
   threads: false,
-  altTextLimit: null,
+  // Page photos take `alt_text_custom`; Meta documents no length, so Outbox keeps Instagram's 1,000.
+  altTextLimit: 1_000,
   contentTypes: [
     { id: 'facebook_post', label: 'Post', media: media({ maxImages: 10, maxVideos: 1, imageMaxBytes: 10 * MB, videoMaxBytes: 1 * GB, image: FACEBOOK_IMAGE }) },
     {
@@ -400,6 +406,7 @@ const tiktok: PlatformSpec = {
     },
     {
       id: 'tiktok_photo',
+      mediaByUrl: true,
       label: 'Photo post',
       // Photo restrictions: JPG, JPEG or WEBP, up to 1080p.
       media: media({ required: true, maxImages: 35, maxVideos: 0, imageMaxBytes: 20 * MB, videoMaxBytes: 0, image: { formats: ['jpeg', 'webp'], maxSide: 1_920, maxPixels: 1_920 * 1_080, transparency: false, animatedGif: false } }),

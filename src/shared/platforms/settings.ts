@@ -69,16 +69,27 @@ export const linkedinPageSettings = z.strictObject({
   visibility: oneOf(['public', 'logged_in']).default('public'),
 });
 
-/** Instagram: the post type (mirrors the entry's content type) and reel options. */
+/** Instagram: the post type (mirrors the entry's content type), reel options, location and collaborators. */
 export const instagramSettings = z.strictObject({
   postType: oneOf(['post', 'carousel', 'reel', 'story']).optional(),
+  /** Reels: also show the reel in the profile grid and feed (Meta's `share_to_feed`). */
   shareReelToFeed: flag(true),
-  collaborators: z.array(z.string().trim().min(1).max(30), { error: 'must be a list of usernames' }).max(3, 'at most 3 collaborators').default([]),
+  /** Accounts invited as collaborators (Meta's `collaborators`: up to 3 usernames; not on stories). */
+  collaborators: z
+    .array(z.string().trim().min(1).max(31).regex(/^@?[A-Za-z0-9._]{1,30}$/, 'must be Instagram usernames (letters, digits, dots and underscores)'), { error: 'must be a list of usernames' })
+    .max(3, 'at most 3 collaborators')
+    .default([]),
+  /** The place shown on the post: the id of a Facebook Page for that location (Meta's `location_id`; not on stories). */
+  locationId: z.string().trim().regex(/^\d{1,20}$/, 'must be the number of a Facebook place (a location Page id)').optional(),
 });
 
-/** Facebook page: the post type (mirrors the entry's content type). */
+/** Facebook page: the post type (mirrors the entry's content type), a link for text posts, a title for videos and reels. */
 export const facebookSettings = z.strictObject({
   postType: oneOf(['post', 'reel', 'story']).optional(),
+  /** A link shown as a preview card under a text post (with photos or a video it is added to the text). */
+  link: httpUrl.optional(),
+  /** The title of a video or reel. */
+  title: z.string({ error: 'must be text' }).trim().max(255, 'at most 255 characters').optional(),
 });
 
 /** TikTok's privacy levels (creator_info says which of them an account offers). */

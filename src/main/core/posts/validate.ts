@@ -54,9 +54,11 @@ export interface EntryToValidate {
  */
 export function needsMediaHosting(platform: PlatformId, contentType: string, parts: Array<Pick<PostPart, 'media'>>): boolean {
   const spec = platformSpec(platform);
-  if (!contentTypeSpec(platform, contentType)?.mediaByUrl) return false;
+  const type = contentTypeSpec(platform, contentType);
+  if (!type?.mediaByUrl) return false;
+  // A type that requires media (a Reel) needs the bucket before its media are even attached.
   const sent = spec.threads ? parts : parts.slice(0, 1);
-  return sent.some((part) => part.media.length > 0);
+  return type.media.required || sent.some((part) => part.media.length > 0);
 }
 
 /** What the creator reads when such media cannot go out (the composer and the adapters say the same). */
@@ -243,10 +245,16 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
   // Platforms that fetch media from a URL need the creator's bucket.
   if (entry.mediaHosting === false && needsMediaHosting(entry.platform, entry.contentType, sent)) {
     const first = sent.findIndex((part) => part.media.length > 0);
-    problems.push({ path: `parts.${first}.media`, message: mediaHostingMessage(name), platform: entry.platform });
+    problems.push({ path: first >= 0 ? `parts.${first}.media` : prefix, message: mediaHostingMessage(name), platform: entry.platform });
   }
 
   if (entry.platform === 'threads') checkThreads(entry, parts, settings, prefix, problem);
+
+  // Instagram stories take neither collaborators nor a location.
+  if ((entry.platform === 'instagram' || entry.platform === 'instagram-facebook') && entry.contentType === 'instagram_story' && parsed.success) {
+    if ((settings.collaborators as string[]).length > 0) problem(`${prefix}.settings.collaborators`, 'a story cannot have collaborators');
+    if (settings.locationId) problem(`${prefix}.settings.locationId`, 'a story cannot carry a location');
+  }
 
   // Titles (YouTube, Pinterest) live in settings.
   if (spec.title && typeof entry.settings.title === 'string') {

@@ -31,7 +31,8 @@ export const facebookConnector: PlatformConnector<Record<string, never>> = {
           displayName: str(p['name']),
           avatarUrl: picture(p),
           instanceUrl: '',
-          meta: { pageId: str(p['id']) },
+          // The app id: the Resumable Upload API (videos) is called per app.
+          meta: { pageId: str(p['id']), appId: config.clientId },
           secrets: { accessToken: str(p['access_token']), userAccessToken: user.token, tokenType: 'bearer' },
           tokenExpiresAt: null,
         };

@@ -64,6 +64,8 @@ const LABELS: Record<string, string> = {
   languages: 'Languages',
   link: 'Link',
   note: 'Private note',
+  collaborators: 'Collaborators (Instagram usernames)',
+  locationId: 'Location (Facebook place id)',
 };
 
 const cache = new Map<PlatformId, SettingField[]>();

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { CoreOptions } from '../../../../src/main/core/create-core';
 import type { EventMap } from '../../../../src/shared/ipc/events';
 import type { Result } from '../../../../src/shared/result';
 import { insertAccounts, withDb, type FixtureAccount } from '../../../support/accounts-fixture';
-import type { CoreOptions } from '../../../../src/main/core/create-core';
 import { makeTestCore, type TestCore } from '../../../support/core';
 
 /** A test core with accounts, and the posts:changed events it emitted. */

@@ -3,6 +3,7 @@ import type { PlatformId } from '../../../../src/shared/domain';
 import type { EntryValidation } from '../../../../src/shared/ipc/posts';
 import { insertAccounts } from '../../../support/accounts-fixture';
 import type { TestCore } from '../../../support/core';
+import { needsMediaHosting } from '../../../../src/main/core/posts/validate';
 import { MB, insertMedia, postsCore, value } from './helpers';
 
 const PLATFORMS: PlatformId[] = ['x', 'bluesky', 'mastodon', 'linkedin', 'linkedin-page', 'threads', 'instagram', 'instagram-facebook', 'facebook', 'tiktok', 'youtube', 'pinterest', 'telegram'];
@@ -344,8 +345,62 @@ describe('per-platform settings (zod)', () => {
     expect((await check('bluesky', [{ text: 'x' }], { settings: { languages: ['en', 'fr', 'de', 'es'] } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.languages']);
   });
 
-  it('Instagram collaborators: at most 3', async () => {
+  it('Instagram collaborators: at most 3, as usernames; a location is a place id; stories take neither', async () => {
     expect((await check('instagram', [{ text: 'x', media: [{ mediaId: image() }] }], { settings: { collaborators: ['a', 'b', 'c', 'd'] } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.collaborators']);
+    expect((await check('instagram', [{ text: 'x', media: [{ mediaId: image() }] }], { settings: { collaborators: ['@ada.draws', 'bob_2'], locationId: '110843418940484' } })).problems).toEqual([]);
+    expect((await check('instagram', [{ text: 'x', media: [{ mediaId: image() }] }], { settings: { collaborators: ['not a name'] } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.collaborators.0']);
+    expect(messages(await check('instagram', [{ text: 'x', media: [{ mediaId: image() }] }], { settings: { locationId: 'Paris' } }))).toEqual(['Instagram: location id must be the number of a Facebook place (a location Page id)']);
+    expect(messages(await check('instagram-facebook', [{ text: 'x', media: [{ mediaId: image() }] }], { contentType: 'instagram_story', settings: { collaborators: ['bob'], locationId: '1' } }))).toEqual([
+      'Instagram: a story cannot have collaborators',
+      'Instagram: a story cannot carry a location',
+    ]);
+  });
+
+  it('Facebook: a link must be a web address; a title is at most 255 characters', async () => {
+    expect((await check('facebook', [{ text: 'x' }], { settings: { link: 'https://example.com/post', title: 'Launch' } })).problems).toEqual([]);
+    expect((await check('facebook', [{ text: 'x' }], { settings: { link: 'ftp://example.com' } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.link']);
+    expect((await check('facebook', [{ text: 'x' }], { settings: { title: 't'.repeat(256) } })).problems.map((p) => p.path)).toEqual(['targets.0.settings.title']);
+  });
+});
+
+describe('Media hosting (Instagram fetches media from a link to the creator\'s bucket)', () => {
+  let bare: TestCore;
+  let ids: string[];
+  beforeAll(async () => {
+    // No public links given to the engine: Media hosting is not set up.
+    const s = await postsCore([{ platform: 'instagram' }, { platform: 'instagram-facebook' }, { platform: 'facebook' }]);
+    bare = s.t;
+    ids = s.ids;
+  });
+  afterAll(async () => bare.dispose());
+
+  it('an Instagram post is refused before scheduling, naming Media hosting; a draft keeps it as a warning; Facebook is not concerned', async () => {
+    const m = insertMedia(bare.dataDir, { kind: 'image', bytes: 100_000, mime: 'image/jpeg', name: 'p.jpg' });
+    const parts = [{ text: 'Morning light', media: [{ mediaId: m, altText: 'A window' }] }];
+    const checked = value(await bare.core.invoke('posts:validate', { parts, targets: ids.map((accountId) => ({ accountId })) }));
+    expect(checked.entries.map((e) => e.problems)).toEqual([
+      [{ path: 'parts.0.media', platform: 'instagram', message: 'Instagram fetches images and videos from a public link: set up Media hosting (your own bucket) in Settings, or remove the media' }],
+      [{ path: 'parts.0.media', platform: 'instagram-facebook', message: 'Instagram fetches images and videos from a public link: set up Media hosting (your own bucket) in Settings, or remove the media' }],
+      [],
+    ]);
+    const scheduled = await bare.core.invoke('posts:create', { parts, targets: [{ accountId: ids[0]! }], schedule: { mode: 'at', at: new Date(bare.clock.now() + 3_600_000).toISOString() } });
+    expect(scheduled).toMatchObject({ ok: false, error: { code: 'validation', issues: [{ path: 'parts.0.media', message: expect.stringContaining('Media hosting') }] } });
+    expect(value(await bare.core.invoke('posts:list', {})).total).toBe(0);
+    const draft = value(await bare.core.invoke('posts:create', { parts, targets: [{ accountId: ids[0]! }], schedule: { mode: 'draft' } }));
+    expect(draft.warnings.map((w) => w.message)).toEqual([expect.stringContaining('Media hosting')]);
+  });
+
+  it('the rule as a function: only content types fetched from a link, only with media (or a type that requires it)', () => {
+    const image = [{ media: [{ mediaId: 'm', altText: '' }] }];
+    const none = [{ media: [] }];
+    expect(needsMediaHosting('instagram', 'instagram_post', image)).toBe(true);
+    expect(needsMediaHosting('instagram-facebook', 'instagram_reel', none)).toBe(true);
+    expect(needsMediaHosting('threads', 'threads_post', none)).toBe(false);
+    expect(needsMediaHosting('threads', 'threads_post', image)).toBe(true);
+    expect(needsMediaHosting('tiktok', 'tiktok_photo', image)).toBe(true);
+    expect(needsMediaHosting('tiktok', 'tiktok_video', image)).toBe(false);
+    expect(needsMediaHosting('facebook', 'facebook_post', image)).toBe(false);
+    expect(needsMediaHosting('bluesky', 'bluesky_post', image)).toBe(false);
   });
 });
 

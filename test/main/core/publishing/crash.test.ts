@@ -83,10 +83,13 @@ async function runChain(chain: number) {
     const start = Date.now();
     for (let i = 0; i < POSTS_PER_CHAIN; i++) {
       const text = `chain ${chain} post ${i}`;
-      const at = new Date(start + 1500 + i * 700).toISOString();
       // Every other post goes to the hand-off account alone, so its lane is busy with hand-offs
-      // (lost answers, finds, settling) rather than with local sends.
-      const targets = i % 2 === 0 ? accounts.slice(0, 3) : accounts.slice(3);
+      // (lost answers, finds, settling) rather than with local sends; those fall due later, while
+      // the kills go on and after (a loaded machine starts children slowly), so there is time to
+      // hand them over.
+      const handOff = i % 2 === 1;
+      const at = new Date(handOff ? start + 8000 + ((i - 1) / 2) * 1200 : start + 1500 + i * 700).toISOString();
+      const targets = handOff ? accounts.slice(3) : accounts.slice(0, 3);
       const res = await setup.invoke('posts:create', { parts: [{ text, media: [] }], targets: targets.map((accountId) => ({ accountId })), schedule: { mode: 'at', at } });
       if (!res.ok) throw new Error(res.error.message);
       written.set(res.value.post.id, text);
