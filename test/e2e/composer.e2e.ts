@@ -121,7 +121,7 @@ describe('composer', () => {
     await expect.poll(async () => (await problems.count()) === 0 || !/Instagram/.test((await problems.textContent()) ?? ''), { timeout: 5000 }).toBe(true);
     // What is left for Instagram is Media hosting, which the harness has not set up (Instagram
     // fetches media from a link to the creator's bucket): it shows on Instagram's options.
-    await expect.poll(async () => (await composer.textContent()) ?? '', { timeout: 5000 }).toMatch(/Instagram: set up Media hosting in Settings first/);
+    await expect.poll(async () => (await composer.textContent()) ?? '', { timeout: 5000 }).toMatch(/Instagram fetches images and videos from a public link: set up Media hosting/);
 
     // X: who can reply.
     await composer.locator('summary', { hasText: '@ada' }).filter({ hasText: 'X' }).first().click();

@@ -269,7 +269,7 @@ describe('Facebook Pages and Instagram through the engine', () => {
     const onlyPage = await t.core.invoke('posts:create', { parts, targets: [{ accountId: page }], schedule: { mode: 'at', at: new Date(clock.now() + 30 * MIN).toISOString() } });
     expect(onlyPage.ok).toBe(true);
     const draft = await t.core.invoke('posts:create', { parts, targets: [{ accountId: ig }], schedule: { mode: 'draft' } });
-    expect(draft.ok && draft.value.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/Instagram: set up Media hosting/)]);
+    expect(draft.ok && draft.value.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/Instagram fetches images and videos from a public link: set up Media hosting/)]);
     const now = await t.core.invoke('posts:publish', { id: draft.ok ? draft.value.post.id : '' });
     expect(now).toMatchObject({ ok: false, error: { code: 'validation' } });
     expect(fake.exchanges.filter((e) => e.path.includes('/media'))).toEqual([]);
