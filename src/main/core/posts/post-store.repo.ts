@@ -816,9 +816,9 @@ export function createPostStore(db: Db) {
     countOutcome: (entryId: string, key: string, outcome: AttemptOutcome): number => (s.countOutcome.get({ entryId, key, outcome }) as { n: number }).n,
     firstAttemptAt: (entryId: string, key: string): number | null => (s.firstAttemptAt.get({ entryId, key }) as { at: number | null }).at,
     /** Records a publish: the entry and its attempt in one transaction. */
-    published: tx((entryId: string, attemptId: number, now: number, platformPostId: string, platformUrl: string | null, httpStatus: number | null, outcome: AttemptOutcome = 'published') => {
+    published: tx((entryId: string, attemptId: number, now: number, platformPostId: string, platformUrl: string | null, httpStatus: number | null, outcome: AttemptOutcome = 'published', message: string | null = null) => {
       s.publishEntry.run({ id: entryId, platformPostId, platformUrl });
-      s.endAttempt.run({ id: attemptId, now, outcome, httpStatus, message: null });
+      s.endAttempt.run({ id: attemptId, now, outcome, httpStatus, message });
     }),
     failed: (entryId: string, message: string) => void s.failEntry.run({ id: entryId, message }),
     /**
@@ -865,11 +865,12 @@ export function createPostStore(db: Db) {
      * The entry is back with Outbox (the platform refused it, lost it, or the hand-off was
      * cancelled): `note` says why it stays (null: it may be handed off again), `checkAt` when to try.
      */
-    remoteBack: tx((entryId: string, change: { note: string | null; checkAt: number | null; attempt?: { id: number | null; outcome: AttemptOutcome; message: string } }, now: number) => {
+    remoteBack: tx((entryId: string, change: { note: string | null; checkAt: number | null; attempt?: { id: number | null; outcome: AttemptOutcome; message: string }; keepProgress?: boolean }, now: number) => {
       const key = entryRow(entryId)?.attempt_key ?? 'hand-off';
       if (change.attempt?.id) s.endAttempt.run({ id: change.attempt.id, now, outcome: change.attempt.outcome, httpStatus: null, message: change.attempt.message });
       else if (change.attempt) s.logAttempt.run({ entryId, key, now, outcome: change.attempt.outcome, message: change.attempt.message });
-      s.remoteBack.run({ id: entryId, note: change.note, checkAt: change.checkAt, keepProgress: 0 });
+      // Kept when the platform holds nothing yet but an unfinished upload: the next hand-off resumes it.
+      s.remoteBack.run({ id: entryId, note: change.note, checkAt: change.checkAt, keepProgress: change.keepProgress ? 1 : 0 });
     }),
     /** The platform moved the schedule to `at`. */
     remoteMoved: tx((entryId: string, at: number, checkAt: number, now: number, message: string) => {
