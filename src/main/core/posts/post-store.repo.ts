@@ -449,6 +449,28 @@ export function createPostStore(db: Db) {
     cancelRetry: db.prepare('UPDATE remote_cancels SET tries = tries + 1, next_try_at = @at, last_error = @error WHERE entry_id = @entryId'),
     nextCancel: db.prepare('SELECT MIN(next_try_at) AS at FROM remote_cancels'),
     postToPublishingAny: db.prepare("UPDATE posts SET status = 'publishing', overdue = 0, published_at = NULL, updated_at = @now WHERE id = @id"),
+
+    // A platform's daily quota, estimated from the attempt log (YouTube: platforms/youtube/quota.ts).
+    // An upload is a claim or a hand-off (an attempt key) of an entry; it started where its first
+    // attempt row did. Driven from the platform's entries through attempts_by_entry.
+    uploadsStarted: db.prepare(
+      `SELECT COUNT(*) AS n FROM (
+         SELECT DISTINCT a.entry_id, a.attempt_key FROM entries e JOIN attempts a ON a.entry_id = e.id
+         WHERE e.platform = @platform AND a.started_at >= @from AND a.started_at < @to
+           AND NOT EXISTS (SELECT 1 FROM attempts b WHERE b.entry_id = a.entry_id AND b.attempt_key = a.attempt_key AND b.started_at < @from)
+       )`,
+    ),
+    // The platform said its quota ran out: a 403 classified rate_limited (a hand-off records no status, only the message).
+    quotaRefused: db.prepare(
+      `SELECT EXISTS (SELECT 1 FROM entries e JOIN attempts a ON a.entry_id = e.id
+         WHERE e.platform = @platform AND a.outcome = 'rate_limited' AND a.started_at >= @from AND a.started_at < @to
+           AND (a.http_status = 403 OR a.message LIKE '%quota%')) AS hit`,
+    ),
+    pendingOfPlatform: db.prepare(
+      `SELECT p.id AS post_id, p.scheduled_at, e.account_id, e.hand_off, e.settings FROM posts p CROSS JOIN entries e ON e.post_id = p.id
+       WHERE p.status = 'scheduled' AND p.overdue = 0 AND p.scheduled_at IS NOT NULL AND p.scheduled_at < @until
+         AND e.platform = @platform AND e.enabled = 1 AND e.status = 'pending' AND e.account_id IS NOT NULL`,
+    ),
   };
   const listCache = new Map<string, { page: ReturnType<Db['prepare']>; count: ReturnType<Db['prepare']> }>();
 
@@ -754,6 +776,21 @@ export function createPostStore(db: Db) {
       if (a === null) return b;
       if (b === null) return a;
       return Math.min(a, b);
+    },
+
+    /** Uploads to `platform` (claims and hand-offs of its entries) whose first attempt started in [from, to). */
+    uploadsStarted: (platform: PlatformId, from: number, to: number): number => (s.uploadsStarted.get({ platform, from, to }) as { n: number }).n,
+    /** Whether `platform` refused an attempt for its quota in [from, to). */
+    quotaRefused: (platform: PlatformId, from: number, to: number): boolean => (s.quotaRefused.get({ platform, from, to }) as { hit: number }).hit === 1,
+    /** Pending entries of `platform` on scheduled posts due before `until` (what is still to be sent). */
+    pendingOfPlatform(platform: PlatformId, until: number): Array<{ postId: string; accountId: string; scheduledAt: number; handOff: 'auto' | 'off'; settings: Record<string, unknown> }> {
+      return (s.pendingOfPlatform.all({ platform, until }) as Array<{ post_id: string; scheduled_at: number; account_id: string; hand_off: 'auto' | 'off'; settings: string }>).map((r) => ({
+        postId: r.post_id,
+        accountId: r.account_id,
+        scheduledAt: r.scheduled_at,
+        handOff: r.hand_off,
+        settings: parseJson<Record<string, unknown>>(r.settings, {}),
+      }));
     },
 
     // ---- The post lifecycle ----

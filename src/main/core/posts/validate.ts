@@ -218,6 +218,12 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
     }
   }
 
+  // YouTube takes a description without < and > (snippet.description, videos.insert).
+  if (entry.platform === 'youtube') {
+    const text = sent[0] ? (entry.textOverride ?? sent[0].text) : '';
+    if (/[<>]/.test(text)) problem(entry.textOverride !== null ? `${prefix}.textOverride` : 'parts.0.text', 'the description cannot contain < or >');
+  }
+
   // Titles (YouTube, Pinterest) live in settings.
   if (spec.title && typeof entry.settings.title === 'string') {
     const length = countText(entry.settings.title, spec.title.counting);
@@ -242,5 +248,6 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
     length: shownLength,
     limit: shownLimit,
     problems,
+    warnings: [],
   };
 }

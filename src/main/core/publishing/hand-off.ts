@@ -125,7 +125,9 @@ export function createHandOff(shared: EngineShared, runner: Runner, outcomes: Ou
       const note = permanent ? `${name} would not hold it (${pe.message}), so Outbox sends it at its time` : null;
       const attempt = { id: attemptId, outcome: pe.kind, message: permanent ? note! : `Could not hand it to ${name}: ${pe.message}; trying again` };
       // A hand-off tried again keeps what it saved (an upload session goes on from its last byte).
-      shared.persist('recording a failed hand-off', () => store.remoteBack(entry.id, { note, checkAt: permanent ? null : clock.now() + retryIn(entry.attemptCount), attempt, keepProgress: !permanent }, clock.now()));
+      // A platform that asked to wait (YouTube's quota: until midnight Pacific Time) is not asked sooner.
+      const wait = Math.max(retryIn(entry.attemptCount), pe.kind === 'rate_limited' ? (pe.retryAfterMs ?? 0) : 0);
+      shared.persist('recording a failed hand-off', () => store.remoteBack(entry.id, { note, checkAt: permanent ? null : clock.now() + wait, attempt, keepProgress: !permanent }, clock.now()));
     } finally {
       deadline.cancel();
     }

@@ -56,7 +56,7 @@ export function quotaWarning(log: QuotaLog, planned: number, dayLabel: string): 
   const used = unitsUsed(log);
   const already = used > 0 ? `; about ${used.toLocaleString('en-US')} units are already used that day` : '';
   return (
-    `${planned} video uploads are planned for ${dayLabel} (Pacific Time), but the Google Cloud project's daily quota ` +
+    `${planned === 1 ? '1 video upload is' : `${planned} video uploads are`} planned for ${dayLabel} (Pacific Time), but the Google Cloud project's daily quota ` +
     `(${DAILY_QUOTA.toLocaleString('en-US')} units, ${UPLOAD_COST.toLocaleString('en-US')} per upload${already}) leaves room for ${left}. ` +
     'YouTube will refuse the rest until midnight Pacific Time, and Outbox will upload them then; move some to another day, or ask Google for more quota.'
   );
