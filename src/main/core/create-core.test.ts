@@ -13,7 +13,7 @@ describe('createCore', () => {
     const info = await t.core.invoke('app:info');
     expect(info).toEqual({
       ok: true,
-      value: { version: '1.2.3', dataDir: t.dataDir, schemaVersion: loadMigrations().at(-1)!.version, publishingPlatforms: ['bluesky', 'mastodon', 'telegram'], oauthRedirectUri: 'http://127.0.0.1:17863/callback' },
+      value: { version: '1.2.3', dataDir: t.dataDir, schemaVersion: loadMigrations().at(-1)!.version, publishingPlatforms: ['bluesky', 'mastodon', 'youtube', 'telegram'], oauthRedirectUri: 'http://127.0.0.1:17863/callback' },
     });
   });
 
@@ -21,7 +21,7 @@ describe('createCore', () => {
     const x = { platform: 'x' as const, idempotent: false, publish: async () => ({ platformPostId: '1', platformUrl: null }) };
     t = await makeTestCore({ adapters: { x } });
     const info = await t.core.invoke('app:info');
-    expect(info.ok && info.value.publishingPlatforms).toEqual(['x', 'bluesky', 'mastodon', 'telegram']);
+    expect(info.ok && info.value.publishingPlatforms).toEqual(['x', 'bluesky', 'mastodon', 'youtube', 'telegram']);
   });
 
   it('settings default to the system time zone and publishing on', async () => {
