@@ -1,6 +1,8 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { writeFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { Post } from '../../../../src/shared/domain';
 import { flushPromises, type ManualClock } from '../../../../src/main/core/ports/doubles';
@@ -11,8 +13,8 @@ import { makeVideo } from '../../../support/videos';
 import { noSleep } from './helpers';
 
 /** The YouTube module's adapter with waits that return at once (the fake's clock is the test's). */
-export function testAdapter() {
-  return createYouTubeAdapter({ sleep: noSleep, retry: { baseDelayMs: 1, maxDelayMs: 5 }, processingPollMs: 5_000, processingWaitMs: 20_000 });
+export function testAdapter(options: { chunkSize?: number } = {}) {
+  return createYouTubeAdapter({ sleep: noSleep, retry: { baseDelayMs: 1, maxDelayMs: 5 }, processingPollMs: 5_000, processingWaitMs: 20_000, ...options });
 }
 
 /** What makeTestCore needs to reach the fake and use the test adapter. */
@@ -92,4 +94,29 @@ export const publicVideos = (fake: YouTubeFake) => [...fake.videos.values()].fil
 export function expectOk<T>(answer: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
   if (!answer.ok) expect.fail(answer.error.message);
   return answer.value;
+}
+
+/**
+ * A real MP4 (so the library imports it as a video) grown to `size` bytes by a `free` box of
+ * random bytes after its movie: players and ffprobe skip it, an upload carries every byte.
+ * Streamed to disk; resolves with the file's sha256.
+ */
+export async function paddedVideo(clip: string, path: string, size: number): Promise<string> {
+  const head = readFileSync(clip);
+  const hash = createHash('sha256');
+  const out = createWriteStream(path);
+  const write = async (chunk: Buffer) => {
+    hash.update(chunk);
+    if (!out.write(chunk)) await once(out, 'drain');
+  };
+  await write(head);
+  const payload = size - head.length - 8;
+  const box = Buffer.alloc(8);
+  box.writeUInt32BE(payload + 8, 0);
+  box.write('free', 4, 'latin1');
+  await write(box);
+  for (let left = payload; left > 0; left -= 1 << 20) await write(randomBytes(Math.min(1 << 20, left)));
+  out.end();
+  await once(out, 'finish');
+  return hash.digest('hex');
 }

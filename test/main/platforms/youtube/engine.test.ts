@@ -3,9 +3,7 @@
 // upload session what it holds and goes on from there. One session, one video, every byte once,
 // and the sha256 of what the fake received is the file's.
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
@@ -16,7 +14,8 @@ import { startYouTubeFake, type YouTubeFake } from '../../../fakes/youtube';
 import { tempDir } from '../../../support/core';
 import { youtubeDiscovery } from '../../../support/google-discovery';
 import { makeVideo } from '../../../support/videos';
-import { connectYouTube, expectOk, getPost, testAdapter, until, youtubeCoreOptions } from './engine-helpers';
+import { connectYouTube, expectOk, getPost, paddedVideo, testAdapter, until, youtubeCoreOptions } from './engine-helpers';
+
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '../../../..');
@@ -33,27 +32,9 @@ beforeAll(async () => {
   mkdirSync(bundleDir, { recursive: true });
   // Packages stay outside the bundle (resolved from node_modules at run time, native ones included).
   buildSync({ entryPoints: [join(here, 'engine-child.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: bundle, logLevel: 'error' });
-  // A real MP4 (so the library imports it as a video) grown to 300 MB by a `free` box of random
-  // bytes after its movie: players and ffprobe skip it, the upload carries every byte.
   const clip = await makeVideo(join(work.dir, 'clip.mp4'), { container: 'mp4', seconds: 1, width: 160, height: 90, fps: 10 });
-  const head = readFileSync(clip);
   file = join(work.dir, 'big.mp4');
-  const hash = createHash('sha256');
-  const out = createWriteStream(file);
-  const write = async (chunk: Buffer) => {
-    hash.update(chunk);
-    if (!out.write(chunk)) await once(out, 'drain');
-  };
-  await write(head);
-  const payload = SIZE - head.length - 8;
-  const box = Buffer.alloc(8);
-  box.writeUInt32BE(payload + 8, 0);
-  box.write('free', 4, 'latin1');
-  await write(box);
-  for (let left = payload; left > 0; left -= MiB) await write(randomBytes(Math.min(MiB, left)));
-  out.end();
-  await once(out, 'finish');
-  sha = hash.digest('hex');
+  sha = await paddedVideo(clip, file, SIZE);
 }, 60_000);
 
 afterAll(() => {

@@ -61,21 +61,29 @@ describe('hand-off to YouTube (publishAt)', () => {
   const entryOf = async (id: string) => (await getPost(t, id)).entries[0]!;
   const handedOff = (id: string) => until(clock, async () => (await entryOf(id)).status === 'handed_off', 'the hand-off');
 
-  it('a scheduled post is handed off: one private video with publishAt and the cover, the entry handed_off with the video id in its attempt log; it settles published from YouTube', async () => {
-    const at = clock.now() + 60 * MIN;
+  it('a scheduled post is handed off: one private video with publishAt and the cover, the entry handed_off with the video id in its attempt log; rescheduled, YouTube publishes it at the new time and it settles published', async () => {
+    const at = clock.now() + 90 * MIN;
     const id = await schedule('Goes out while the laptop sleeps', 60 * MIN);
     await handedOff(id);
     expect(fake.videos.size).toBe(1);
     const [video] = [...fake.videos.values()];
-    expect(video!.status).toMatchObject({ privacyStatus: 'private', publishAt: new Date(at).toISOString() });
+    expect(video!.status).toMatchObject({ privacyStatus: 'private', publishAt: new Date(at - 30 * MIN).toISOString() });
     expect(video!.snippet.title).toBe('Goes out while the laptop sleeps');
     expect(video!.thumbnail).toMatchObject({ width: 1280, height: 720 });
     let post = await getPost(t, id);
     expect(post.status).toBe('scheduled');
-    expect(post.entries[0]).toMatchObject({ status: 'handed_off', remote: { id: video!.id, at: new Date(at).toISOString() } });
+    expect(post.entries[0]).toMatchObject({ status: 'handed_off', remote: { id: video!.id } });
     expect(post.entries[0]!.attempts.at(-1)).toMatchObject({ outcome: 'handed_off', message: expect.stringContaining(`schedule ${video!.id}`) });
 
+    // Rescheduled half an hour later: the same video's publishAt moves.
+    await update({ id, scheduledAt: new Date(at).toISOString() });
+    await until(clock, () => video!.status.publishAt === new Date(at).toISOString(), 'the move');
+    expect((await entryOf(id)).remote).toMatchObject({ id: video!.id, at: new Date(at).toISOString() });
     await run(clock, 62 * MIN);
+    expect(video!.status.privacyStatus).toBe('private');
+    expect((await getPost(t, id)).status).toBe('scheduled');
+
+    await run(clock, 30 * MIN);
     post = await getPost(t, id);
     expect(post.status).toBe('published');
     expect(video!.status.privacyStatus).toBe('public');

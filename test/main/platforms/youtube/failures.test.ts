@@ -1,12 +1,13 @@
-// YouTube's daily quota through the engine: the composer is warned when a day's uploads would not
-// fit (estimated from Outbox's own attempt log), YouTube's quotaExceeded holds the rest until
-// midnight Pacific Time, and they go out then, once each.
+// YouTube's failures through the engine. The daily quota: the composer is warned when a day's
+// uploads would not fit (estimated from Outbox's own attempt log), YouTube's quotaExceeded holds the
+// rest until midnight Pacific Time, and they go out then, once each. An access token YouTube stops
+// accepting mid-upload. A Cloud project YouTube has not audited (uploads locked private).
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ManualClock } from '../../../../src/main/core/ports/doubles';
 import { startYouTubeFake, type YouTubeFake } from '../../../fakes/youtube';
 import { makeTestCore, tempDir, type TestCore } from '../../../support/core';
 import { youtubeDiscovery } from '../../../support/google-discovery';
-import { connectYouTube, expectOk, getPost, publicVideos, run, until, youtubeCoreOptions } from './engine-helpers';
+import { connectYouTube, expectOk, getPost, paddedVideo, publicVideos, run, testAdapter, until, youtubeCoreOptions } from './engine-helpers';
 import { makeVideo } from '../../../support/videos';
 import { join } from 'node:path';
 
@@ -26,7 +27,8 @@ beforeEach(async () => {
   // 09:00 in California.
   clock = new ManualClock(Date.parse('2026-03-02T17:00:00Z'));
   fake = await startYouTubeFake({ dir: files.dir, now: () => clock.now(), processingMs: 0 });
-  t = await makeTestCore({ clock, ...youtubeCoreOptions(fake) });
+  // Chunks of 256 KiB, so a video of a few MB takes several requests.
+  t = await makeTestCore({ clock, ...youtubeCoreOptions(fake, testAdapter({ chunkSize: 256 * 1024 })) });
   account = await connectYouTube(t, fake);
   // Uploaded at their time by Outbox (with the hand-off they would all be uploaded now).
   expectOk(await t.core.invoke('accounts:setHandOff', { id: account, handOff: false }));
@@ -88,3 +90,40 @@ it('the seventh upload of a day is a warning in the composer, not a refusal; You
   expect(fake.videos.size).toBe(7);
   expect(publicVideos(fake).map((v) => v.snippet.title).sort()).toEqual(['Video 1', 'Video 2', 'Video 3', 'Video 4', 'Video 5', 'Video 6', 'Video 7']);
 }, 60_000);
+
+it('an access token YouTube stops accepting in the middle of the upload: the engine refreshes it and the upload goes on in the same session', async () => {
+  let expiredAt: number | null = null;
+  const stop = t.core.on('publish:progress', ({ sent }) => {
+    if (sent > 0 && expiredAt === null) {
+      expiredAt = sent;
+      fake.expireAccessTokens();
+    }
+  });
+  const big = join(files.dir, 'longer.mp4');
+  await paddedVideo(clip, big, 2 * 1024 * 1024 + 999);
+  const media = expectOk(await t.core.invoke('media:import', { path: big }));
+  const created = expectOk(
+    await t.core.invoke('posts:create', { parts: [{ text: 'Longer', media: [{ mediaId: media.id, altText: '' }] }], targets: [{ accountId: account, settings: { title: 'Longer', madeForKids: false } }], schedule: { mode: 'now' } }),
+  );
+  await until(clock, async () => (await getPost(t, created.post.id)).status === 'published', 'the publish');
+  stop();
+  const post = await getPost(t, created.post.id);
+  // It stopped accepting the token after the first chunk, long before the last.
+  expect(expiredAt).toBe(256 * 1024);
+  expect(post.entries[0]!.attempts.map((a) => a.outcome)).toEqual(['auth', 'published']);
+  expect(fake.videos.size).toBe(1);
+  expect(fake.uploads.sessionsStarted).toBe(1);
+  expect(fake.sessions()[0]!.received).toBe(media.bytes);
+});
+
+it('an unaudited Cloud project: the video is published locked private, and the post and a notification say why', async () => {
+  fake.verifiedProject = false;
+  const created = expectOk(await t.core.invoke('posts:create', { ...post('Locked'), schedule: { mode: 'now' } }));
+  await until(clock, async () => (await getPost(t, created.post.id)).status === 'published', 'the publish');
+  const entry = (await getPost(t, created.post.id)).entries[0]!;
+  const [video] = [...fake.videos.values()];
+  expect(video!.status.privacyStatus).toBe('private');
+  expect(entry).toMatchObject({ status: 'published', platformPostId: video!.id });
+  expect(entry.attempts.at(-1)).toMatchObject({ outcome: 'published', message: expect.stringMatching(/locked this video as private/) });
+  expect(t.notifier.notifications).toContainEqual({ kind: 'info', title: 'YouTube published the post with a caveat', body: expect.stringMatching(/not audited/), target: { postId: created.post.id } });
+});
