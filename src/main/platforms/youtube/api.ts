@@ -36,8 +36,8 @@ const clock = (ms: number) => new Date(ms).toISOString().slice(11, 16);
  * Classifies a refused YouTube answer (STYLE.md rule 8). quotaExceeded waits for midnight Pacific
  * Time, when the project's quota comes back; the daily upload limit and content refusals are
  * permanent with YouTube's words; a sign-in without the needed permission is `auth`, so the
- * creator is asked to reconnect (and grant it). Returns undefined for what the caller handles
- * itself (a gone upload session).
+ * creator is asked to reconnect (and grant it). A gone upload session (404) is the upload
+ * toolkit's to handle: callers on a session leave it to it.
  */
 export function classifyYouTube(status: number, body: unknown, headers: Headers, now: number, what: string): PublishError {
   const { reason, domain, message } = googleReason(body);

@@ -16,7 +16,6 @@ import { youtubeDiscovery } from '../../../support/google-discovery';
 import { makeVideo } from '../../../support/videos';
 import { connectYouTube, expectOk, getPost, paddedVideo, testAdapter, until, youtubeCoreOptions } from './engine-helpers';
 
-
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '../../../..');
 const migrationsDir = join(root, 'src/main/core/db/migrations');

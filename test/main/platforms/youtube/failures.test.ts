@@ -2,14 +2,14 @@
 // uploads would not fit (estimated from Outbox's own attempt log), YouTube's quotaExceeded holds the
 // rest until midnight Pacific Time, and they go out then, once each. An access token YouTube stops
 // accepting mid-upload. A Cloud project YouTube has not audited (uploads locked private).
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ManualClock } from '../../../../src/main/core/ports/doubles';
 import { startYouTubeFake, type YouTubeFake } from '../../../fakes/youtube';
 import { makeTestCore, tempDir, type TestCore } from '../../../support/core';
 import { youtubeDiscovery } from '../../../support/google-discovery';
-import { connectYouTube, expectOk, getPost, paddedVideo, publicVideos, run, testAdapter, until, youtubeCoreOptions } from './engine-helpers';
 import { makeVideo } from '../../../support/videos';
-import { join } from 'node:path';
+import { connectYouTube, expectOk, getPost, paddedVideo, publicVideos, run, testAdapter, until, youtubeCoreOptions } from './engine-helpers';
 
 const files = tempDir('outbox-youtube-quota-');
 let clip: string;
