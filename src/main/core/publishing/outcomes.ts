@@ -77,7 +77,7 @@ export function createOutcomes(shared: EngineShared, random: () => number) {
       const id = attemptId ?? store.startAttempt(e.entryId, store.entry(e.entryId)?.attemptKey ?? 'reconciled', now);
       store.published(e.entryId, id, now, result.platformPostId, result.platformUrl ?? null, result.httpStatus ?? null, outcome, result.notice ?? null);
     });
-    if (result.notice) notifyNotice(e.postId, store.entry(e.entryId)?.platform, result.notice);
+    if (result.notice && !shared.life.detached) notifyNotice(e.postId, store.entry(e.entryId)?.platform, result.notice);
   }
 
   /** Something the creator must know about a publish that went through (PublishResult.notice). */

@@ -47,6 +47,9 @@ interface YouTubeState {
   locked: boolean;
 }
 
+/** The scope videos.update needs (the sign-in asks for it: auth.ts). */
+const EDIT_SCOPE = 'https://www.googleapis.com/auth/youtube.force-ssl';
+
 const EMPTY: YouTubeState = { asked: null, video: null, thumbnail: null, remote: null, locked: false };
 const VIDEO_KEY = 'video';
 const STATE_KEY = 'youtube';
@@ -323,6 +326,12 @@ export function createYouTubeAdapter(options: YouTubeAdapterOptions = {}): YouTu
       const settings = settingsOf(ctx);
       if (settings.privacy !== 'public') throw new PublishError('permanent', `YouTube's scheduler only makes videos public; a ${settings.privacy} video is uploaded by Outbox at its time`);
       if (at <= ctx.now()) throw new PublishError('permanent', 'YouTube only schedules videos for a time in the future');
+      // Moving or taking back a scheduled video needs videos.update; a sign-in from before Outbox
+      // asked for it cannot, so the video stays with Outbox rather than be stuck on YouTube's schedule.
+      const granted = typeof ctx.credentials['scope'] === 'string' ? ctx.credentials['scope'].split(/\s+/) : [];
+      if (granted.length > 0 && !granted.some((s) => s === EDIT_SCOPE || s === 'https://www.googleapis.com/auth/youtube')) {
+        throw new PublishError('permanent', 'the YouTube sign-in does not allow Outbox to change a scheduled video; reconnect the account to let YouTube publish scheduled videos');
+      }
       let state = read(ctx);
       if (state.remote) {
         // Already handed over (a retry): move it instead of uploading a second video.

@@ -310,6 +310,17 @@ describe("YouTube's scheduler (publishAt)", () => {
     expect(await adapter.remote.find(ctx(), at)).toEqual({ state: 'scheduled', remoteId });
   });
 
+  it('a sign-in from before Outbox asked to edit videos is not handed to YouTube (it could not be moved or taken back)', async () => {
+    const { media } = randomVideo(files.dir, 'oldscope', 100_000);
+    const ctx = youtubeContext({ accessToken: token, video: media, now: clock, apiBase: fake.url });
+    ctx.credentials['scope'] = 'https://www.googleapis.com/auth/youtube.upload https://www.googleapis.com/auth/youtube.readonly';
+    const before = fake.videos.size;
+    const error = await refused(adapter.remote.schedule(ctx, now + HOUR));
+    expect(error.kind).toBe('permanent');
+    expect(error.message).toMatch(/reconnect the account/);
+    expect(fake.videos.size).toBe(before);
+  });
+
   it('an unlisted or private video is not handed to YouTube (its scheduler only makes videos public)', async () => {
     const { media } = randomVideo(files.dir, 'unlisted', 100_000);
     const error = await refused(adapter.remote.schedule(youtubeContext({ accessToken: token, video: media, settings: { title: 'T', madeForKids: false, privacy: 'unlisted' }, now: clock, apiBase: fake.url }), now + HOUR));
