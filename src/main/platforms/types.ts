@@ -127,6 +127,11 @@ export interface PublishResult {
   platformPostId: string;
   platformUrl: string | null;
   httpStatus?: number;
+  /**
+   * Something the creator must know about a publish that went through (YouTube locked the video
+   * private; the platform refused the cover): written in the attempt log and notified.
+   */
+  notice?: string;
 }
 
 /** One platform's publishing (STYLE.md rule 8: one folder per platform). */
@@ -158,12 +163,18 @@ export type RemoteStatus = { state: 'scheduled'; at: number } | { state: 'publis
 export interface RemoteScheduler {
   /** The earliest a post may be handed over, when it differs from the catalog's rule (a test platform). */
   minLeadMs?: number;
-  /** Hands the entry over to go out at `at` (UTC ms); resolves with the platform's id of the schedule. */
-  schedule(ctx: PublishContext, at: number): Promise<{ remoteId: string }>;
+  /**
+   * Hands the entry over to go out at `at` (UTC ms); resolves with the platform's id of the
+   * schedule, and a `notice` the creator must read (written in the attempt log and notified).
+   */
+  schedule(ctx: PublishContext, at: number): Promise<{ remoteId: string; notice?: string }>;
   /** Moves the schedule to `at`. */
   reschedule(ctx: PublishContext, remoteId: string, at: number): Promise<void>;
-  /** Cancels the schedule; resolves when it is gone (also when it already was). */
-  cancel(ctx: PublishContext, remoteId: string): Promise<void>;
+  /**
+   * Cancels the schedule; resolves when it is gone (also when it already was), with a `notice`
+   * when something stays on the platform (YouTube keeps the uploaded video, private).
+   */
+  cancel(ctx: PublishContext, remoteId: string): Promise<void | { notice?: string }>;
   /**
    * Asks the platform: still scheduled, published (with the post), or missing — certainly not
    * published, so Outbox may send it itself.

@@ -93,6 +93,10 @@ export const postsListInput = z
 export const postsValidateInput = z.strictObject({
   parts: z.array(postPartInput).min(1).max(50),
   targets: z.array(targetInput).max(100),
+  /** When the post would go out (the composer's chosen time): checks that depend on the day (YouTube's daily quota). */
+  scheduledAt: isoUtc.nullable().optional(),
+  /** The post being edited, so its own entries are not counted twice in those checks. */
+  postId: id.optional(),
 });
 
 const byId = z.strictObject({ id });
@@ -112,6 +116,8 @@ export interface EntryValidation {
   length: number;
   limit: number;
   problems: Issue[];
+  /** What may go wrong but does not stop sending (YouTube's daily upload quota running out that day). */
+  warnings: Issue[];
 }
 
 /** Posts channels. */

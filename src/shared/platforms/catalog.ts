@@ -421,6 +421,8 @@ const youtube: PlatformSpec = {
   label: 'YouTube',
   text: { limit: 5_000, counting: 'code-points', noun: 'description' },
   title: { limit: 100, counting: 'code-points', required: true },
+  // status.publishAt on a private video: any time in the future (developers.google.com/youtube/v3/docs/videos#status.publishAt).
+  handOff: { minLeadMs: 0, holdsThreads: false },
   threads: false,
   altTextLimit: null,
   contentTypes: [

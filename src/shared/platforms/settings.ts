@@ -127,16 +127,22 @@ export const tiktokSettings = z
   .refine((s) => !(s.brandedContent && s.privacyLevel === 'SELF_ONLY'), { path: ['privacyLevel'], message: 'branded content cannot be private (only me)' })
   .refine((s) => !s.discloseContent || s.brandedContent || s.yourBrand, { path: ['discloseContent'], message: 'say whether the post promotes your brand, a third party (branded content), or both' });
 
-/** YouTube: title, privacy, tags, audience, notification. */
+/** YouTube: title, privacy, tags, audience, notification, embedding, licence (videos.insert's snippet and status). */
 export const youtubeSettings = z
   .strictObject({
     postType: oneOf(['video', 'short']).optional(),
     title: z.string({ error: 'a video title is required' }).trim().min(1, 'a video title is required'),
+    /** status.privacyStatus. */
     privacy: oneOf(['public', 'unlisted', 'private']).default('public'),
     tags: z.array(z.string().trim().min(1).max(100), { error: 'must be a list of tags' }).max(100).default([]),
+    /** status.selfDeclaredMadeForKids: YouTube requires every uploader to say (COPPA). */
     madeForKids: z.boolean({ error: 'say whether the video is made for kids' }),
     notifySubscribers: flag(true),
     categoryId: z.string().regex(/^\d{1,3}$/, 'must be a YouTube category number').optional(),
+    /** status.embeddable: other websites may embed the video. */
+    embeddable: flag(true),
+    /** status.license: the standard YouTube licence, or Creative Commons (attribution). */
+    license: oneOf(['youtube', 'creativeCommon']).default('youtube'),
   })
   .refine((s) => !/[<>]/.test(s.title), { path: ['title'], message: 'cannot contain < or >' })
   // YouTube counts each tag plus 2 for quotes around tags with spaces, and commas between them.

@@ -491,6 +491,28 @@ export function createPostStore(db: Db) {
       'INSERT INTO attempts (entry_id, attempt_key, started_at, ended_at, outcome, http_status, message) VALUES (@entryId, @key, @startedAt, @endedAt, @outcome, @httpStatus, @message)',
     ),
     postToPublishingAny: db.prepare("UPDATE posts SET status = 'publishing', overdue = 0, published_at = NULL, updated_at = @now WHERE id = @id"),
+
+    // A platform's daily quota, estimated from the attempt log (YouTube: platforms/youtube/quota.ts).
+    // An upload is a claim or a hand-off (an attempt key) of an entry; it started where its first
+    // attempt row did. Driven from the platform's entries through attempts_by_entry.
+    uploadsStarted: db.prepare(
+      `SELECT COUNT(*) AS n FROM (
+         SELECT DISTINCT a.entry_id, a.attempt_key FROM entries e JOIN attempts a ON a.entry_id = e.id
+         WHERE e.platform = @platform AND a.started_at >= @from AND a.started_at < @to
+           AND NOT EXISTS (SELECT 1 FROM attempts b WHERE b.entry_id = a.entry_id AND b.attempt_key = a.attempt_key AND b.started_at < @from)
+       )`,
+    ),
+    // The platform said its quota ran out: a 403 classified rate_limited (a hand-off records no status, only the message).
+    quotaRefused: db.prepare(
+      `SELECT EXISTS (SELECT 1 FROM entries e JOIN attempts a ON a.entry_id = e.id
+         WHERE e.platform = @platform AND a.outcome = 'rate_limited' AND a.started_at >= @from AND a.started_at < @to
+           AND (a.http_status = 403 OR a.message LIKE '%quota%')) AS hit`,
+    ),
+    pendingOfPlatform: db.prepare(
+      `SELECT p.id AS post_id, p.scheduled_at, e.account_id, e.hand_off, e.settings FROM posts p CROSS JOIN entries e ON e.post_id = p.id
+       WHERE p.status = 'scheduled' AND p.overdue = 0 AND p.scheduled_at IS NOT NULL AND p.scheduled_at < @until
+         AND e.platform = @platform AND e.enabled = 1 AND e.status = 'pending' AND e.account_id IS NOT NULL`,
+    ),
   };
   const listCache = new Map<string, { page: ReturnType<Db['prepare']>; count: ReturnType<Db['prepare']> }>();
   const idsCache = new Map<string, ReturnType<Db['prepare']>>();
@@ -810,6 +832,20 @@ export function createPostStore(db: Db) {
     existingPostIds: (ids: string[]): Set<string> => new Set((s.existingPosts.all({ ids: JSON.stringify(ids) }) as Array<{ id: string }>).map((r) => r.id)),
     /** Which of these entry ids exist. */
     existingEntryIds: (ids: string[]): Set<string> => new Set((s.existingEntries.all({ ids: JSON.stringify(ids) }) as Array<{ id: string }>).map((r) => r.id)),
+    /** Uploads to `platform` (claims and hand-offs of its entries) whose first attempt started in [from, to). */
+    uploadsStarted: (platform: PlatformId, from: number, to: number): number => (s.uploadsStarted.get({ platform, from, to }) as { n: number }).n,
+    /** Whether `platform` refused an attempt for its quota in [from, to). */
+    quotaRefused: (platform: PlatformId, from: number, to: number): boolean => (s.quotaRefused.get({ platform, from, to }) as { hit: number }).hit === 1,
+    /** Pending entries of `platform` on scheduled posts due before `until` (what is still to be sent). */
+    pendingOfPlatform(platform: PlatformId, until: number): Array<{ postId: string; accountId: string; scheduledAt: number; handOff: 'auto' | 'off'; settings: Record<string, unknown> }> {
+      return (s.pendingOfPlatform.all({ platform, until }) as Array<{ post_id: string; scheduled_at: number; account_id: string; hand_off: 'auto' | 'off'; settings: string }>).map((r) => ({
+        postId: r.post_id,
+        accountId: r.account_id,
+        scheduledAt: r.scheduled_at,
+        handOff: r.hand_off,
+        settings: parseJson<Record<string, unknown>>(r.settings, {}),
+      }));
+    },
 
     // ---- The post lifecycle ----
     insertPost,
@@ -908,9 +944,9 @@ export function createPostStore(db: Db) {
     countOutcome: (entryId: string, key: string, outcome: AttemptOutcome): number => (s.countOutcome.get({ entryId, key, outcome }) as { n: number }).n,
     firstAttemptAt: (entryId: string, key: string): number | null => (s.firstAttemptAt.get({ entryId, key }) as { at: number | null }).at,
     /** Records a publish: the entry and its attempt in one transaction. */
-    published: tx((entryId: string, attemptId: number, now: number, platformPostId: string, platformUrl: string | null, httpStatus: number | null, outcome: AttemptOutcome = 'published') => {
+    published: tx((entryId: string, attemptId: number, now: number, platformPostId: string, platformUrl: string | null, httpStatus: number | null, outcome: AttemptOutcome = 'published', message: string | null = null) => {
       s.publishEntry.run({ id: entryId, platformPostId, platformUrl });
-      s.endAttempt.run({ id: attemptId, now, outcome, httpStatus, message: null });
+      s.endAttempt.run({ id: attemptId, now, outcome, httpStatus, message });
     }),
     failed: (entryId: string, message: string) => void s.failEntry.run({ id: entryId, message }),
     /**
@@ -957,11 +993,12 @@ export function createPostStore(db: Db) {
      * The entry is back with Outbox (the platform refused it, lost it, or the hand-off was
      * cancelled): `note` says why it stays (null: it may be handed off again), `checkAt` when to try.
      */
-    remoteBack: tx((entryId: string, change: { note: string | null; checkAt: number | null; attempt?: { id: number | null; outcome: AttemptOutcome; message: string } }, now: number) => {
+    remoteBack: tx((entryId: string, change: { note: string | null; checkAt: number | null; attempt?: { id: number | null; outcome: AttemptOutcome; message: string }; keepProgress?: boolean }, now: number) => {
       const key = entryRow(entryId)?.attempt_key ?? 'hand-off';
       if (change.attempt?.id) s.endAttempt.run({ id: change.attempt.id, now, outcome: change.attempt.outcome, httpStatus: null, message: change.attempt.message });
       else if (change.attempt) s.logAttempt.run({ entryId, key, now, outcome: change.attempt.outcome, message: change.attempt.message });
-      s.remoteBack.run({ id: entryId, note: change.note, checkAt: change.checkAt, keepProgress: 0 });
+      // Kept when the platform holds nothing yet but an unfinished upload: the next hand-off resumes it.
+      s.remoteBack.run({ id: entryId, note: change.note, checkAt: change.checkAt, keepProgress: change.keepProgress ? 1 : 0 });
     }),
     /** The platform moved the schedule to `at`. */
     remoteMoved: tx((entryId: string, at: number, checkAt: number, now: number, message: string) => {

@@ -15,6 +15,7 @@ import type { MediaRepo } from '../media/media.repo';
 import type { Clock } from '../ports/ports';
 import { firstFreeSlot } from './calendar';
 import type { EntryRecord, PostStore } from './post-store.repo';
+import { createQuotaCheck } from './quota-check';
 import { resolveContentType, validateEntry, type CountCache, type EntryToValidate, type MediaFacts } from './validate';
 
 /** The publishing engine's one entry point for "publish now" (posts:create `now` and posts:publish). */
@@ -79,6 +80,14 @@ export function createPostsService(deps: PostsServiceDeps) {
   const { clock, bus, store } = deps;
 
   const changed = (ids: string[]) => bus.emit('posts:changed', { ids });
+  const quotaCheck = createQuotaCheck({ store, accounts: deps.accounts, clock });
+  /** Warnings that do not stop a post (YouTube's daily upload quota for that day). */
+  const quotaWarnings = (entries: PlannedEntry[], at: number | null, postId: string | null) =>
+    quotaCheck(
+      entries.filter((e) => e.enabled && !e.locked && e.accountId !== ''),
+      at,
+      postId,
+    );
 
   function mediaFacts(parts: PostPart[]): Map<string, MediaFacts> {
     const ids = [...new Set(parts.flatMap((p) => p.media.map((m) => m.mediaId)))];
@@ -237,7 +246,7 @@ export function createPostsService(deps: PostsServiceDeps) {
       if (mode === 'now') deps.publisher.publishNow(id);
     });
     changed([id]);
-    return { post: mustGet(id), warnings: mode === 'draft' ? problems : [] };
+    return { post: mustGet(id), warnings: mode === 'draft' ? problems : quotaWarnings(entries, scheduledAt, id) };
   }
 
   function update(input: UpdateInput): PostWithWarnings {
@@ -329,7 +338,7 @@ export function createPostsService(deps: PostsServiceDeps) {
       store.touchRemote(row.id, now);
     });
     changed([row.id]);
-    return { post: mustGet(row.id), warnings: status === 'scheduled' ? [] : problems };
+    return { post: mustGet(row.id), warnings: status === 'scheduled' ? quotaWarnings(entries, scheduledAt, row.id) : problems };
   }
 
   function remove(id: string): { id: string; message: string } {
@@ -402,11 +411,11 @@ export function createPostsService(deps: PostsServiceDeps) {
     const accounts = targetAccounts(input.targets);
     const media = mediaFacts(input.parts);
     const cache: CountCache = new Map();
+    const planned = input.targets.map((t, j) => plan(t, accounts[j]!, j));
+    const at = input.scheduledAt ? Date.parse(input.scheduledAt) : null;
+    const warnings = quotaWarnings(planned, at, input.postId ?? null);
     return {
-      entries: input.targets.map((t, j) => {
-        const e = plan(t, accounts[j]!, j);
-        return validateEntry(e, input.parts, media, e.path, cache);
-      }),
+      entries: planned.map((e) => ({ ...validateEntry(e, input.parts, media, e.path, cache), warnings: warnings.filter((w) => w.path === e.path) })),
     };
   }
 

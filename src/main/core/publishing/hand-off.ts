@@ -48,11 +48,14 @@ export function createHandOff(shared: EngineShared, runner: Runner, outcomes: Ou
     return entry && post && account && scheduler ? { entry, post, account, scheduler } : null;
   }
 
-  async function contextFor(loaded: { entry: EntryRecord; post: PostRecord; account: AccountRow }, signal: AbortSignal): Promise<PublishContext> {
+  async function contextFor(loaded: { entry: EntryRecord; post: PostRecord; account: AccountRow }, signal: AbortSignal, onProgress: (sent: number, total: number) => void = () => {}): Promise<PublishContext> {
     const credentials = await deps.credentials.get(loaded.account.id);
     const links = deps.publicLinks ? await deps.publicLinks().catch(() => null) : null;
-    return buildContext(shared, loaded, credentials, signal, () => {}, links);
+    return buildContext(shared, loaded, credentials, signal, onProgress, links);
   }
+
+  /** What a cancel left on the platform (YouTube keeps the uploaded video), appended to a message. */
+  const withNotice = (message: string, done: void | { notice?: string }) => (done && done.notice ? `${message}. ${done.notice}` : message);
 
   /** Why this handed-off entry should not be held by its platform any more (null: keep it there). */
   function unwanted(post: PostRecord, entry: EntryRecord, account: AccountRow): string | null {
@@ -98,13 +101,20 @@ export function createHandOff(shared: EngineShared, runner: Runner, outcomes: Ou
     if (attemptId === null) return;
     const begun = load(entry.id)!;
     const abort = new AbortController();
-    const deadline = clock.setTimeout(() => abort.abort(), shared.policy.attemptTimeoutMs);
+    // As for a local publish, each progress report of an upload (YouTube's video) moves the deadline.
+    let deadline = clock.setTimeout(() => abort.abort(), shared.policy.attemptTimeoutMs);
+    const onProgress = (sent: number, total: number) => {
+      deadline.cancel();
+      deadline = clock.setTimeout(() => abort.abort(), shared.policy.attemptTimeoutMs);
+      deps.bus.emit('publish:progress', { postId: entry.postId, entryId: entry.id, sent, total });
+    };
     try {
-      const ctx = await contextFor(begun, abort.signal);
-      const { remoteId } = await scheduler.schedule(ctx, at);
+      const ctx = await contextFor(begun, abort.signal, onProgress);
+      const { remoteId, notice } = await scheduler.schedule(ctx, at);
       const hash = handOffHash(begun.post, begun.entry);
-      const message = `Handed to ${name} (schedule ${remoteId}): goes out at ${iso(at)} even if this computer is off`;
+      const message = `Handed to ${name} (schedule ${remoteId}): goes out at ${iso(at)} even if this computer is off${notice ? `. ${notice}` : ''}`;
       shared.persist('recording a hand-off', () => store.handedOff(entry.id, attemptId, { id: remoteId, at, hash, checkAt: at + SETTLE_GRACE_MS }, clock.now(), message));
+      if (notice) notifier.notify({ kind: 'info', title: `${name} took the post with a caveat`, body: notice, target: { postId: post.id } });
     } catch (error) {
       const pe = error instanceof PublishError ? error : new PublishError('transient', error instanceof Error ? error.message : String(error), { maybeSent: true });
       if (pe.maybeSent) {
@@ -114,7 +124,10 @@ export function createHandOff(shared: EngineShared, runner: Runner, outcomes: Ou
       const permanent = pe.kind === 'permanent';
       const note = permanent ? `${name} would not hold it (${pe.message}), so Outbox sends it at its time` : null;
       const attempt = { id: attemptId, outcome: pe.kind, message: permanent ? note! : `Could not hand it to ${name}: ${pe.message}; trying again` };
-      shared.persist('recording a failed hand-off', () => store.remoteBack(entry.id, { note, checkAt: permanent ? null : clock.now() + retryIn(entry.attemptCount), attempt }, clock.now()));
+      // A hand-off tried again keeps what it saved (an upload session goes on from its last byte).
+      // A platform that asked to wait (YouTube's quota: until midnight Pacific Time) is not asked sooner.
+      const wait = Math.max(retryIn(entry.attemptCount), pe.kind === 'rate_limited' ? (pe.retryAfterMs ?? 0) : 0);
+      shared.persist('recording a failed hand-off', () => store.remoteBack(entry.id, { note, checkAt: permanent ? null : clock.now() + wait, attempt, keepProgress: !permanent }, clock.now()));
     } finally {
       deadline.cancel();
     }
@@ -144,21 +157,23 @@ export function createHandOff(shared: EngineShared, runner: Runner, outcomes: Ou
         shared.persist('recording a publish by the platform', () =>
           store.transaction(() => {
             if (open) store.endAttempt(open.id, now, 'handed_off', null, `Handed to ${name} (found after Outbox stopped waiting)`);
-            store.remotePublished(entry.id, { platformPostId: result.platformPostId, platformUrl: result.platformUrl ?? null }, now, `Published by ${name}`);
+            store.remotePublished(entry.id, { platformPostId: result.platformPostId, platformUrl: result.platformUrl ?? null }, now, result.notice ? `Published by ${name}. ${result.notice}` : `Published by ${name}`);
           }),
         );
+        if (result.notice) outcomes.notifyNotice(post.id, entry.platform, result.notice);
         return outcomes.settle(post.id);
       }
+      // Nothing there yet; what the hand-off saved (an unfinished upload) is kept for the next one.
       return void shared.persist('releasing a lost hand-off', () =>
-        store.remoteBack(entry.id, { note: null, checkAt: null, attempt: { id: open?.id ?? null, outcome: 'transient', message: `${name} did not receive the hand-off; trying again` } }, now),
+        store.remoteBack(entry.id, { note: null, checkAt: null, attempt: { id: open?.id ?? null, outcome: 'transient', message: `${name} did not receive the hand-off; trying again` }, keepProgress: true }, now),
       );
     }
 
     const remoteId = entry.remoteId!;
     const remoteAt = entry.remoteAt ?? now;
     const takeBack = async (message: string, note: string | null) => {
-      await scheduler.cancel(ctx, remoteId);
-      shared.persist('recording a cancelled hand-off', () => store.remoteBack(entry.id, { note, checkAt: null, attempt: { id: null, outcome: 'handed_off', message } }, clock.now()));
+      const done = await scheduler.cancel(ctx, remoteId);
+      shared.persist('recording a cancelled hand-off', () => store.remoteBack(entry.id, { note, checkAt: null, attempt: { id: null, outcome: 'handed_off', message: withNotice(message, done) } }, clock.now()));
     };
     if (remoteAt > now) {
       // Before its time, changes follow it: cancelled when unwanted or edited (an edited post is
@@ -192,7 +207,10 @@ export function createHandOff(shared: EngineShared, runner: Runner, outcomes: Ou
     const remoteAt = entry.remoteAt ?? now;
     if (status.state === 'published') {
       const result = status.result;
-      shared.persist('recording a publish by the platform', () => store.remotePublished(entry.id, { platformPostId: result.platformPostId, platformUrl: result.platformUrl ?? null }, now, `Published by ${name}`));
+      shared.persist('recording a publish by the platform', () =>
+        store.remotePublished(entry.id, { platformPostId: result.platformPostId, platformUrl: result.platformUrl ?? null }, now, result.notice ? `Published by ${name}. ${result.notice}` : `Published by ${name}`),
+      );
+      if (result.notice) outcomes.notifyNotice(post.id, entry.platform, result.notice);
       return outcomes.settle(post.id);
     }
     if (status.state === 'missing') {
@@ -229,8 +247,9 @@ export function createHandOff(shared: EngineShared, runner: Runner, outcomes: Ou
         signal: AbortSignal.timeout(shared.policy.attemptTimeoutMs),
         now: () => clock.now(),
       };
-      await scheduler.cancel(ctx, c.remoteId);
+      const done = await scheduler.cancel(ctx, c.remoteId);
       shared.persist('forgetting a cancelled schedule', () => store.cancelDone(c.entryId));
+      if (done && done.notice) notifier.notify({ kind: 'info', title: `A deleted post was taken off ${platformName(c.platform)}'s schedule`, body: done.notice });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (c.tries >= RETRY_MS.length + 4) {
@@ -268,6 +287,7 @@ export function createHandOff(shared: EngineShared, runner: Runner, outcomes: Ou
       if (!scheduler || !entry.remoteId) return null;
       const status = await scheduler.status(ctx, entry.remoteId);
       if (status.state === 'published') return status.result;
+      // What the cancel left there (YouTube's uploaded video) is the publisher's to reuse now: its notice does not apply.
       if (status.state === 'scheduled') await scheduler.cancel(ctx, entry.remoteId);
       store.remoteCleared(entry.id, clock.now(), `Taken back from ${platformName(entry.platform)} to send it now`);
       return null;

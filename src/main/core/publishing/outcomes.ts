@@ -75,8 +75,15 @@ export function createOutcomes(shared: EngineShared, random: () => number) {
     settle(e.postId, () => {
       const now = clock.now();
       const id = attemptId ?? store.startAttempt(e.entryId, store.entry(e.entryId)?.attemptKey ?? 'reconciled', now);
-      store.published(e.entryId, id, now, result.platformPostId, result.platformUrl ?? null, result.httpStatus ?? null, outcome);
+      store.published(e.entryId, id, now, result.platformPostId, result.platformUrl ?? null, result.httpStatus ?? null, outcome, result.notice ?? null);
     });
+    if (result.notice && !shared.life.detached) notifyNotice(e.postId, store.entry(e.entryId)?.platform, result.notice);
+  }
+
+  /** Something the creator must know about a publish that went through (PublishResult.notice). */
+  function notifyNotice(postId: string, platform: EntryRecord['platform'] | undefined, notice: string) {
+    const name = platform ? platformName(platform) : 'The platform';
+    notifier.notify({ kind: 'info', title: `${name} published the post with a caveat`, body: notice, target: { postId } });
   }
 
   /** Back to `pending`, due at `at`, with `attemptCount` failures so far. */
@@ -161,7 +168,7 @@ export function createOutcomes(shared: EngineShared, random: () => number) {
     return retryTransient(e, entry, key, pe.message, closing('transient'));
   }
 
-  return { settle, fail, succeeded, failed, retryAt };
+  return { settle, fail, succeeded, failed, retryAt, notifyNotice };
 }
 
 /** The outcomes part of the engine. */

@@ -1,8 +1,12 @@
 import type { CheckResult, ConnectChoice, ConnectContext, OAuthClientConfig, PlatformConnector } from '../types';
 import { base, callJson, checkWith, expectOk, expiryOf, requireApp, secretsFrom, standardRefresh, str } from '../oauth-connector';
 
-/** Upload videos, and read the channel (channels.list with mine=true). */
-export const YOUTUBE_SCOPES = ['https://www.googleapis.com/auth/youtube.upload', 'https://www.googleapis.com/auth/youtube.readonly'];
+/**
+ * Upload videos and set their thumbnails (youtube.upload), read the channel and videos
+ * (youtube.readonly), and change an uploaded video's status: YouTube's scheduler (publishAt),
+ * publishing a scheduled video now (videos.update accepts youtube or youtube.force-ssl only).
+ */
+export const YOUTUBE_SCOPES = ['https://www.googleapis.com/auth/youtube.upload', 'https://www.googleapis.com/auth/youtube.readonly', 'https://www.googleapis.com/auth/youtube.force-ssl'];
 
 function config(ctx: ConnectContext): OAuthClientConfig {
   const app = requireApp(ctx, 'YouTube (Google Cloud)', true);

@@ -9,7 +9,7 @@ import { ENTRY_STATUS } from '../lib/status';
 import type { ComposerTarget } from '../stores/composer.store';
 import { HighlightArea } from './HighlightArea';
 import { PLATFORM_SECTIONS } from './platforms';
-import { humanize, settingFields, type SettingField } from './settings-fields';
+import { humanize, optionLabel, settingFields, type SettingField } from './settings-fields';
 
 function Field({ field, value, onChange, idPrefix }: { field: SettingField; value: unknown; onChange: (v: unknown) => void; idPrefix: string }) {
   const id = `${idPrefix}-${field.key}`;
@@ -21,6 +21,22 @@ function Field({ field, value, onChange, idPrefix }: { field: SettingField; valu
       </div>
     );
   }
+  if (field.kind === 'yesno') {
+    // No answer chosen until the creator chooses one: a switch would look like "no".
+    return (
+      <fieldset className="field compact yesno">
+        <legend>
+          {field.label}
+          <span className="muted"> (required)</span>
+        </legend>
+        {([true, false] as const).map((answer) => (
+          <label key={String(answer)} className="field-row compact">
+            <input type="radio" name={id} checked={value === answer} onChange={() => onChange(answer)} /> {answer ? 'Yes' : 'No'}
+          </label>
+        ))}
+      </fieldset>
+    );
+  }
   if (field.kind === 'select') {
     return (
       <div className="field compact">
@@ -29,7 +45,7 @@ function Field({ field, value, onChange, idPrefix }: { field: SettingField; valu
           {!field.fallback ? <option value="">{field.required ? 'Choose…' : 'Not set'}</option> : null}
           {field.options.map((o) => (
             <option key={o} value={o}>
-              {humanize(o)}
+              {optionLabel(o)}
             </option>
           ))}
         </select>
@@ -95,6 +111,8 @@ export function PlatformOptions({
   const fields = settingFields(account.platform).filter((f) => !section?.keys.includes(f.key));
   const contentType = target.contentType ?? spec.defaultContentType;
   const problems = check?.problems ?? [];
+  // Worth knowing, not blocking (YouTube's daily quota that day).
+  const warnings = check?.warnings ?? [];
   const name = platformName(account.platform);
   // Open on a problem: a check that fails, a text too long, or a send that failed last time.
   const attention = problems.length > 0 || over > 0 || entry?.status === 'failed';
@@ -136,6 +154,7 @@ export function PlatformOptions({
             <span aria-hidden="true">⚠</span> {problems.length} problem{problems.length > 1 ? 's' : ''}
           </span>
         ) : null}
+        {warnings.length > 0 ? <span className="pill pill-warning">Heads-up</span> : null}
         {!canPublish ? <span className="pill pill-warning">Cannot publish yet</span> : null}
         {target.textOverride !== null ? <span className="pill">Own text</span> : null}
       </summary>
@@ -238,6 +257,12 @@ export function PlatformOptions({
               onChange({ settings });
             }}
           />
+        ))}
+        {warnings.map((w, i) => (
+          <p key={`w${i}`} className="option-note callout callout-warning" role="note">
+            <span aria-hidden="true">⚠ </span>
+            {w.message}
+          </p>
         ))}
         {problems.length > 0 ? (
           <ul className="problems">

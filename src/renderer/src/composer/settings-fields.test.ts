@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { humanize, settingFields } from './settings-fields';
+import { humanize, optionLabel, settingFields } from './settings-fields';
 
 describe('per-platform settings fields follow the shared schemas', () => {
   it('a TikTok privacy level has no default, so the creator must choose it', () => {
@@ -31,5 +31,13 @@ describe('per-platform settings fields follow the shared schemas', () => {
   it('humanizes keys and enum values', () => {
     expect(humanize('PUBLIC_TO_EVERYONE')).toBe('Public to everyone');
     expect(humanize('notifySubscribers')).toBe('Notify subscribers');
+  });
+
+  it('YouTube: "made for kids" must be answered (no default), embedding on by default, the licence a select in words', () => {
+    const fields = settingFields('youtube');
+    expect(fields.find((f) => f.key === 'madeForKids')).toEqual({ key: 'madeForKids', label: 'Made for kids', kind: 'yesno', required: true });
+    expect(fields.find((f) => f.key === 'embeddable')).toMatchObject({ kind: 'toggle', fallback: true });
+    expect(fields.find((f) => f.key === 'license')).toMatchObject({ kind: 'select', fallback: 'youtube', options: ['youtube', 'creativeCommon'] });
+    expect(['youtube', 'creativeCommon', 'PUBLIC_TO_EVERYONE'].map(optionLabel)).toEqual(['Standard YouTube licence', 'Creative Commons (attribution)', 'Public to everyone']);
   });
 });

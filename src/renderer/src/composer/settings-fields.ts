@@ -6,6 +6,8 @@ import { PLATFORM_SETTINGS } from '../../../shared/platforms';
 export type SettingField =
   | { key: string; label: string; kind: 'select'; options: string[]; required: boolean; fallback?: string }
   | { key: string; label: string; kind: 'toggle'; fallback: boolean }
+  /** A yes/no the creator must answer (no default: YouTube's "made for kids"). */
+  | { key: string; label: string; kind: 'yesno'; required: true }
   | { key: string; label: string; kind: 'text'; required: boolean }
   | { key: string; label: string; kind: 'list'; required: boolean };
 
@@ -41,7 +43,7 @@ function fieldOf(key: string, schema: z.ZodType): SettingField | null {
   const def = defOf(s);
   const label = LABELS[key] ?? humanize(key);
   if (def.type === 'enum') return { key, label, kind: 'select', options: Object.values(def.entries ?? {}), required, ...(typeof fallback === 'string' ? { fallback } : {}) };
-  if (def.type === 'boolean') return { key, label, kind: 'toggle', fallback: fallback === true };
+  if (def.type === 'boolean') return required ? { key, label, kind: 'yesno', required: true } : { key, label, kind: 'toggle', fallback: fallback === true };
   if (def.type === 'string') return { key, label, kind: 'text', required };
   if (def.type === 'array' && def.element && defOf(def.element).type === 'string') return { key, label, kind: 'list', required };
   return null;
@@ -66,7 +68,23 @@ const LABELS: Record<string, string> = {
   note: 'Private note',
   collaborators: 'Collaborators (Instagram usernames)',
   locationId: 'Location (Facebook place id)',
+  privacy: 'Visibility',
+  madeForKids: 'Made for kids',
+  notifySubscribers: 'Notify subscribers',
+  embeddable: 'Allow embedding on other sites',
+  license: 'Licence',
 };
+
+/** Choices whose value does not read well humanized. */
+const OPTION_LABELS: Record<string, string> = {
+  youtube: 'Standard YouTube licence',
+  creativeCommon: 'Creative Commons (attribution)',
+};
+
+/** How a select's option reads: `PUBLIC_TO_EVERYONE` -> `Public to everyone`. */
+export function optionLabel(value: string): string {
+  return OPTION_LABELS[value] ?? humanize(value);
+}
 
 const cache = new Map<PlatformId, SettingField[]>();
 

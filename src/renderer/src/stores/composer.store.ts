@@ -162,7 +162,14 @@ export const useComposerStore = create<ComposerState>((set, get) => {
       return;
     }
     const token = ++validateToken;
-    const result = await outbox().posts.validate({ parts: draft.parts, targets: targetsPayload(draft) });
+    // The chosen time matters to checks of that day (YouTube's daily upload quota).
+    let scheduledAt: string | null = null;
+    try {
+      scheduledAt = draft.when ? zonedToIso(draft.when.date, draft.when.time, zone()) : null;
+    } catch {
+      // A half-typed date: checked without a day.
+    }
+    const result = await outbox().posts.validate({ parts: draft.parts, targets: targetsPayload(draft), scheduledAt, ...(draft.postId ? { postId: draft.postId } : {}) });
     if (token !== validateToken) return;
     if (result.ok) set({ validation: result.value.entries, validatedParts: draft.parts, validationError: null });
     else set({ validationError: plainError(result.error) });
