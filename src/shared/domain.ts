@@ -108,6 +108,8 @@ export interface PlatformEntry {
   remote: { id: string; at: string } | null;
   /** Why this entry stays with Outbox although its account hands posts off (the platform cannot hold it). */
   remoteNote: string | null;
+  /** A thread to a platform that cannot thread: part 1 only, or every part joined (null: the default, joined). */
+  threadMode: 'first' | 'joined' | null;
   attempts: Attempt[];
 }
 

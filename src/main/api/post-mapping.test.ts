@@ -19,6 +19,7 @@ function entry(over: Partial<PlatformEntry>): PlatformEntry {
     handOff: 'auto',
     remote: null,
     remoteNote: null,
+    threadMode: null,
     attempts: [],
     ...over,
   };

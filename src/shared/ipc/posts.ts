@@ -5,6 +5,11 @@ import { channel, isoUtc } from './define';
 
 const id = z.string().min(1).max(100);
 
+/** The Posts view's tabs, as `posts:list { view }` takes them. */
+export const POST_LIST_VIEWS = ['upcoming', 'drafts', 'published', 'failed', 'all'] as const;
+/** A tab of the Posts view. */
+export type PostListView = (typeof POST_LIST_VIEWS)[number];
+
 /** One part as the creator writes it. Text may be empty in drafts. */
 export const postPartInput = z.strictObject({
   text: z.string().max(100_000),
@@ -38,6 +43,8 @@ export const targetInput = z.strictObject({
   textOverride: z.string().max(100_000).nullable().optional(),
   /** 'off' keeps this entry with Outbox although the account lets its platform publish scheduled posts. */
   handOff: z.enum(['auto', 'off']).optional(),
+  /** A thread to a platform that cannot thread: 'first' part only, or every part 'joined' as one message (null: the default, joined). */
+  threadMode: z.enum(['first', 'joined']).nullable().optional(),
 });
 
 /** When a new post goes out. */
@@ -85,6 +92,13 @@ export const postsListInput = z
     to: isoUtc.optional(),
     query: z.string().max(500).optional(),
     overdue: z.boolean().optional(),
+    /**
+     * A tab of the Posts view, which picks statuses and the order: `upcoming` (scheduled and
+     * publishing, soonest first), `drafts` (last edited first), `published` (partly published
+     * too, newest first), `failed` (partly published too, latest failure first), `all` (newest
+     * first). Without it: every status, by time, drafts first.
+     */
+    view: z.enum(POST_LIST_VIEWS).optional(),
     limit: z.number().int().min(1).max(100).default(10),
     offset: z.number().int().min(0).default(0),
   })
@@ -108,9 +122,14 @@ export interface EntryValidation {
   accountId: string;
   platform: PlatformId;
   contentType: string;
-  /** The text length as the platform counts it (the longest part), and its limit. */
+  /**
+   * The text length as the platform counts it and its limit, for the limit that binds most (the
+   * part and unit closest to or furthest past its limit: Bluesky's bytes can bind before its
+   * graphemes), and that limit's unit.
+   */
   length: number;
   limit: number;
+  unit: 'characters' | 'bytes';
   problems: Issue[];
 }
 

@@ -1,2 +1,3 @@
 export * from './catalog';
 export * from './settings';
+export * from './thread-mode';

@@ -58,6 +58,21 @@ export function countMastodon(text: string, urlLength = 23): number {
   return countGraphemes(countable);
 }
 
+/** UTF-8 bytes (Bluesky's 3,000-byte record limit, YouTube's 5,000-byte description). */
+export function countUtf8Bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+const PICTOGRAPHIC = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u;
+
+/** Threads' count: code points, except that an emoji (a whole grapheme) counts its UTF-8 bytes. */
+export function countThreads(text: string): number {
+  if (SIMPLE_ASCII.test(text)) return text.length;
+  let n = 0;
+  for (const { segment } of segmenter.segment(text)) n += PICTOGRAPHIC.test(segment) ? Buffer.byteLength(segment, 'utf8') : countCodePoints(segment);
+  return n;
+}
+
 /** Counts a text the way a platform does. */
 export function countText(text: string, method: CountingMethod, options: { urlLength?: number } = {}): number {
   switch (method) {
@@ -71,5 +86,9 @@ export function countText(text: string, method: CountingMethod, options: { urlLe
       return countCodePoints(text);
     case 'utf16':
       return text.length;
+    case 'utf8-bytes':
+      return countUtf8Bytes(text);
+    case 'threads':
+      return countThreads(text);
   }
 }

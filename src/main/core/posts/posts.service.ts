@@ -4,6 +4,7 @@ import type { Post, PostPart, PostStatus, Repeat } from '../../../shared/domain'
 import type { EntryValidation, PostWithWarnings, postsCreateInput, postsListInput, postsUpdateInput, postsValidateInput, targetInput } from '../../../shared/ipc/posts';
 import { platformSpec } from '../../../shared/platforms/catalog';
 import { contentTypeFromPostType } from '../../../shared/platforms/settings';
+import type { ThreadMode } from '../../../shared/platforms/thread-mode';
 import type { Issue } from '../../../shared/result';
 import type { Settings } from '../../../shared/ipc/settings';
 import type { AccountRow, AccountsRepo } from '../accounts/accounts.repo';
@@ -52,6 +53,7 @@ interface PlannedEntry extends EntryToValidate {
   /** Published (or being sent): kept exactly as it is. */
   locked: boolean;
   handOff: 'auto' | 'off';
+  threadMode: ThreadMode | null;
   /** Where the target sits in the payload, for issue paths. */
   path: string;
 }
@@ -119,6 +121,7 @@ export function createPostsService(deps: PostsServiceDeps) {
       textOverride: target.textOverride !== undefined ? target.textOverride : (existing?.textOverride ?? null),
       enabled: target.enabled ?? existing?.enabled ?? true,
       handOff: target.handOff ?? existing?.handOff ?? 'auto',
+      threadMode: target.threadMode !== undefined ? target.threadMode : (existing?.threadMode ?? null),
       accountMeta: account.meta,
       existing,
       locked: false,
@@ -128,7 +131,7 @@ export function createPostsService(deps: PostsServiceDeps) {
 
   /** An existing entry kept exactly as it is (sent, or its account is gone). */
   function keep(e: EntryRecord, path: string, locked: boolean): PlannedEntry {
-    return { accountId: e.accountId ?? '', platform: e.platform, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride, enabled: e.enabled, handOff: e.handOff, accountMeta: {}, existing: e, locked, path };
+    return { accountId: e.accountId ?? '', platform: e.platform, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride, threadMode: e.threadMode, enabled: e.enabled, handOff: e.handOff, accountMeta: {}, existing: e, locked, path };
   }
 
   /** Validates the entries that will be sent; returns every problem. */
@@ -192,12 +195,12 @@ export function createPostsService(deps: PostsServiceDeps) {
     entries.forEach((e, position) => {
       if (e.existing) {
         if (!e.locked) {
-          store.updateEntry({ id: e.existing.id, contentType: e.contentType, enabled: e.enabled, settings: e.settings, textOverride: e.textOverride, position, handOff: e.handOff });
+          store.updateEntry({ id: e.existing.id, contentType: e.contentType, enabled: e.enabled, settings: e.settings, textOverride: e.textOverride, position, handOff: e.handOff, threadMode: e.threadMode });
           if (reset) store.resetFailedEntry(e.existing.id);
         }
         return;
       }
-      store.insertEntry({ postId, accountId: e.accountId, platform: e.platform, contentType: e.contentType, enabled: e.enabled, settings: e.settings, textOverride: e.textOverride, position, handOff: e.handOff });
+      store.insertEntry({ postId, accountId: e.accountId, platform: e.platform, contentType: e.contentType, enabled: e.enabled, settings: e.settings, textOverride: e.textOverride, position, handOff: e.handOff, threadMode: e.threadMode });
     });
   }
 
@@ -270,7 +273,8 @@ export function createPostsService(deps: PostsServiceDeps) {
         }
         if (existing && isLocked(existing)) {
           const planned = plan(t, accounts[j]!, j, existing);
-          const unchanged = planned.contentType === existing.contentType && planned.enabled === existing.enabled && sameJson(planned.settings, existing.settings) && planned.textOverride === existing.textOverride;
+          const unchanged =
+            planned.contentType === existing.contentType && planned.enabled === existing.enabled && sameJson(planned.settings, existing.settings) && planned.textOverride === existing.textOverride && planned.threadMode === existing.threadMode;
           if (!unchanged) {
             throw new AppError('conflict', `The ${platformSpec(existing.platform).name} entry is already ${existing.status}; it can no longer change`, [{ path: `targets.${j}`, message: `already ${existing.status}: locked` }]);
           }
@@ -366,7 +370,10 @@ export function createPostsService(deps: PostsServiceDeps) {
     if (toSend.length === 0) throw new AppError('conflict', 'Nothing left to publish on this post');
     const withAccount = toSend.filter((e) => e.accountId !== null);
     if (withAccount.length > 0) {
-      const problems = validate({ parts: row.parts, targets: withAccount.map((e) => ({ accountId: e.accountId!, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride })) }).entries.flatMap((e) => e.problems);
+      const problems = validate({
+        parts: row.parts,
+        targets: withAccount.map((e) => ({ accountId: e.accountId!, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride, threadMode: e.threadMode })),
+      }).entries.flatMap((e) => e.problems);
       if (problems.length > 0) throw new AppError('validation', describeIssues(problems), problems);
     }
     store.transaction(() => deps.publisher.publishNow(id));
@@ -390,6 +397,7 @@ export function createPostsService(deps: PostsServiceDeps) {
       to: input.to !== undefined ? Date.parse(input.to) : undefined,
       match,
       overdue: input.overdue,
+      view: input.view,
       limit: input.limit,
       offset: input.offset,
     });

@@ -84,6 +84,20 @@ function units(text: string, counting: CountingMethod, urlLength: number): Unit[
     }
     case 'graphemes':
       return graphemeUnits(text, 0, () => 1);
+    case 'utf8-bytes': {
+      // A code point weighs its UTF-8 bytes; a cut never falls inside one.
+      const out: Unit[] = [];
+      let i = 0;
+      for (const char of text) {
+        const cp = char.codePointAt(0)!;
+        out.push({ start: i, weight: cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4 });
+        i += char.length;
+      }
+      return out;
+    }
+    case 'threads':
+      // Code points, an emoji weighing its UTF-8 bytes (see count.ts).
+      return graphemeUnits(text, 0, (segment) => (EMOJI.test(segment) ? new TextEncoder().encode(segment).length : [...segment].length));
     case 'x-weighted':
       return withMatches(
         text,
