@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { POST_STATUSES, REPEAT_UNITS, type PlatformId, type Post } from '../domain';
 import type { Issue } from '../result';
-import { channel, isoUtc } from './define';
+import { channel, isoUtc, timeZoneName } from './define';
 
 const id = z.string().min(1).max(100);
 
@@ -144,5 +144,11 @@ export const postsChannels = {
   'posts:publish': channel(byId).returns<Post>(),
   'posts:validate': channel(postsValidateInput).returns<{ entries: EntryValidation[] }>(),
   /** The next free queue slots (ISO UTC), soonest first; fewer when the queue runs out. */
+  /**
+   * The creator's time zone changes: scheduled posts keep their `local_time` (09:30 stays 09:30)
+   * or their `moment`, moved in one transaction with the setting. `moved`: posts whose time
+   * changed; `keptMoment`: posts whose local time had already passed in the new zone.
+   */
+  'posts:changeTimeZone': channel(z.strictObject({ timeZone: timeZoneName, keep: z.enum(['local_time', 'moment']) })).returns<{ timeZone: string; moved: string[]; keptMoment: string[] }>(),
   'posts:nextSlots': channel(z.strictObject({ count: z.number().int().min(1).max(50).default(1) }).default({ count: 1 })).returns<{ slots: string[] }>(),
 };

@@ -397,6 +397,8 @@ export function createPostStore(db: Db) {
     markOverdue: db.prepare('UPDATE posts SET overdue = 1, updated_at = @now WHERE id = @id'),
     entriesInFlight: db.prepare("SELECT * FROM entries WHERE status = 'publishing' ORDER BY post_id, position"),
     publishingPosts: db.prepare("SELECT id FROM posts WHERE status = 'publishing'"),
+    futureScheduled: db.prepare("SELECT id, scheduled_at FROM posts WHERE status = 'scheduled' AND scheduled_at > @now ORDER BY scheduled_at"),
+    moveScheduled: db.prepare("UPDATE posts SET scheduled_at = @at, updated_at = @now WHERE id = @id AND status = 'scheduled'"),
     takenSlots: db.prepare("SELECT scheduled_at FROM posts WHERE status != 'draft' AND scheduled_at >= @from AND scheduled_at <= @to"),
     // Progress is kept: what an adapter saved (thread parts already sent, record keys) lets a
     // re-publish continue where the last one stopped instead of posting earlier parts again.
@@ -840,6 +842,11 @@ export function createPostStore(db: Db) {
     updateEntry(e: { id: string; contentType: string; enabled: boolean; settings: Record<string, unknown>; textOverride: string | null; position: number; handOff: 'auto' | 'off'; threadMode: ThreadMode | null }) {
       s.updateEntry.run({ id: e.id, contentType: e.contentType, enabled: e.enabled ? 1 : 0, settings: JSON.stringify(e.settings), textOverride: e.textOverride, position: e.position, handOff: e.handOff, threadMode: e.threadMode });
     },
+    /** Scheduled posts whose time is after `now`, soonest first (a time zone change moves them). */
+    futureScheduled: (now: number): Array<{ id: string; scheduledAt: number }> =>
+      (s.futureScheduled.all({ now }) as Array<{ id: string; scheduled_at: number }>).map((r) => ({ id: r.id, scheduledAt: r.scheduled_at })),
+    /** Moves a scheduled post to `at` (its hand-offs follow: see touchRemote). */
+    moveScheduled: (id: string, at: number, now: number) => void s.moveScheduled.run({ id, at, now }),
     /** Something about a post changed: its hand-offs are looked at again on the engine's next turn. */
     touchRemote: (postId: string, now: number) => void s.touchRemote.run({ postId, now }),
     /** An account's hand-off setting changed: the same for its entries. */

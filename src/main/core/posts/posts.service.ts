@@ -14,7 +14,7 @@ import { describeIssues } from '../invoke';
 import type { LabelsRepo } from '../labels/labels.repo';
 import type { MediaRepo } from '../media/media.repo';
 import type { Clock } from '../ports/ports';
-import { firstFreeSlot } from './calendar';
+import { firstFreeSlot, sameWallTime } from './calendar';
 import type { EntryRecord, PostStore } from './post-store.repo';
 import { resolveContentType, validateEntry, type CountCache, type EntryToValidate, type MediaFacts } from './validate';
 
@@ -30,7 +30,7 @@ export interface PostsServiceDeps {
   accounts: Pick<AccountsRepo, 'many' | 'active'>;
   media: Pick<MediaRepo, 'many'>;
   labels: Pick<LabelsRepo, 'existing'>;
-  settings: { get(): Settings };
+  settings: { get(): Settings; update(patch: Partial<Settings>): Settings };
   clock: Clock;
   bus: EventBus;
   publisher: PublishNow;
@@ -415,9 +415,42 @@ export function createPostsService(deps: PostsServiceDeps) {
     };
   }
 
+  /**
+   * `posts:changeTimeZone`: the creator's time zone changes, and every scheduled post either keeps
+   * its local time (09:30 stays 09:30, so its moment moves) or its moment (09:30 Berlin shows as
+   * 08:30 London), in one transaction with the setting. A post whose local time has already passed
+   * in the new zone keeps its moment (it is not sent late). Hand-offs follow on the engine's next
+   * turn, as after any reschedule.
+   */
+  function changeTimeZone(input: { timeZone: string; keep: 'local_time' | 'moment' }): { timeZone: string; moved: string[]; keptMoment: string[] } {
+    const now = clock.now();
+    const from = deps.settings.get().timeZone;
+    const moved: string[] = [];
+    const keptMoment: string[] = [];
+    store.transaction(() => {
+      if (input.keep === 'local_time' && from !== input.timeZone) {
+        for (const post of store.futureScheduled(now)) {
+          const at = sameWallTime(post.scheduledAt, from, input.timeZone);
+          if (at === post.scheduledAt) continue;
+          if (at <= now) {
+            keptMoment.push(post.id);
+            continue;
+          }
+          store.moveScheduled(post.id, at, now);
+          store.touchRemote(post.id, now);
+          moved.push(post.id);
+        }
+      }
+      deps.settings.update({ timeZone: input.timeZone });
+    });
+    if (moved.length > 0) changed(moved);
+    return { timeZone: input.timeZone, moved, keptMoment };
+  }
+
   return {
     create,
     update,
+    changeTimeZone,
     delete: remove,
     duplicate,
     publish,
