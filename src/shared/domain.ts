@@ -127,6 +127,11 @@ export interface Post {
   createdAt: string;
   updatedAt: string;
   publishedAt: string | null;
+  /**
+   * Its moment on the calendar: when it was published by hand ("Publish now", "Retry"), else its
+   * planned time, else when it settled; null for a draft without a time.
+   */
+  calendarAt: string | null;
 }
 
 /** A connected social account. Tokens are never part of it. */

@@ -11,7 +11,7 @@ import { createTrayService, firstWords, trayTime, type TrayMenuItem, type TraySt
 const NOW = Date.parse('2026-03-02T09:00:00.000Z'); // a Monday
 
 function post(id: string, at: string, text: string): Post {
-  return { id, status: 'scheduled', scheduledAt: at, parts: [{ text, media: [] }], labelIds: [], entries: [], repeat: null, overdue: false, createdAt: at, updatedAt: at, publishedAt: null };
+  return { id, status: 'scheduled', scheduledAt: at, parts: [{ text, media: [] }], labelIds: [], entries: [], repeat: null, overdue: false, createdAt: at, updatedAt: at, publishedAt: null, calendarAt: at };
 }
 
 /** A fake engine answering the channels the tray uses, with the posts:list contract. */

@@ -172,6 +172,8 @@ interface PostRow {
   updated_at: number;
   published_at: number | null;
   repeat_next_id: string | null;
+  /** Generated (migration 0016): publish_now_at, else scheduled_at, else published_at. */
+  calendar_at: number | null;
 }
 
 interface EntryRow {
@@ -530,6 +532,7 @@ export function createPostStore(db: Db) {
       createdAt: iso(r.created_at)!,
       updatedAt: iso(r.updated_at)!,
       publishedAt: iso(r.published_at),
+      calendarAt: iso(r.calendar_at),
     }));
   }
 
