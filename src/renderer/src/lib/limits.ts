@@ -1,4 +1,4 @@
-import type { CountingMethod } from '../../../shared/platforms';
+import type { CountingMethod, PlatformSpec } from '../../../shared/platforms';
 
 // Where a text crosses a platform's limit, so the editor can highlight what is past it. The
 // engine's count (posts:validate) stays the authority for the number shown; this walks the same
@@ -137,4 +137,25 @@ export function overflowStart(text: string, counting: CountingMethod, limit: num
     if (total > limit) return unit.start;
   }
   return null;
+}
+
+/**
+ * Where `text` first goes past any of a platform's limits on it: the main one (`limit`, which may
+ * be an instance's own or a caption's) and the others in other units (Bluesky's 3,000 bytes).
+ */
+export function overflowAny(text: string, spec: Pick<PlatformSpec, 'text'>, limit: number, options: { urlLength?: number } = {}): number | null {
+  let cut = overflowStart(text, spec.text.counting, limit, options);
+  for (const other of spec.text.also ?? []) {
+    const at = overflowStart(text, other.counting, other.limit, options);
+    if (at !== null && (cut === null || at < cut)) cut = at;
+  }
+  return cut;
+}
+
+/**
+ * The main text limit of a check (an instance's own, or a caption's), for the highlight: the
+ * engine reports the limit that binds, which may be one in another unit (Bluesky's bytes).
+ */
+export function mainLimit(check: { limit: number; unit: 'characters' | 'bytes' } | null, spec: Pick<PlatformSpec, 'text'>): number {
+  return check && check.unit === (spec.text.counting === 'utf8-bytes' ? 'bytes' : 'characters') ? check.limit : spec.text.limit;
 }
