@@ -8,6 +8,9 @@ import { platformName } from '../lib/platforms';
 import { ENTRY_STATUS } from '../lib/status';
 import type { ComposerTarget } from '../stores/composer.store';
 import { HandOffChoice, ThreadModeChoice } from './EntryChoices';
+import { systemZone } from '../lib/time';
+import { useSettingsStore } from '../stores/settings.store';
+import { AttemptLog } from './AttemptLog';
 import { HighlightArea } from './HighlightArea';
 import { humanize, settingFields, type SettingField } from './settings-fields';
 
@@ -95,6 +98,7 @@ export function PlatformOptions({
   onChange: (patch: Partial<ComposerTarget>) => void;
 }) {
   const idPrefix = useId();
+  const zone = useSettingsStore((s) => s.settings?.timeZone) ?? systemZone();
   const spec = platformSpec(account.platform);
   const fields = settingFields(account.platform);
   const contentType = target.contentType ?? spec.defaultContentType;
@@ -149,6 +153,11 @@ export function PlatformOptions({
             <a href={entry.platformUrl} target="_blank" rel="noreferrer">
               View on {name}
             </a>
+          </p>
+        ) : null}
+        {entry?.status === 'handed_off' ? (
+          <p className="option-note held-note">
+            <span aria-hidden="true">⇥</span> Handed to {name}: goes out even if this computer is off.
           </p>
         ) : null}
         {entry?.errorMessage ? (
@@ -229,6 +238,7 @@ export function PlatformOptions({
             }}
           />
         ))}
+        {entry ? <AttemptLog entry={entry} zone={zone} label={`${name} ${account.handle}`} /> : null}
         {problems.length > 0 ? (
           <ul className="problems">
             {problems.map((p, i) => (
