@@ -449,7 +449,9 @@ export const useComposerStore = create<ComposerState>((set, get) => {
       update({ submitting: true, submitError: null, submitIssues: [] });
       const result = await outbox().posts.update({ id: d.postId, parts: d.parts, targets: targetsPayload(d), labelIds: d.labelIds, repeat: d.repeat });
       if (!result.ok) return fail(result.error);
-      update({ submitting: false, dirty: false, saveState: 'saved', draft: { ...get().draft, status: result.value.post.status } });
+      // What is saved is the new starting point: closing now asks nothing.
+      const saved = { ...get().draft, status: result.value.post.status };
+      update({ submitting: false, dirty: false, saveState: 'saved', draft: saved, original: get().original ? saved : null, loaded: result.value.post });
       return true;
     },
     restore() {

@@ -108,7 +108,7 @@ async function blockerOf(post: Post): Promise<string | null> {
   }
   const result = await outbox().posts.validate({
     parts: post.parts,
-    targets: post.entries.map((e) => ({ accountId: e.accountId!, contentType: e.contentType, enabled: e.enabled, settings: e.settings, textOverride: e.textOverride })),
+    targets: post.entries.map((e) => ({ accountId: e.accountId!, contentType: e.contentType, enabled: e.enabled, settings: e.settings, textOverride: e.textOverride, threadMode: e.threadMode })),
   });
   if (!result.ok) return null;
   for (const entry of result.value.entries) {

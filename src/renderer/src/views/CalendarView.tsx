@@ -246,7 +246,7 @@ function Slot({
         <PostChip key={p.id} post={p} zone={zone} onOpen={onOpen} onKeyMove={onKeyMove} />
       ))}
       {ghosts.map((time) => (
-        <button key={time} type="button" className="ghost-slot" aria-label={`Free queue slot ${time}, ${longDayLabel(`${day}T12:00:00Z`, 'UTC')}: write a post for it`} onClick={() => onCompose(day, time)}>
+        <button key={time} type="button" className="ghost-slot" aria-label={`${time} Queue slot, ${longDayLabel(`${day}T12:00:00Z`, 'UTC')}: write a post for it`} onClick={() => onCompose(day, time)}>
           <span className="ghost-time">{time}</span> <span className="ghost-text">Queue slot</span>
         </button>
       ))}

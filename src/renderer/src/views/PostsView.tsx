@@ -280,7 +280,7 @@ export function PostsView() {
             </p>
           </div>
         ) : (
-          <ul className="post-list" aria-label={TABS.find((t) => t.id === (filters.view ?? 'upcoming'))?.label ?? 'Posts'} aria-busy={listLoading}>
+          <ul className="post-list" aria-label="Posts" aria-busy={listLoading}>
             {list.map((p) => (
               <PostRow key={p.id} post={p} zone={zone} onDelete={(post) => void remove(post)} />
             ))}
