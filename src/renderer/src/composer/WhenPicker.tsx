@@ -1,28 +1,9 @@
 import { useRef } from 'react';
 import { dateTimeLabel, isoToZoned, utcHint, zonedToIso, zoneAbbreviation } from '../lib/time';
+import { quickPicks } from '../lib/quick-picks';
 import { nextHour } from '../stores/composer.store';
 
 type When = { date: string; time: string } | null;
-
-/** A quick pick: a moment with its name ("Tomorrow morning") and what it shows ("Sun 29 Nov, 09:00"). */
-interface Pick {
-  id: string;
-  label: string;
-  at: string;
-}
-
-/** The picks that make sense now: the next queue slot, later today (while today lasts), tomorrow at 09:00. */
-export function quickPicks(now: number, zone: string, nextSlot: string | null): Pick[] {
-  const picks: Pick[] = [];
-  if (nextSlot && Date.parse(nextSlot) > now) picks.push({ id: 'slot', label: 'Next queue slot', at: nextSlot });
-  const today = isoToZoned(new Date(now).toISOString(), zone);
-  // Three hours on, on the hour: still today, else not offered.
-  const later = isoToZoned(new Date(Math.ceil((now + 3 * 3_600_000) / 3_600_000) * 3_600_000).toISOString(), zone);
-  if (later.date === today.date) picks.push({ id: 'later', label: 'Later today', at: zonedToIso(later.date, later.time, zone) });
-  const tomorrow = isoToZoned(new Date(now + 24 * 3_600_000).toISOString(), zone).date;
-  picks.push({ id: 'tomorrow', label: 'Tomorrow morning', at: zonedToIso(tomorrow, '09:00', zone) });
-  return picks;
-}
 
 /** When a post goes out: quick picks, then the date and time fields (Custom), in the creator's zone. */
 export function WhenPicker({ when, zone, nextSlot, onChange }: { when: When; zone: string; nextSlot: string | null; onChange: (when: When) => void }) {

@@ -132,6 +132,8 @@ let saveTimer: ReturnType<typeof setTimeout> | undefined;
 let validateTimer: ReturnType<typeof setTimeout> | undefined;
 let inFlight: Promise<boolean> | null = null;
 let validateToken = 0;
+/** The creator set or cleared the time since the composer opened: the queue slot no longer fills it in. */
+let whenEdited = false;
 
 function persist(state: Pick<ComposerState, 'open' | 'draft' | 'dirty' | 'touched' | 'original'>) {
   try {
@@ -264,8 +266,8 @@ export const useComposerStore = create<ComposerState>((set, get) => {
       const slot = result.ok ? (result.value.slots[0] ?? null) : null;
       set({ nextSlot: slot });
       const { open, draft, original } = get();
-      // Only a post still without a time (and not yet given one by the creator) takes it.
-      if (!prefill || !slot || !open || draft.when || !autosaves(draft)) return;
+      // Only a post still without a time, whose time the creator has not touched, takes it.
+      if (!prefill || !slot || !open || draft.when || !autosaves(draft) || whenEdited) return;
       const when = isoToZoned(slot, zone());
       update({ draft: { ...draft, when }, original: original ? { ...original, when } : original });
     },
@@ -287,6 +289,7 @@ export const useComposerStore = create<ComposerState>((set, get) => {
       update({ open: true, draft, dirty: false, saveState: 'idle', saveError: null, submitError: null, submitIssues: [], validation: [], touched: false, original: null, loaded: null, confirmingClose: false });
       scheduleValidate();
       // A new post starts at the next free queue slot (the creator can pick another).
+      whenEdited = false;
       void get().loadNextSlot(!options.at);
     },
     async openPost(id) {
@@ -300,6 +303,7 @@ export const useComposerStore = create<ComposerState>((set, get) => {
       const draft = draftFromPost(result.value);
       update({ open: true, draft, dirty: false, saveState: 'idle', saveError: null, submitError: null, submitIssues: [], validation: [], touched: false, original: draft, loaded: result.value, confirmingClose: false });
       scheduleValidate();
+      whenEdited = false;
       void get().loadNextSlot(true);
     },
     requestClose() {
@@ -372,7 +376,10 @@ export const useComposerStore = create<ComposerState>((set, get) => {
       else if (stillDirty) useUiStore.getState().toast('Kept on this device: the draft will be saved when Outbox can store it.');
     },
     change(recipe) {
-      update({ draft: recipe(get().draft), dirty: true, touched: true, submitError: null, submitIssues: [] });
+      const before = get().draft;
+      const draft = recipe(before);
+      if (JSON.stringify(draft.when) !== JSON.stringify(before.when)) whenEdited = true;
+      update({ draft, dirty: true, touched: true, submitError: null, submitIssues: [] });
       scheduleSave();
       scheduleValidate();
     },

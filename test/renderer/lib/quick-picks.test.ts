@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quickPicks } from '../../../src/renderer/src/composer/WhenPicker';
+import { quickPicks } from '../../../src/renderer/src/lib/quick-picks';
 
 // The composer's quick picks, in the creator's zone: the next queue slot, later today while today
 // lasts, and tomorrow at 09:00.
