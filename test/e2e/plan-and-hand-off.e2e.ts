@@ -226,6 +226,9 @@ describe('times that pick themselves, the Posts tabs, limits in every unit, time
     await composer.getByRole('textbox', { name: 'Post text' }).fill('👨‍👩‍👧‍👦'.repeat(300));
     const counter = composer.getByRole('list', { name: 'Length per platform' });
     await counter.getByText('Bluesky 7,500/3,000 bytes').waitFor();
+    // The highlight starts where the bytes run out (the 121st emoji), and says which limit it is.
+    await composer.getByText('The highlighted text does not fit on Bluesky (3,000 bytes).').waitFor();
+    expect(await composer.locator('.part mark.overflow').textContent()).toBe('👨‍👩‍👧‍👦'.repeat(180));
     expect(await composer.getByRole('button', { name: 'Schedule', exact: true }).isDisabled()).toBe(true);
     await composer.locator('#why-not', { hasText: 'Fix the problems marked ⚠ first.' }).waitFor();
     await bothThemes(app, 'bluesky-bytes');

@@ -6,7 +6,7 @@ import { platformSpec } from '../../../shared/platforms';
 import { Avatar, PlatformMark, StatusBadge } from '../components/Badges';
 import { Dialog } from '../components/Dialog';
 import { Icon } from '../components/Icon';
-import { mainLimit, overflowAny } from '../lib/limits';
+import { mainLimit, overflowWhere } from '../lib/limits';
 import { PLATFORM_ORDER, platformName } from '../lib/platforms';
 import { POST_STATUS } from '../lib/status';
 import { systemZone, zonedToIso } from '../lib/time';
@@ -31,6 +31,7 @@ interface Overflow {
   cut: number;
   platforms: PlatformId[];
   limit: number;
+  unit: 'characters' | 'bytes';
 }
 
 function overflowOf(text: string, targets: ComposerTarget[], accounts: Account[], validation: EntryValidation[]): Overflow | null {
@@ -41,9 +42,10 @@ function overflowOf(text: string, targets: ComposerTarget[], accounts: Account[]
     if (!account) continue;
     const spec = platformSpec(account.platform);
     const limit = mainLimit(validationFor(validation, t.accountId), spec);
-    const cut = overflowAny(text, spec, limit);
-    if (cut === null) continue;
-    if (!best || cut < best.cut) best = { cut, platforms: [account.platform], limit };
+    const over = overflowWhere(text, spec, limit);
+    if (over === null) continue;
+    const { cut } = over;
+    if (!best || cut < best.cut) best = { cut, platforms: [account.platform], limit: over.limit, unit: over.unit };
     else if (cut === best.cut && !best.platforms.includes(account.platform)) best.platforms.push(account.platform);
   }
   return best;
@@ -134,7 +136,7 @@ function PartEditor({
       {overflow ? (
         <p className="overflow-hint" id={overflowId}>
           <span aria-hidden="true">⚠ </span>
-          The highlighted text does not fit on {overflow.platforms.map(platformName).join(' or ')} ({overflow.limit.toLocaleString('en')} characters).
+          The highlighted text does not fit on {overflow.platforms.map(platformName).join(' or ')} ({overflow.limit.toLocaleString('en')} {overflow.unit}).
         </p>
       ) : null}
       <MediaStrip media={part.media} partLabel={partLabel} dropTarget={box} onChange={(media) => onChange({ ...part, media })} />
@@ -530,7 +532,6 @@ export function Composer() {
             ) : whyNotSchedule ? (
               // A disabled action always says why, next to it.
               <p className="hint why-not" id="why-not">
-                <span aria-hidden="true">ⓘ </span>
                 {whyNotSchedule}
               </p>
             ) : (

@@ -144,12 +144,18 @@ export function overflowStart(text: string, counting: CountingMethod, limit: num
  * be an instance's own or a caption's) and the others in other units (Bluesky's 3,000 bytes).
  */
 export function overflowAny(text: string, spec: Pick<PlatformSpec, 'text'>, limit: number, options: { urlLength?: number } = {}): number | null {
-  let cut = overflowStart(text, spec.text.counting, limit, options);
-  for (const other of spec.text.also ?? []) {
-    const at = overflowStart(text, other.counting, other.limit, options);
-    if (at !== null && (cut === null || at < cut)) cut = at;
+  return overflowWhere(text, spec, limit, options)?.cut ?? null;
+}
+
+/** The same, with the limit that is crossed first and its unit (for "does not fit (3,000 bytes)"). */
+export function overflowWhere(text: string, spec: Pick<PlatformSpec, 'text'>, limit: number, options: { urlLength?: number } = {}): { cut: number; limit: number; unit: 'characters' | 'bytes' } | null {
+  const unit = (counting: CountingMethod) => (counting === 'utf8-bytes' ? 'bytes' : 'characters');
+  let best: { cut: number; limit: number; unit: 'characters' | 'bytes' } | null = null;
+  for (const l of [{ limit, counting: spec.text.counting }, ...(spec.text.also ?? [])]) {
+    const cut = overflowStart(text, l.counting, l.limit, options);
+    if (cut !== null && (best === null || cut < best.cut)) best = { cut, limit: l.limit, unit: unit(l.counting) };
   }
-  return cut;
+  return best;
 }
 
 /**
