@@ -108,6 +108,8 @@ export interface PlatformEntry {
   remote: { id: string; at: string } | null;
   /** Why this entry stays with Outbox although its account hands posts off (the platform cannot hold it). */
   remoteNote: string | null;
+  /** A thread to a platform that cannot thread: part 1 only, or every part joined (null: the default, joined). */
+  threadMode: 'first' | 'joined' | null;
   attempts: Attempt[];
 }
 
@@ -125,6 +127,11 @@ export interface Post {
   createdAt: string;
   updatedAt: string;
   publishedAt: string | null;
+  /**
+   * Its moment on the calendar: when it was published by hand ("Publish now", "Retry"), else its
+   * planned time, else when it settled; null for a draft without a time.
+   */
+  calendarAt: string | null;
 }
 
 /** A connected social account. Tokens are never part of it. */

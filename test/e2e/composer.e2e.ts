@@ -56,6 +56,7 @@ describe('composer', () => {
     await page.getByRole('alertdialog', { name: 'Keep this post as a draft?' }).getByRole('button', { name: 'Keep as draft' }).click();
     await app.reload();
     await go(page, 'Posts');
+    await page.getByRole('tab', { name: 'Drafts' }).click();
     await page.getByRole('listitem', { name: 'Half-written thought about ink and paper' }).waitFor();
     expect((await allPosts(harness)).filter((p) => p.parts[0]!.text.startsWith('Half-written'))).toHaveLength(1);
   });

@@ -57,6 +57,7 @@ describe('focus rings, axe and screenshots of every view and dialog, in both the
     await page.getByRole('group', { name: 'Period' }).getByRole('button', { name: 'Month' }).click();
 
     await go(page, 'Posts');
+    await page.getByRole('tab', { name: 'All' }).click();
     await page.getByRole('listitem', { name: 'Giveaway results are in' }).waitFor();
     await page.getByText(/Too long for/).first().waitFor();
     await check(page, 'posts');

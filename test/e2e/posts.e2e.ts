@@ -32,6 +32,9 @@ describe('posts list', () => {
     setOutcome(harness, failed.post.id, { status: 'failed', entryStatus: 'failed', error: 'X refused the post: duplicate content.' });
     await app.reload();
     await go(page, 'Posts');
+    // The Posts view opens on what is coming; every post is under All.
+    expect(await page.getByRole('tab', { name: 'Upcoming' }).getAttribute('aria-selected')).toBe('true');
+    await page.getByRole('tab', { name: 'All' }).click();
 
     const failedRow = page.getByRole('listitem', { name: 'Giveaway results are in' });
     await failedRow.getByText('X refused the post: duplicate content.').first().waitFor();
@@ -40,9 +43,9 @@ describe('posts list', () => {
     expect(await publishedRow.getByRole('link', { name: 'View on X' }).getAttribute('href')).toBe('https://bsky.app/profile/ada/post/1');
     await expectNoSeriousA11yViolations(page, 'posts');
 
-    await page.getByRole('combobox', { name: 'Status' }).selectOption('failed');
+    await page.getByRole('tab', { name: 'Failed' }).click();
     await expect.poll(() => page.getByRole('list', { name: 'Posts' }).getByRole('listitem').filter({ has: page.getByRole('group') }).count()).toBe(1);
-    await page.getByRole('combobox', { name: 'Status' }).selectOption('');
+    await page.getByRole('tab', { name: 'All' }).click();
     await page.getByRole('searchbox', { name: 'Search' }).fill('harbour');
     await expect.poll(() => page.getByRole('list', { name: 'Posts' }).getByRole('listitem', { name: /^Sketch of the harbour/ }).count()).toBe(1);
     await expect.poll(() => page.getByRole('list', { name: 'Posts' }).getByRole('listitem', { name: 'Giveaway results are in' }).count()).toBe(0);

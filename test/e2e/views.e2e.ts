@@ -98,6 +98,7 @@ describe('main views', () => {
   it('posts, accounts and settings', async () => {
     const { page } = app;
     await go(page, 'Posts');
+    await page.getByRole('tab', { name: 'All' }).click();
     await page.getByRole('listitem', { name: 'Giveaway results are in' }).waitFor();
     await expectNoSeriousA11yViolations(page, 'posts');
     await app.screenshot('posts');

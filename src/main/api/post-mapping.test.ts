@@ -19,6 +19,7 @@ function entry(over: Partial<PlatformEntry>): PlatformEntry {
     handOff: 'auto',
     remote: null,
     remoteNote: null,
+    threadMode: null,
     attempts: [],
     ...over,
   };
@@ -44,6 +45,7 @@ const post: Post = {
   createdAt: '2026-01-01T12:00:00.000Z',
   updatedAt: '2026-01-01T12:05:00.000Z',
   publishedAt: '2026-01-01T12:05:00.000Z',
+  calendarAt: '2026-01-01T12:05:00.000Z',
 };
 
 const ctx = { kinds: new Map([['v1', 'video' as const]]), labels: new Map(), baseUrl: 'http://127.0.0.1:7787' };

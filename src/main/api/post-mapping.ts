@@ -23,6 +23,9 @@ function accountResult(entry: PlatformEntry) {
     post_id: entry.platformPostId,
     post_url: entry.platformUrl,
     error: entry.status === 'failed' ? (entry.errorMessage ?? 'Publishing failed') : null,
+    handed_off: entry.status === 'handed_off',
+    schedule_id: entry.status === 'handed_off' ? (entry.remote?.id ?? null) : null,
+    publishes_at: entry.status === 'handed_off' ? (entry.remote?.at ?? null) : null,
   };
 }
 
@@ -37,11 +40,14 @@ export function platformResults(entries: PlatformEntry[]): PostObject['platform_
   for (const platform of unique(enabled.map((e) => e.platform))) {
     const mine = enabled.filter((e) => e.platform === platform);
     const finished = mine.filter((e) => e.status === 'published' || e.status === 'failed');
-    if (finished.length === 0) continue;
+    // A post the platform's own scheduler holds has a result to show too: it goes out with this computer off.
+    const handedOff = mine.some((e) => e.status === 'handed_off');
+    if (finished.length === 0 && !handedOff) continue;
     const published = mine.find((e) => e.status === 'published');
     const failed = mine.find((e) => e.status === 'failed');
     out[apiPlatform(platform)] = {
-      success: finished.every((e) => e.status === 'published'),
+      success: finished.length > 0 && finished.every((e) => e.status === 'published'),
+      ...(handedOff ? { handed_off: true as const } : {}),
       ...(published ? { post_id: published.platformPostId ?? '', post_url: published.platformUrl ?? '' } : {}),
       ...(failed ? { error: failed.errorMessage ?? 'Publishing failed' } : {}),
       accounts: mine.map(accountResult),

@@ -192,6 +192,9 @@ export const accountResult = z.strictObject({
   post_id: z.string().nullable(),
   post_url: z.string().nullable(),
   error: z.string().nullable(),
+  handed_off: z.boolean().meta({ description: "True while the platform's own scheduler holds this account's post: it goes out at its time even with this computer off (Outbox extension)." }),
+  schedule_id: z.string().nullable().meta({ description: "The platform's id of the scheduled post while handed off (Mastodon's scheduled status id), else null." }),
+  publishes_at: z.string().nullable().meta({ description: 'When the platform publishes it, while handed off (ISO 8601 UTC), else null.' }),
 });
 
 export const platformResult = z
@@ -200,6 +203,10 @@ export const platformResult = z
     post_id: z.string().optional().meta({ description: 'Present once an account of it published (the first one).' }),
     post_url: z.string().optional(),
     error: z.string().optional().meta({ description: 'Present when an account of it failed.' }),
+    handed_off: z
+      .literal(true)
+      .optional()
+      .meta({ description: "Present (true) while the platform's own scheduler holds the post for an account of it: it goes out even with this computer off (Outbox extension)." }),
     accounts: z.array(accountResult).meta({ description: 'One result per account of this platform (Outbox extension).' }),
   })
   .meta({ description: "Octopost's per-platform result: `{ success, post_id, post_url }` or `{ success: false, error }`, plus Outbox's per-account list." });

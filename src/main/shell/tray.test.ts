@@ -11,7 +11,7 @@ import { createTrayService, firstWords, trayTime, type TrayMenuItem, type TraySt
 const NOW = Date.parse('2026-03-02T09:00:00.000Z'); // a Monday
 
 function post(id: string, at: string, text: string): Post {
-  return { id, status: 'scheduled', scheduledAt: at, parts: [{ text, media: [] }], labelIds: [], entries: [], repeat: null, overdue: false, createdAt: at, updatedAt: at, publishedAt: null };
+  return { id, status: 'scheduled', scheduledAt: at, parts: [{ text, media: [] }], labelIds: [], entries: [], repeat: null, overdue: false, createdAt: at, updatedAt: at, publishedAt: null, calendarAt: at };
 }
 
 /** A fake engine answering the channels the tray uses, with the posts:list contract. */
@@ -123,6 +123,22 @@ describe('tray menu', () => {
     t.click('Tue 18:05  Short one');
     expect(t.opened).toEqual([{ postId: 'p2' }]);
     expect(t.tray.tooltip).toBe('Outbox\nNext post: 14:30');
+  });
+
+  it('marks the posts a platform holds: they go out with this computer off', async () => {
+    const core = new FakeCore();
+    const entry = (platform: 'mastodon' | 'bluesky', status: 'handed_off' | 'pending') => ({
+      id: `${platform}-e`, accountId: `${platform}-a`, platform, contentType: 'post', enabled: true, status, platformPostId: null, platformUrl: null, errorMessage: null,
+      settings: {}, textOverride: null, handOff: 'auto' as const, remote: status === 'handed_off' ? { id: '42', at: '2026-03-02T13:30:00.000Z' } : null, remoteNote: null, threadMode: null, attempts: [],
+    });
+    core.posts = [
+      { ...post('p1', '2026-03-02T13:30:00.000Z', 'Held by Mastodon'), entries: [entry('mastodon', 'handed_off'), entry('bluesky', 'pending')] },
+      { ...post('p2', '2026-03-02T15:00:00.000Z', 'Sent by Outbox'), entries: [entry('bluesky', 'pending')] },
+    ];
+    const t = setup(core);
+    await t.service.refresh();
+    expect(t.labels().slice(0, 3)).toEqual(['Next posts', '13:30  Held by Mastodon  · handed to Mastodon', '15:00  Sent by Outbox']);
+    expect(t.tray.tooltip).toBe('Outbox\nNext post: 13:30 (handed to Mastodon: goes out with this computer off)');
   });
 
   it('follows changes: a new post appears after posts:changed, the scheduler state changes the icon', async () => {

@@ -2,6 +2,7 @@ import type { Post } from '../../shared/domain';
 import type { SchedulerState } from '../../shared/ipc/events';
 import type { OpenTarget } from '../../shared/ipc/shell';
 import type { Core } from '../core/create-core';
+import { handOffMark } from '../../shared/platforms/hand-off-text';
 
 /** What the tray icon shows. */
 export type TrayState = 'idle' | 'publishing' | 'paused' | 'problem';
@@ -120,7 +121,10 @@ export function createTrayService<Image, Menu>(deps: TrayDeps<Image, Menu>): Tra
     if (paused()) lines.push('Publishing paused');
     if (problem) lines.push('Something needs your attention');
     const next = posts?.[0];
-    if (next?.scheduledAt) lines.push(`Next post: ${trayTime(next.scheduledAt, deps.now(), timeZone, deps.locale)}`);
+    if (next?.scheduledAt) {
+      const held = handOffMark(next.entries);
+      lines.push(`Next post: ${trayTime(next.scheduledAt, deps.now(), timeZone, deps.locale)}${held ? ` (${held}: goes out with this computer off)` : ''}`);
+    }
     else if (posts) lines.push('No posts scheduled');
     // Windows cuts tooltips at 127 characters.
     return lines.join('\n').slice(0, 127);
@@ -141,7 +145,9 @@ export function createTrayService<Image, Menu>(deps: TrayDeps<Image, Menu>): Tra
       items.push({ label: 'Next posts', enabled: false });
       for (const post of posts) {
         const when = post.scheduledAt ? trayTime(post.scheduledAt, deps.now(), timeZone, deps.locale) : '';
-        items.push({ label: menuText(`${when}  ${firstWords(post)}`), click: () => deps.open({ postId: post.id }) });
+        // A post a platform's own scheduler holds goes out even with this computer off: said as in the app.
+        const held = handOffMark(post.entries);
+        items.push({ label: menuText(`${when}  ${firstWords(post)}${held ? `  · ${held}` : ''}`), click: () => deps.open({ postId: post.id }) });
       }
     }
     items.push({ type: 'separator' });

@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import { POST_STATUSES, REPEAT_UNITS, type PlatformId, type Post } from '../domain';
 import type { Issue } from '../result';
-import { channel, isoUtc } from './define';
+import { channel, isoUtc, timeZoneName } from './define';
 
 const id = z.string().min(1).max(100);
+
+/** The Posts view's tabs, as `posts:list { view }` takes them. */
+export const POST_LIST_VIEWS = ['upcoming', 'drafts', 'published', 'failed', 'all'] as const;
+/** A tab of the Posts view. */
+export type PostListView = (typeof POST_LIST_VIEWS)[number];
 
 /** One part as the creator writes it. Text may be empty in drafts. */
 export const postPartInput = z.strictObject({
@@ -38,6 +43,8 @@ export const targetInput = z.strictObject({
   textOverride: z.string().max(100_000).nullable().optional(),
   /** 'off' keeps this entry with Outbox although the account lets its platform publish scheduled posts. */
   handOff: z.enum(['auto', 'off']).optional(),
+  /** A thread to a platform that cannot thread: 'first' part only, or every part 'joined' as one message (null: the default, joined). */
+  threadMode: z.enum(['first', 'joined']).nullable().optional(),
 });
 
 /** When a new post goes out. */
@@ -85,6 +92,13 @@ export const postsListInput = z
     to: isoUtc.optional(),
     query: z.string().max(500).optional(),
     overdue: z.boolean().optional(),
+    /**
+     * A tab of the Posts view, which picks statuses and the order: `upcoming` (scheduled and
+     * publishing, soonest first), `drafts` (last edited first), `published` (partly published
+     * too, newest first), `failed` (partly published too, latest failure first), `all` (newest
+     * first). Without it: every status, by time, drafts first.
+     */
+    view: z.enum(POST_LIST_VIEWS).optional(),
     limit: z.number().int().min(1).max(100).default(10),
     offset: z.number().int().min(0).default(0),
   })
@@ -112,9 +126,14 @@ export interface EntryValidation {
   accountId: string;
   platform: PlatformId;
   contentType: string;
-  /** The text length as the platform counts it (the longest part), and its limit. */
+  /**
+   * The text length as the platform counts it and its limit, for the limit that binds most (the
+   * part and unit closest to or furthest past its limit: Bluesky's bytes can bind before its
+   * graphemes), and that limit's unit.
+   */
   length: number;
   limit: number;
+  unit: 'characters' | 'bytes';
   problems: Issue[];
   /** What may go wrong but does not stop sending (YouTube's daily upload quota running out that day). */
   warnings: Issue[];
@@ -131,5 +150,11 @@ export const postsChannels = {
   'posts:publish': channel(byId).returns<Post>(),
   'posts:validate': channel(postsValidateInput).returns<{ entries: EntryValidation[] }>(),
   /** The next free queue slots (ISO UTC), soonest first; fewer when the queue runs out. */
+  /**
+   * The creator's time zone changes: scheduled posts keep their `local_time` (09:30 stays 09:30)
+   * or their `moment`, moved in one transaction with the setting. `moved`: posts whose time
+   * changed; `keptMoment`: posts whose local time had already passed in the new zone.
+   */
+  'posts:changeTimeZone': channel(z.strictObject({ timeZone: timeZoneName, keep: z.enum(['local_time', 'moment']) })).returns<{ timeZone: string; moved: string[]; keptMoment: string[] }>(),
   'posts:nextSlots': channel(z.strictObject({ count: z.number().int().min(1).max(50).default(1) }).default({ count: 1 })).returns<{ slots: string[] }>(),
 };

@@ -19,8 +19,15 @@ export type CountingMethod =
   | 'code-points'
   /** UTF-16 code units (JavaScript's `length`), as Telegram and TikTok count. */
   | 'utf16'
+  /** UTF-8 bytes, as Bluesky's record schema (3,000) and YouTube's description (5,000) limit them. */
+  | 'utf8-bytes'
   /** Graphemes, an emoji counting as its UTF-8 bytes (Threads: "Emojis are counted as the number of UTF-8 bytes"). */
   | 'threads';
+
+/** What a creator calls the units a counting method counts. */
+export function countingUnit(counting: CountingMethod): 'characters' | 'bytes' {
+  return counting === 'utf8-bytes' ? 'bytes' : 'characters';
+}
 
 /** Every content type Outbox publishes. */
 export const CONTENT_TYPES = [
@@ -143,6 +150,11 @@ export interface ContentTypeSpec {
 export interface TextLimit {
   limit: number;
   counting: CountingMethod;
+  /**
+   * Further limits on the same text in other units, all checked when a post is scheduled (Bluesky:
+   * 300 graphemes and 3,000 UTF-8 bytes). The counter shows whichever binds.
+   */
+  also?: Array<{ limit: number; counting: CountingMethod }>;
 }
 
 /** Everything Outbox knows about what a platform accepts. */
@@ -238,7 +250,8 @@ const bluesky: PlatformSpec = {
   id: 'bluesky',
   name: 'Bluesky',
   label: 'Bluesky',
-  text: { limit: 300, counting: 'graphemes', noun: 'text' },
+  // app.bsky.feed.post (atproto lexicon): text maxGraphemes 300 and maxLength 3,000 (UTF-8 bytes).
+  text: { limit: 300, counting: 'graphemes', also: [{ limit: 3_000, counting: 'utf8-bytes' }], noun: 'text' },
   threads: true,
   altTextLimit: 2_000,
   // Bluesky's blob limit for images is 1,000,000 bytes, but the adapter re-encodes larger images
@@ -301,6 +314,8 @@ const threads: PlatformSpec = {
   id: 'threads',
   name: 'Threads',
   label: 'Threads',
+  // Threads posts (developers.facebook.com/documentation/threads/posts): 500 characters; emojis
+  // count as their UTF-8 bytes.
   text: { limit: 500, counting: 'threads', noun: 'text' },
   threads: true,
   altTextLimit: 1_000,
@@ -419,7 +434,8 @@ const youtube: PlatformSpec = {
   id: 'youtube',
   name: 'YouTube',
   label: 'YouTube',
-  text: { limit: 5_000, counting: 'code-points', noun: 'description' },
+  // videos resource: snippet.description at most 5,000 bytes; snippet.title at most 100 characters.
+  text: { limit: 5_000, counting: 'utf8-bytes', noun: 'description' },
   title: { limit: 100, counting: 'code-points', required: true },
   // status.publishAt on a private video: any time in the future (developers.google.com/youtube/v3/docs/videos#status.publishAt).
   handOff: { minLeadMs: 0, holdsThreads: false },

@@ -162,7 +162,9 @@ export async function expectFocusRings(page: Page, where: string, scope = 'body'
       return !!details && !(el.matches('summary') && el.parentElement === details);
     };
     const radioSkipped = (el: El) => el.matches('input[type="radio"]:not(:checked)') && !!el.closest('[role="radiogroup"], fieldset');
-    const elements = [...root.querySelectorAll(selector)].filter((el) => el.getClientRects().length > 0 && g.getComputedStyle(el).visibility !== 'hidden' && !el.closest('[inert]') && !radioSkipped(el) && !hiddenInDetails(el));
+    // Likewise once per tablist, on its selected tab (roving tabindex, WAI-ARIA tabs pattern).
+    const tabSkipped = (el: El) => el.matches('[role="tab"][tabindex="-1"]') && !!el.closest('[role="tablist"]');
+    const elements = [...root.querySelectorAll(selector)].filter((el) => el.getClientRects().length > 0 && g.getComputedStyle(el).visibility !== 'hidden' && !el.closest('[inert]') && !radioSkipped(el) && !tabSkipped(el) && !hiddenInDetails(el));
     elements.forEach((el, i) => {
       el.setAttribute('data-ring', String(i));
       g.__rings[String(i)] = look(el);

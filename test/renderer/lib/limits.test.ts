@@ -46,6 +46,7 @@ describe('overflowStart (the editor’s highlight) agrees with the engine’s co
     ['utf16', 4096],
     ['x-weighted', 280],
     ['mastodon', 500],
+    ['utf8-bytes', 3000],
     ['threads', 500],
   ] as Array<[CountingMethod, number]>) {
     it(`${method}: the text before the highlight fits in ${limit}, one grapheme (or link) more does not`, () => {

@@ -25,6 +25,16 @@ export function stepRepeat(fromMs: number, every: number, unit: RepeatUnit, time
 }
 
 /**
+ * The instant showing the same wall-clock time in `toZone` as `ms` shows in `fromZone` (09:30 in
+ * Berlin -> 09:30 in London). A time that does not exist there (a spring-forward gap) moves on
+ * as the zone's rules say.
+ */
+export function sameWallTime(ms: number, fromZone: string, toZone: string): number {
+  const at = new TZDate(ms, fromZone);
+  return new TZDate(at.getFullYear(), at.getMonth(), at.getDate(), at.getHours(), at.getMinutes(), at.getSeconds(), at.getMilliseconds(), toZone).getTime();
+}
+
+/**
  * The first weekly queue slot strictly after `nowMs` that no post already takes, in the
  * creator's zone; null when there are no slots (or all are taken for a year).
  */

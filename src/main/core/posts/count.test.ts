@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countCodePoints, countGraphemes, countMastodon, countThreads, countX } from './count';
+import { countCodePoints, countGraphemes, countMastodon, countThreads, countUtf8Bytes, countX } from './count';
 
 describe('X counts with twitter-text weights', () => {
   it('Latin letters weigh 1 each', () => {
@@ -74,6 +74,16 @@ describe('code points', () => {
   it('a surrogate pair is one code point', () => {
     expect(countCodePoints('😀a')).toBe(2);
     expect(countCodePoints('👨‍👩‍👧‍👦')).toBe(7);
+  });
+});
+
+describe('UTF-8 bytes (Bluesky 3,000, YouTube descriptions 5,000)', () => {
+  it('counts what the platform stores', () => {
+    expect(countUtf8Bytes('abc')).toBe(3);
+    expect(countUtf8Bytes('é')).toBe(2);
+    expect(countUtf8Bytes('日')).toBe(3);
+    expect(countUtf8Bytes('😀')).toBe(4);
+    expect(countUtf8Bytes('👨‍👩‍👧‍👦')).toBe(25);
   });
 });
 

@@ -58,6 +58,11 @@ export function countMastodon(text: string, urlLength = 23): number {
   return countGraphemes(countable);
 }
 
+/** UTF-8 bytes (Bluesky's 3,000-byte record limit, YouTube's 5,000-byte description). */
+export function countUtf8Bytes(text: string): number {
+  return utf8.encode(text).length;
+}
+
 // Threads: "Text posts are limited to 500 characters. Emojis are counted as the number of UTF-8
 // bytes" (developers.facebook.com/documentation/threads/posts, which links grapheme-splitter):
 // a grapheme counts 1, one holding an emoji (a pictograph, a flag's regional indicators, a keycap)
@@ -86,6 +91,8 @@ export function countText(text: string, method: CountingMethod, options: { urlLe
       return countCodePoints(text);
     case 'utf16':
       return text.length;
+    case 'utf8-bytes':
+      return countUtf8Bytes(text);
     case 'threads':
       return countThreads(text);
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Attempt, EntryStatus, PlatformEntry, PlatformId, Post, PostPart, PostStatus, Repeat } from '../../../shared/domain';
 import type { Db } from '../db/database';
+import type { ThreadMode } from '../../../shared/platforms/thread-mode';
 import { parseJson } from '../db/json';
 
 // The post aggregate (posts, entries, attempts, post_labels) has one owner: this store. Every SQL
@@ -54,6 +55,8 @@ export interface EntryRecord {
   remoteNote: string | null;
   /** When the engine next asks the platform about the hand-off. */
   remoteCheckAt: number | null;
+  /** A thread to a platform that cannot thread: part 1 only or every part joined (null: joined). */
+  threadMode: ThreadMode | null;
 }
 
 /** An attempt log outcome (the attempts.outcome column). */
@@ -109,6 +112,7 @@ export interface NewEntry {
   textOverride: string | null;
   position: number;
   handOff: 'auto' | 'off';
+  threadMode: ThreadMode | null;
 }
 
 /** An entry the hand-off part works on, with its post's time. */
@@ -172,9 +176,19 @@ export interface ListFilter {
   /** An FTS5 MATCH expression (already made safe). */
   match?: string | undefined;
   overdue?: boolean | undefined;
+  /** A tab of the Posts view: which statuses, in which order (see ListView). */
+  view?: ListView | undefined;
   limit: number;
   offset: number;
 }
+
+/**
+ * The Posts view's tabs. `upcoming`: scheduled and publishing, soonest first; `drafts`: the last
+ * edited first; `published` (partly published too): the newest first; `failed` (partly published
+ * too): the latest failure first; `all`: by moment, the newest first, drafts without one by
+ * their last edit.
+ */
+export type ListView = 'upcoming' | 'drafts' | 'published' | 'failed' | 'all';
 
 interface PostRow {
   id: string;
@@ -187,6 +201,8 @@ interface PostRow {
   updated_at: number;
   published_at: number | null;
   repeat_next_id: string | null;
+  /** Generated (migration 0016): publish_now_at, else scheduled_at, else published_at. */
+  calendar_at: number | null;
 }
 
 interface EntryRow {
@@ -213,6 +229,7 @@ interface EntryRow {
   remote_hash: string | null;
   remote_note: string | null;
   remote_check_at: number | null;
+  thread_mode: ThreadMode | null;
 }
 
 interface AttemptRow {
@@ -268,6 +285,7 @@ function toEntryRecord(r: EntryRow): EntryRecord {
     remoteHash: r.remote_hash,
     remoteNote: r.remote_note,
     remoteCheckAt: r.remote_check_at,
+    threadMode: r.thread_mode ?? null,
   };
 }
 
@@ -309,18 +327,21 @@ export function createPostStore(db: Db) {
       `INSERT INTO posts (id, status, scheduled_at, parts, repeat, overdue, created_at, updated_at, published_at)
        VALUES (@id, @status, @scheduledAt, @parts, @repeat, 0, @now, @now, NULL)`,
     ),
+    // A post planned again (a draft, or scheduled) is no longer one that went out by hand.
     updatePost: db.prepare(
-      'UPDATE posts SET status = @status, scheduled_at = @scheduledAt, parts = @parts, repeat = @repeat, overdue = @overdue, updated_at = @now WHERE id = @id',
+      `UPDATE posts SET status = @status, scheduled_at = @scheduledAt, parts = @parts, repeat = @repeat, overdue = @overdue, updated_at = @now,
+         publish_now_at = CASE WHEN @status IN ('draft', 'scheduled') THEN NULL ELSE publish_now_at END
+       WHERE id = @id`,
     ),
     deletePost: db.prepare('DELETE FROM posts WHERE id = @id'),
     entry: db.prepare('SELECT * FROM entries WHERE id = @id'),
     entriesOf: db.prepare('SELECT * FROM entries WHERE post_id = @postId ORDER BY position, id'),
     insertEntry: db.prepare(
-      `INSERT INTO entries (id, post_id, account_id, platform, content_type, enabled, status, settings, text_override, position, hand_off)
-       VALUES (@id, @postId, @accountId, @platform, @contentType, @enabled, 'pending', @settings, @textOverride, @position, @handOff)`,
+      `INSERT INTO entries (id, post_id, account_id, platform, content_type, enabled, status, settings, text_override, position, hand_off, thread_mode)
+       VALUES (@id, @postId, @accountId, @platform, @contentType, @enabled, 'pending', @settings, @textOverride, @position, @handOff, @threadMode)`,
     ),
     updateEntry: db.prepare(
-      'UPDATE entries SET content_type = @contentType, enabled = @enabled, settings = @settings, text_override = @textOverride, position = @position, hand_off = @handOff WHERE id = @id',
+      'UPDATE entries SET content_type = @contentType, enabled = @enabled, settings = @settings, text_override = @textOverride, position = @position, hand_off = @handOff, thread_mode = @threadMode WHERE id = @id',
     ),
     // A failed entry goes back to the queue when its post is rescheduled.
     resetFailedEntry: db.prepare(
@@ -341,7 +362,7 @@ export function createPostStore(db: Db) {
     // Only the columns a Post shows: building row objects is most of a page's cost.
     entriesFor: db.prepare(
       `SELECT id, post_id, account_id, platform, content_type, enabled, status, platform_post_id, platform_url, error_message, settings, text_override, position,
-         hand_off, remote_id, remote_at, remote_note
+         hand_off, remote_id, remote_at, remote_note, thread_mode
        FROM entries WHERE post_id IN (SELECT value FROM json_each(@ids)) ORDER BY post_id, position, id`,
     ),
     labelsFor: db.prepare(
@@ -407,6 +428,8 @@ export function createPostStore(db: Db) {
     markOverdue: db.prepare('UPDATE posts SET overdue = 1, updated_at = @now WHERE id = @id'),
     entriesInFlight: db.prepare("SELECT * FROM entries WHERE status = 'publishing' ORDER BY post_id, position"),
     publishingPosts: db.prepare("SELECT id FROM posts WHERE status = 'publishing'"),
+    futureScheduled: db.prepare("SELECT id, scheduled_at FROM posts WHERE status = 'scheduled' AND scheduled_at > @now ORDER BY scheduled_at"),
+    moveScheduled: db.prepare("UPDATE posts SET scheduled_at = @at, updated_at = @now WHERE id = @id AND status = 'scheduled'"),
     takenSlots: db.prepare("SELECT scheduled_at FROM posts WHERE status != 'draft' AND scheduled_at >= @from AND scheduled_at <= @to"),
     // Progress is kept: what an adapter saved (thread parts already sent, record keys) lets a
     // re-publish continue where the last one stopped instead of posting earlier parts again.
@@ -490,7 +513,8 @@ export function createPostStore(db: Db) {
     importAttempt: db.prepare(
       'INSERT INTO attempts (entry_id, attempt_key, started_at, ended_at, outcome, http_status, message) VALUES (@entryId, @key, @startedAt, @endedAt, @outcome, @httpStatus, @message)',
     ),
-    postToPublishingAny: db.prepare("UPDATE posts SET status = 'publishing', overdue = 0, published_at = NULL, updated_at = @now WHERE id = @id"),
+    // Published by hand: its moment on the calendar is now.
+    postToPublishingAny: db.prepare("UPDATE posts SET status = 'publishing', overdue = 0, published_at = NULL, publish_now_at = @now, updated_at = @now WHERE id = @id"),
 
     // A platform's daily quota, estimated from the attempt log (YouTube: platforms/youtube/quota.ts).
     // An upload is a claim or a hand-off (an attempt key) of an entry; it started where its first
@@ -556,6 +580,7 @@ export function createPostStore(db: Db) {
         handOff: e.hand_off,
         remote: e.status === 'handed_off' && e.remote_id !== null && e.remote_at !== null ? { id: e.remote_id, at: iso(e.remote_at)! } : null,
         remoteNote: e.remote_note,
+        threadMode: e.thread_mode ?? null,
         attempts: attemptsByEntry.get(e.id) ?? [],
       }),
     );
@@ -572,18 +597,64 @@ export function createPostStore(db: Db) {
       createdAt: iso(r.created_at)!,
       updatedAt: iso(r.updated_at)!,
       publishedAt: iso(r.published_at),
+      calendarAt: iso(r.calendar_at),
     }));
   }
 
+  /** A tab of the Posts view: its statuses and order, over posts (a search narrows it by id). */
+  function viewStatements(f: ListFilter & { view: ListView }) {
+    const where: string[] = [];
+    if (f.match !== undefined) where.push('p.id IN (SELECT ps.post_id FROM posts_fts f JOIN post_search ps ON ps.id = f.rowid WHERE posts_fts MATCH @match)');
+    const statuses: Record<ListView, string | null> = {
+      // Missed posts wait for the creator in their own list, not among what is coming.
+      upcoming: "p.status IN ('scheduled', 'publishing') AND p.overdue = 0",
+      drafts: "p.status = 'draft'",
+      published: "p.status IN ('published', 'partially_published')",
+      failed: "p.status IN ('failed', 'partially_published')",
+      all: null,
+    };
+    const statusOf = statuses[f.view];
+    if (statusOf) where.push(statusOf);
+    if (f.status !== undefined) where.push('p.status = @status');
+    if (f.from !== undefined) where.push('p.calendar_at >= @from');
+    if (f.to !== undefined) where.push('p.calendar_at < @to');
+    if (f.overdue !== undefined) where.push(f.overdue ? 'p.overdue = 1' : 'p.overdue = 0');
+    if (f.labelId !== undefined) where.push('EXISTS (SELECT 1 FROM post_labels pl WHERE pl.post_id = p.id AND pl.label_id = @labelId)');
+    if (f.accountId !== undefined) where.push('EXISTS (SELECT 1 FROM entries e WHERE e.post_id = p.id AND e.account_id = @accountId)');
+    // The latest failure of a post: its newest failed attempt (an edit afterwards is not news).
+    const failedAt = `COALESCE((SELECT MAX(COALESCE(a.ended_at, a.started_at)) FROM entries e JOIN attempts a ON a.entry_id = e.id
+      WHERE e.post_id = p.id AND e.status = 'failed' AND a.outcome NOT IN ('published', 'handed_off', 'in_flight')), p.updated_at)`;
+    const order: Record<ListView, string> = {
+      upcoming: 'p.calendar_at, p.created_at, p.rowid',
+      drafts: 'p.updated_at DESC, p.rowid DESC',
+      published: 'p.calendar_at DESC, p.rowid DESC',
+      failed: `${failedAt} DESC, p.rowid DESC`,
+      all: 'COALESCE(p.calendar_at, p.updated_at) DESC, p.rowid DESC',
+    };
+    const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+    const key = `view:${f.view}${filter}`;
+    let cached = listCache.get(key);
+    if (!cached) {
+      cached = {
+        page: db.prepare(`SELECT p.* FROM posts p${filter} ORDER BY ${order[f.view]} LIMIT @limit OFFSET @offset`),
+        count: db.prepare(`SELECT count(*) AS n FROM posts p${filter}`),
+      };
+      listCache.set(key, cached);
+    }
+    return cached;
+  }
+
   function listStatements(f: ListFilter) {
+    if (f.view !== undefined) return viewStatements({ ...f, view: f.view });
     // A search filters and sorts its matches on post_search (a small mirror of the columns it
     // needs, see migration 0003) and reads posts rows for one page only.
     const t = f.match !== undefined ? 'ps' : 'p';
     const where: string[] = [];
     if (f.match !== undefined) where.push('posts_fts MATCH @match');
     if (f.status !== undefined) where.push(`${t}.status = @status`);
-    if (f.from !== undefined) where.push(`${t}.scheduled_at >= @from`);
-    if (f.to !== undefined) where.push(`${t}.scheduled_at < @to`);
+    // A post's time on the calendar: when it was or will be published (migration 0016).
+    if (f.from !== undefined) where.push(`${t}.calendar_at >= @from`);
+    if (f.to !== undefined) where.push(`${t}.calendar_at < @to`);
     if (f.overdue !== undefined) where.push(f.overdue ? `${t}.overdue = 1` : `${t}.overdue = 0`);
     const postId = f.match !== undefined ? 'ps.post_id' : 'p.id';
     if (f.labelId !== undefined) where.push(`EXISTS (SELECT 1 FROM post_labels pl WHERE pl.post_id = ${postId} AND pl.label_id = @labelId)`);
@@ -637,6 +708,7 @@ export function createPostStore(db: Db) {
       textOverride: e.textOverride,
       position: e.position,
       handOff: e.handOff,
+      threadMode: e.threadMode,
     });
     return id;
   }
@@ -674,6 +746,7 @@ export function createPostStore(db: Db) {
         textOverride: e.text_override,
         position: position++,
         handOff: e.hand_off,
+        threadMode: e.thread_mode ?? null,
       });
     }
     return id;
@@ -860,9 +933,14 @@ export function createPostStore(db: Db) {
       s.deletePost.run({ id });
     }),
     insertEntry,
-    updateEntry(e: { id: string; contentType: string; enabled: boolean; settings: Record<string, unknown>; textOverride: string | null; position: number; handOff: 'auto' | 'off' }) {
-      s.updateEntry.run({ id: e.id, contentType: e.contentType, enabled: e.enabled ? 1 : 0, settings: JSON.stringify(e.settings), textOverride: e.textOverride, position: e.position, handOff: e.handOff });
+    updateEntry(e: { id: string; contentType: string; enabled: boolean; settings: Record<string, unknown>; textOverride: string | null; position: number; handOff: 'auto' | 'off'; threadMode: ThreadMode | null }) {
+      s.updateEntry.run({ id: e.id, contentType: e.contentType, enabled: e.enabled ? 1 : 0, settings: JSON.stringify(e.settings), textOverride: e.textOverride, position: e.position, handOff: e.handOff, threadMode: e.threadMode });
     },
+    /** Scheduled posts whose time is after `now`, soonest first (a time zone change moves them). */
+    futureScheduled: (now: number): Array<{ id: string; scheduledAt: number }> =>
+      (s.futureScheduled.all({ now }) as Array<{ id: string; scheduled_at: number }>).map((r) => ({ id: r.id, scheduledAt: r.scheduled_at })),
+    /** Moves a scheduled post to `at` (its hand-offs follow: see touchRemote). */
+    moveScheduled: (id: string, at: number, now: number) => void s.moveScheduled.run({ id, at, now }),
     /** Something about a post changed: its hand-offs are looked at again on the engine's next turn. */
     touchRemote: (postId: string, now: number) => void s.touchRemote.run({ postId, now }),
     /** An account's hand-off setting changed: the same for its entries. */

@@ -13,5 +13,6 @@ export function createPostsHandlers(posts: PostsService): DomainHandlers<'posts'
     'posts:validate': (input) => posts.validate(input),
     'posts:publish': ({ id }) => posts.publish(id),
     'posts:nextSlots': ({ count }) => ({ slots: posts.nextSlots(count) }),
+    'posts:changeTimeZone': (input) => posts.changeTimeZone(input),
   };
 }

@@ -4,6 +4,7 @@ import type { Post, PostPart, PostStatus, Repeat } from '../../../shared/domain'
 import type { EntryValidation, PostWithWarnings, postsCreateInput, postsListInput, postsUpdateInput, postsValidateInput, targetInput } from '../../../shared/ipc/posts';
 import { platformSpec } from '../../../shared/platforms/catalog';
 import { contentTypeFromPostType } from '../../../shared/platforms/settings';
+import type { ThreadMode } from '../../../shared/platforms/thread-mode';
 import type { Issue } from '../../../shared/result';
 import type { Settings } from '../../../shared/ipc/settings';
 import type { AccountRow, AccountsRepo } from '../accounts/accounts.repo';
@@ -13,7 +14,7 @@ import { describeIssues } from '../invoke';
 import type { LabelsRepo } from '../labels/labels.repo';
 import type { MediaRepo } from '../media/media.repo';
 import type { Clock } from '../ports/ports';
-import { firstFreeSlot } from './calendar';
+import { firstFreeSlot, sameWallTime } from './calendar';
 import type { EntryRecord, PostStore } from './post-store.repo';
 import { createQuotaCheck } from './quota-check';
 import { resolveContentType, validateEntry, type CountCache, type EntryToValidate, type MediaFacts } from './validate';
@@ -30,7 +31,7 @@ export interface PostsServiceDeps {
   accounts: Pick<AccountsRepo, 'many' | 'active'>;
   media: Pick<MediaRepo, 'many'>;
   labels: Pick<LabelsRepo, 'existing'>;
-  settings: { get(): Settings };
+  settings: { get(): Settings; update(patch: Partial<Settings>): Settings };
   clock: Clock;
   bus: EventBus;
   publisher: PublishNow;
@@ -55,6 +56,7 @@ interface PlannedEntry extends EntryToValidate {
   /** Published (or being sent): kept exactly as it is. */
   locked: boolean;
   handOff: 'auto' | 'off';
+  threadMode: ThreadMode | null;
   /** Where the target sits in the payload, for issue paths. */
   path: string;
 }
@@ -130,6 +132,7 @@ export function createPostsService(deps: PostsServiceDeps) {
       textOverride: target.textOverride !== undefined ? target.textOverride : (existing?.textOverride ?? null),
       enabled: target.enabled ?? existing?.enabled ?? true,
       handOff: target.handOff ?? existing?.handOff ?? 'auto',
+      threadMode: target.threadMode !== undefined ? target.threadMode : (existing?.threadMode ?? null),
       accountMeta: account.meta,
       mediaHosting: deps.mediaHosting?.(),
       existing,
@@ -140,7 +143,7 @@ export function createPostsService(deps: PostsServiceDeps) {
 
   /** An existing entry kept exactly as it is (sent, or its account is gone). */
   function keep(e: EntryRecord, path: string, locked: boolean): PlannedEntry {
-    return { accountId: e.accountId ?? '', platform: e.platform, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride, enabled: e.enabled, handOff: e.handOff, accountMeta: {}, mediaHosting: deps.mediaHosting?.(), existing: e, locked, path };
+    return { accountId: e.accountId ?? '', platform: e.platform, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride, threadMode: e.threadMode, enabled: e.enabled, handOff: e.handOff, accountMeta: {}, mediaHosting: deps.mediaHosting?.(), existing: e, locked, path };
   }
 
   /** Validates the entries that will be sent; returns every problem. */
@@ -204,12 +207,12 @@ export function createPostsService(deps: PostsServiceDeps) {
     entries.forEach((e, position) => {
       if (e.existing) {
         if (!e.locked) {
-          store.updateEntry({ id: e.existing.id, contentType: e.contentType, enabled: e.enabled, settings: e.settings, textOverride: e.textOverride, position, handOff: e.handOff });
+          store.updateEntry({ id: e.existing.id, contentType: e.contentType, enabled: e.enabled, settings: e.settings, textOverride: e.textOverride, position, handOff: e.handOff, threadMode: e.threadMode });
           if (reset) store.resetFailedEntry(e.existing.id);
         }
         return;
       }
-      store.insertEntry({ postId, accountId: e.accountId, platform: e.platform, contentType: e.contentType, enabled: e.enabled, settings: e.settings, textOverride: e.textOverride, position, handOff: e.handOff });
+      store.insertEntry({ postId, accountId: e.accountId, platform: e.platform, contentType: e.contentType, enabled: e.enabled, settings: e.settings, textOverride: e.textOverride, position, handOff: e.handOff, threadMode: e.threadMode });
     });
   }
 
@@ -282,7 +285,8 @@ export function createPostsService(deps: PostsServiceDeps) {
         }
         if (existing && isLocked(existing)) {
           const planned = plan(t, accounts[j]!, j, existing);
-          const unchanged = planned.contentType === existing.contentType && planned.enabled === existing.enabled && sameJson(planned.settings, existing.settings) && planned.textOverride === existing.textOverride;
+          const unchanged =
+            planned.contentType === existing.contentType && planned.enabled === existing.enabled && sameJson(planned.settings, existing.settings) && planned.textOverride === existing.textOverride && planned.threadMode === existing.threadMode;
           if (!unchanged) {
             throw new AppError('conflict', `The ${platformSpec(existing.platform).name} entry is already ${existing.status}; it can no longer change`, [{ path: `targets.${j}`, message: `already ${existing.status}: locked` }]);
           }
@@ -378,7 +382,10 @@ export function createPostsService(deps: PostsServiceDeps) {
     if (toSend.length === 0) throw new AppError('conflict', 'Nothing left to publish on this post');
     const withAccount = toSend.filter((e) => e.accountId !== null);
     if (withAccount.length > 0) {
-      const problems = validate({ parts: row.parts, targets: withAccount.map((e) => ({ accountId: e.accountId!, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride })) }).entries.flatMap((e) => e.problems);
+      const problems = validate({
+        parts: row.parts,
+        targets: withAccount.map((e) => ({ accountId: e.accountId!, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride, threadMode: e.threadMode })),
+      }).entries.flatMap((e) => e.problems);
       if (problems.length > 0) throw new AppError('validation', describeIssues(problems), problems);
     }
     store.transaction(() => deps.publisher.publishNow(id));
@@ -402,6 +409,7 @@ export function createPostsService(deps: PostsServiceDeps) {
       to: input.to !== undefined ? Date.parse(input.to) : undefined,
       match,
       overdue: input.overdue,
+      view: input.view,
       limit: input.limit,
       offset: input.offset,
     });
@@ -419,9 +427,42 @@ export function createPostsService(deps: PostsServiceDeps) {
     };
   }
 
+  /**
+   * `posts:changeTimeZone`: the creator's time zone changes, and every scheduled post either keeps
+   * its local time (09:30 stays 09:30, so its moment moves) or its moment (09:30 Berlin shows as
+   * 08:30 London), in one transaction with the setting. A post whose local time has already passed
+   * in the new zone keeps its moment (it is not sent late). Hand-offs follow on the engine's next
+   * turn, as after any reschedule.
+   */
+  function changeTimeZone(input: { timeZone: string; keep: 'local_time' | 'moment' }): { timeZone: string; moved: string[]; keptMoment: string[] } {
+    const now = clock.now();
+    const from = deps.settings.get().timeZone;
+    const moved: string[] = [];
+    const keptMoment: string[] = [];
+    store.transaction(() => {
+      if (input.keep === 'local_time' && from !== input.timeZone) {
+        for (const post of store.futureScheduled(now)) {
+          const at = sameWallTime(post.scheduledAt, from, input.timeZone);
+          if (at === post.scheduledAt) continue;
+          if (at <= now) {
+            keptMoment.push(post.id);
+            continue;
+          }
+          store.moveScheduled(post.id, at, now);
+          store.touchRemote(post.id, now);
+          moved.push(post.id);
+        }
+      }
+      deps.settings.update({ timeZone: input.timeZone });
+    });
+    if (moved.length > 0) changed(moved);
+    return { timeZone: input.timeZone, moved, keptMoment };
+  }
+
   return {
     create,
     update,
+    changeTimeZone,
     delete: remove,
     duplicate,
     publish,

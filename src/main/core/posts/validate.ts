@@ -4,14 +4,17 @@ import {
   MASTODON_DEFAULTS,
   contentTypeSpec,
   formatBytes,
+  countingUnit,
   formatSeconds,
   platformSpec,
+  type CountingMethod,
   type MediaRules,
   type PlatformSpec,
 } from '../../../shared/platforms/catalog';
 import { videoFormatProblem } from '../../../shared/platforms/media-plan';
 import { PLATFORM_SETTINGS, contentTypeFromPostType } from '../../../shared/platforms/settings';
 import type { Issue } from '../../../shared/result';
+import { DEFAULT_THREAD_MODE, needsThreadMode, sentPostParts, type ThreadMode } from '../../../shared/platforms/thread-mode';
 import { countText } from './count';
 
 /** What validation needs to know about a media item. */
@@ -38,6 +41,8 @@ export interface EntryToValidate {
   contentType: string;
   settings: Record<string, unknown>;
   textOverride: string | null;
+  /** A thread to a platform that cannot thread: part 1 only or every part joined (null: joined). */
+  threadMode?: ThreadMode | null;
   /** The account's `meta` (Mastodon keeps its instance limits in `meta.limits`). */
   accountMeta: Record<string, unknown>;
   /**
@@ -100,8 +105,8 @@ function mediaNoun(rules: MediaRules): string {
   return rules.minItems > 1 ? `${rules.minItems} photos or videos` : 'a photo or video';
 }
 
-function partName(index: number, total: number): string {
-  return total > 1 ? `part ${index + 1}` : 'the post';
+function partName(index: number, total: number, joined = false): string {
+  return joined ? 'the joined message' : total > 1 ? `part ${index + 1}` : 'the post';
 }
 
 function settingLabel(path: string): string {
@@ -153,56 +158,76 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
     }
   }
 
-  // Text.
+  // Text: what the platform receives (a thread to a platform without threads goes as the
+  // creator chose: part 1, or every part joined), counted in every unit the platform limits.
   const mastodon = entry.platform === 'mastodon' ? mastodonLimits(entry.accountMeta) : null;
-  const limitFor = (hasMedia: boolean) => (mastodon ? mastodon.maxCharacters : hasMedia && spec.text.captionLimit ? spec.text.captionLimit : spec.text.limit);
   const countOpts = mastodon ? { urlLength: mastodon.charactersReservedPerUrl } : {};
-  const count = (text: string) => {
-    const key = `${spec.text.counting}:${countOpts.urlLength ?? ''}:${text}`;
+  const count = (text: string, counting: CountingMethod) => {
+    const key = `${counting}:${countOpts.urlLength ?? ''}:${text}`;
     let n = cache.get(key);
     if (n === undefined) {
-      n = countText(text, spec.text.counting, countOpts);
+      n = countText(text, counting, countOpts);
       cache.set(key, n);
     }
     return n;
   };
+  /** Every limit on a part's text: the main one (a caption's when it carries media), then the others. */
+  const limitsFor = (hasMedia: boolean): Array<{ limit: number; counting: CountingMethod }> => [
+    { limit: mastodon ? mastodon.maxCharacters : hasMedia && spec.text.captionLimit ? spec.text.captionLimit : spec.text.limit, counting: spec.text.counting },
+    ...(spec.text.also ?? []),
+  ];
   // Mastodon counts the content warning toward the limit of every status of the thread.
-  const spoiler = mastodon && typeof entry.settings.spoilerText === 'string' ? count(entry.settings.spoilerText) : 0;
+  const spoiler = mastodon && typeof entry.settings.spoilerText === 'string' ? count(entry.settings.spoilerText, spec.text.counting) : 0;
 
-  const sent = spec.threads ? parts : parts.slice(0, 1);
-  if (!spec.threads && parts.length > 1) {
-    problem('parts.1', `threads are not supported; only part 1 can be posted (remove parts 2–${parts.length} or turn this account off)`);
-  }
+  const threadMode = entry.threadMode ?? DEFAULT_THREAD_MODE;
+  const joined = needsThreadMode(entry.platform, parts.length) && threadMode === 'joined';
+  const sent = sentPostParts(entry.platform, parts, entry.textOverride, entry.threadMode ?? null);
   let shownLength = 0;
-  let shownLimit = limitFor(false);
+  let shownLimit = limitsFor(false)[0]!.limit;
+  let shownUnit: 'characters' | 'bytes' = countingUnit(spec.text.counting);
   let worst = -Infinity;
   sent.forEach((part, i) => {
-    const text = i === 0 && entry.textOverride !== null ? entry.textOverride : part.text;
-    const textPath = i === 0 && entry.textOverride !== null ? `${prefix}.textOverride` : `parts.${i}.text`;
+    const own = i === 0 && entry.textOverride !== null;
+    const text = part.text;
+    const textPath = own ? `${prefix}.textOverride` : joined ? `${prefix}.threadMode` : `parts.${i}.text`;
     const hasMedia = part.media.length > 0;
-    const length = count(text) + spoiler;
-    const limit = limitFor(hasMedia);
-    if (length - limit > worst) {
-      worst = length - limit;
-      shownLength = length;
-      shownLimit = limit;
-    }
-    if (length > limit) {
-      const what = sent.length > 1 ? `part ${i + 1} is ` : spec.text.noun === 'text' ? '' : `${spec.text.noun} is `;
-      const why = mastodon && spoiler > 0 ? ' (with the content warning)' : hasMedia && spec.text.captionLimit ? ' (a caption with media)' : '';
-      problem(textPath, `${what}${fmt(length)}/${fmt(limit)} characters${why}`);
+    let reported = false;
+    for (const [k, { limit, counting }] of limitsFor(hasMedia).entries()) {
+      const length = count(text, counting) + (k === 0 ? spoiler : 0);
+      const unit = countingUnit(counting);
+      // The limit that binds is the one closest to (or furthest past) its end.
+      if (length / limit > worst) {
+        worst = length / limit;
+        shownLength = length;
+        shownLimit = limit;
+        shownUnit = unit;
+      }
+      if (length > limit && !reported) {
+        reported = true;
+        const what = joined
+          ? `the ${parts.length} parts joined are `
+          : sent.length > 1
+            ? `part ${i + 1} is `
+            : spec.text.noun === 'text'
+              ? ''
+              : `${spec.text.noun} is `;
+        const why = k === 0 && mastodon && spoiler > 0 ? ' (with the content warning)' : k === 0 && hasMedia && spec.text.captionLimit ? ' (a caption with media)' : '';
+        const fix = joined ? `: choose “First part only” for ${name}, shorten the parts, or give ${name} its own text` : '';
+        problem(textPath, `${what}${fmt(length)}/${fmt(limit)} ${unit}${why}${fix}`);
+      }
     }
     if (text.trim() === '' && !hasMedia && !(rules.required && i === 0)) {
-      problem(textPath, `${partName(i, sent.length)} is empty`);
+      problem(textPath, `${partName(i, sent.length, joined)} is empty`);
     }
     checkMedia(part, i);
   });
 
   function checkMedia(part: PostPart, i: number) {
     const items = part.media.map((m, k) => ({ ref: m, k, facts: media.get(m.mediaId) }));
-    const base = `parts.${i}.media`;
+    // Joined media come from several parts: a problem with them is fixed in this platform's options.
+    const base = joined ? `${prefix}.threadMode` : `parts.${i}.media`;
     for (const { ref, k, facts } of items) {
-      if (!facts) problem(`${base}.${k}.mediaId`, `${partName(i, sent.length)} has media that is not in the library (${ref.mediaId})`);
+      if (!facts) problem(`${base}.${k}.mediaId`, `${partName(i, sent.length, joined)} has media that is not in the library (${ref.mediaId})`);
       if (spec.altTextLimit !== null && ref.altText) {
         const altLength = countText(ref.altText, 'code-points');
         if (altLength > spec.altTextLimit) problem(`${base}.${k}.altText`, `alt text of item ${k + 1} is ${fmt(altLength)}/${fmt(spec.altTextLimit)} characters`);
@@ -218,12 +243,12 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
     const maxImages = mastodon ? Math.min(rules.maxImages, mastodon.maxMediaAttachments) : rules.maxImages;
     const maxItems = mastodon ? mastodon.maxMediaAttachments : rules.maxItems;
     if (images.length > 0 && maxImages === 0) problem(base, `a ${label} cannot include images`);
-    else if (images.length > maxImages) problem(base, `at most ${maxImages} images per post (${partName(i, sent.length)} has ${images.length})`);
+    else if (images.length > maxImages) problem(base, `at most ${maxImages} images per post (${partName(i, sent.length, joined)} has ${images.length})`);
     if (videos.length > 0 && rules.maxVideos === 0) problem(base, `a ${label} cannot include video`);
-    else if (videos.length > rules.maxVideos) problem(base, `at most ${rules.maxVideos === 1 ? 'one video' : `${rules.maxVideos} videos`} per post (${partName(i, sent.length)} has ${videos.length})`);
+    else if (videos.length > rules.maxVideos) problem(base, `at most ${rules.maxVideos === 1 ? 'one video' : `${rules.maxVideos} videos`} per post (${partName(i, sent.length, joined)} has ${videos.length})`);
     if (!rules.mix && images.length > 0 && videos.length > 0) problem(base, `images and video cannot be combined in one post`);
     if (part.media.length > maxItems && images.length <= maxImages && videos.length <= rules.maxVideos) {
-      problem(base, `at most ${maxItems} media items per post (${partName(i, sent.length)} has ${part.media.length})`);
+      problem(base, `at most ${maxItems} media items per post (${partName(i, sent.length, joined)} has ${part.media.length})`);
     }
     for (const { k, facts } of known) {
       const f = facts!;
@@ -288,6 +313,7 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
     contentType: entry.contentType,
     length: shownLength,
     limit: shownLimit,
+    unit: shownUnit,
     problems,
     warnings: [],
   };

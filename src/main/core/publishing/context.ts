@@ -1,11 +1,12 @@
 import { isAbsolute, join } from 'node:path';
 import { PublishError, type PublicLinks, type PublishContext, type PublishMedia } from '../../platforms/types';
+import { sentParts } from '../../../shared/platforms/thread-mode';
 import { toPublishAccount, type AccountRow } from '../accounts/accounts.repo';
 import type { EntryRecord, PostRecord } from '../posts/post-store.repo';
 import type { EngineShared } from './shared';
 
 /**
- * The publish context of one claimed entry: its parts (the entry's text override on the first),
+ * The publish context of one claimed entry: the parts its platform receives (see sentParts),
  * media resolved to their stored files, the account, its secrets, and a progress store whose
  * saves commit before the adapter goes on.
  */
@@ -26,8 +27,11 @@ export function buildContext(
     if (cover.mediaId && !image) throw new PublishError('permanent', `The cover image of a video in this post (${cover.mediaId}) is no longer in the library`);
     return { atMs: cover.atMs, image: image ? { path: pathOf(image.file), mime: image.mime, width: image.width, height: image.height, bytes: image.bytes } : null };
   };
-  const parts = post.parts.map((part, i) => ({
-    text: i === 0 && entry.textOverride !== null ? entry.textOverride : part.text,
+  // Exactly what validation checked and the composer's preview showed: the entry's own text on
+  // the first part, and a thread to a platform without threads as the creator chose (part 1 only,
+  // or every part joined into one message).
+  const parts = sentParts(entry.platform, post.parts, entry.textOverride, entry.threadMode).map((part) => ({
+    text: part.text,
     media: part.media.map((m): PublishMedia => {
       const row = deps.media.get(m.mediaId);
       if (!row) throw new PublishError('permanent', `A media file of this post (${m.mediaId}) is no longer in the library`);

@@ -343,7 +343,7 @@ export function createImportService(deps: ImportDeps) {
         const id = randomUUID();
         deps.store.insertPost({ id, status: w.status, scheduledAt: at, parts: w.parts, repeat: null, now });
         w.targets.forEach((t, position) => {
-          deps.store.insertEntry({ postId: id, accountId: t.accountId, platform: t.platform, contentType: t.contentType, enabled: true, settings: {}, textOverride: null, position, handOff: 'auto' });
+          deps.store.insertEntry({ postId: id, accountId: t.accountId, platform: t.platform, contentType: t.contentType, enabled: true, settings: {}, textOverride: null, position, handOff: 'auto', threadMode: null });
         });
         deps.store.setLabels(id, labelIds(w.labels));
         created.push(id);

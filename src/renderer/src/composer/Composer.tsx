@@ -6,13 +6,13 @@ import { platformSpec } from '../../../shared/platforms';
 import { Avatar, PlatformMark, StatusBadge } from '../components/Badges';
 import { Dialog } from '../components/Dialog';
 import { Icon } from '../components/Icon';
-import { overflowStart } from '../lib/limits';
+import { mainLimit, overflowWhere } from '../lib/limits';
 import { PLATFORM_ORDER, platformName } from '../lib/platforms';
 import { POST_STATUS } from '../lib/status';
-import { systemZone, utcHint, zonedToIso, zoneAbbreviation } from '../lib/time';
+import { systemZone, zonedToIso } from '../lib/time';
 import { useAccountsStore } from '../stores/accounts.store';
 import { canPublishTo, useAppStore } from '../stores/app.store';
-import { hasBlockingProblems, nextHour, useComposerStore, validationFor, type ComposerTarget } from '../stores/composer.store';
+import { hasBlockingProblems, useComposerStore, validationFor, type ComposerTarget } from '../stores/composer.store';
 import { useLabelsStore } from '../stores/labels.store';
 import { useSettingsStore } from '../stores/settings.store';
 import { useUiStore } from '../stores/ui.store';
@@ -21,6 +21,7 @@ import { MediaStrip } from './MediaStrip';
 import { PlatformOptions } from './PlatformOptions';
 import { Preview } from './Preview';
 import { PublishedPost } from './PublishedPost';
+import { WhenPicker } from './WhenPicker';
 
 const LABEL_COLORS = ['#4f46e5', '#0e7490', '#15803d', '#b45309', '#be123c', '#7c3aed'];
 const MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -30,6 +31,7 @@ interface Overflow {
   cut: number;
   platforms: PlatformId[];
   limit: number;
+  unit: 'characters' | 'bytes';
 }
 
 function overflowOf(text: string, targets: ComposerTarget[], accounts: Account[], validation: EntryValidation[]): Overflow | null {
@@ -39,10 +41,11 @@ function overflowOf(text: string, targets: ComposerTarget[], accounts: Account[]
     const account = accounts.find((a) => a.id === t.accountId);
     if (!account) continue;
     const spec = platformSpec(account.platform);
-    const limit = validationFor(validation, t.accountId)?.limit ?? spec.text.limit;
-    const cut = overflowStart(text, spec.text.counting, limit);
-    if (cut === null) continue;
-    if (!best || cut < best.cut) best = { cut, platforms: [account.platform], limit };
+    const limit = mainLimit(validationFor(validation, t.accountId), spec);
+    const over = overflowWhere(text, spec, limit);
+    if (over === null) continue;
+    const { cut } = over;
+    if (!best || cut < best.cut) best = { cut, platforms: [account.platform], limit: over.limit, unit: over.unit };
     else if (cut === best.cut && !best.platforms.includes(account.platform)) best.platforms.push(account.platform);
   }
   return best;
@@ -54,7 +57,7 @@ function Counters({ checks, onOpen }: { checks: EntryValidation[]; onOpen: (acco
   // One counter per platform (and instance): accounts of one platform count alike.
   const seen = new Map<string, EntryValidation>();
   for (const c of checks) {
-    const key = `${c.platform}:${c.limit}`;
+    const key = `${c.platform}:${c.limit}:${c.unit}`;
     if (!seen.has(key)) seen.set(key, c);
   }
   return (
@@ -67,12 +70,14 @@ function Counters({ checks, onOpen }: { checks: EntryValidation[]; onOpen: (acco
             {over ? (
               <button type="button" className="counter-button" onClick={() => onOpen(c.accountId)}>
                 <span aria-hidden="true">⚠ </span>
-                {platformName(c.platform)} {c.length}/{c.limit}
-                <span className="sr-only"> (over the limit by {c.length - c.limit}: fix it)</span>
+                {platformName(c.platform)} {c.length.toLocaleString('en')}/{c.limit.toLocaleString('en')}
+                {c.unit === 'bytes' ? ' bytes' : ''}
+                <span className="sr-only"> (over the limit by {(c.length - c.limit).toLocaleString('en')}: fix it)</span>
               </button>
             ) : (
               <>
-                {platformName(c.platform)} {c.length}/{c.limit}
+                {platformName(c.platform)} {c.length.toLocaleString('en')}/{c.limit.toLocaleString('en')}
+                {c.unit === 'bytes' ? ' bytes' : ''}
               </>
             )}
           </li>
@@ -131,7 +136,7 @@ function PartEditor({
       {overflow ? (
         <p className="overflow-hint" id={overflowId}>
           <span aria-hidden="true">⚠ </span>
-          The highlighted text does not fit on {overflow.platforms.map(platformName).join(' or ')} ({overflow.limit.toLocaleString('en')} characters).
+          The highlighted text does not fit on {overflow.platforms.map(platformName).join(' or ')} ({overflow.limit.toLocaleString('en')} {overflow.unit}).
         </p>
       ) : null}
       <MediaStrip media={part.media} partLabel={partLabel} dropTarget={box} onChange={(media) => onChange({ ...part, media })} />
@@ -402,7 +407,9 @@ export function Composer() {
                       entry={loaded?.entries.find((e) => e.accountId === t.accountId) ?? null}
                       reveal={openOptions?.accountId === t.accountId ? openOptions.n : 0}
                       fallbackText={draft.parts[0]?.text ?? ''}
-                      limit={v?.limit ?? null}
+                      limit={mainLimit(v, platformSpec(account.platform))}
+                      parts={draft.parts.length}
+                      at={atIso}
                       onChange={(patch) => change((d) => ({ ...d, targets: d.targets.map((x) => (x.accountId === t.accountId ? { ...x, ...patch } : x)) }))}
                     />
                   );
@@ -412,37 +419,7 @@ export function Composer() {
 
             <section className="composer-section when" aria-label="When and labels">
               <h3>When</h3>
-              <div className="when-row">
-                <div className="field compact">
-                  <label htmlFor="when-date">Date</label>
-                  <input
-                    id="when-date"
-                    type="date"
-                    value={draft.when?.date ?? ''}
-                    onChange={(e) => change((d) => ({ ...d, when: e.target.value ? { date: e.target.value, time: d.when?.time ?? nextHour().time } : null }))}
-                  />
-                </div>
-                <div className="field compact">
-                  <label htmlFor="when-time">Time</label>
-                  <input
-                    id="when-time"
-                    type="time"
-                    value={draft.when?.time ?? ''}
-                    onChange={(e) => change((d) => ({ ...d, when: e.target.value ? { date: d.when?.date ?? nextHour().date, time: e.target.value } : d.when }))}
-                  />
-                </div>
-                <p className="hint when-hint">
-                  {zone.replace(/_/g, ' ')}
-                  {zoneAbbreviation(zone) !== zone ? ` (${zoneAbbreviation(zone)})` : ''}
-                  {atIso ? ` · ${utcHint(atIso)}` : ''}
-                  {inPast ? (
-                    <span className="error-text">
-                      {' '}
-                      · <span aria-hidden="true">⚠ </span>in the past
-                    </span>
-                  ) : null}
-                </p>
-              </div>
+              <WhenPicker when={draft.when} zone={zone} nextSlot={store.nextSlot} onChange={(when) => change((d) => ({ ...d, when }))} />
               <div className="when-row">
                 <div className="field compact">
                   <label htmlFor="repeat">Repeat</label>
@@ -552,9 +529,10 @@ export function Composer() {
                 <span aria-hidden="true">⚠ </span>
                 {nudge}
               </p>
-            ) : whyNot && !empty ? (
-              <p className="hint" id="why-not">
-                {whyNot}
+            ) : whyNotSchedule ? (
+              // A disabled action always says why, next to it.
+              <p className="hint why-not" id="why-not">
+                {whyNotSchedule}
               </p>
             ) : (
               <p className="hint shortcut-hint">
@@ -584,17 +562,18 @@ export function Composer() {
                 Save changes
               </button>
             ) : null}
-            <button type="button" className="button" disabled={submitting || cannotSend || !editable} aria-describedby={whyNot ? 'why-not' : undefined} onClick={() => void store.queue()}>
+            <button type="button" className="button" disabled={submitting || cannotSend || !editable} aria-describedby={whyNot ? 'why-not' : undefined} title={whyNot ?? undefined} onClick={() => void store.queue()}>
               Add to queue
             </button>
-            <button type="button" className="button" disabled={submitting || cannotSend || !editable} aria-describedby={whyNot ? 'why-not' : undefined} onClick={() => void store.publishNow()}>
+            <button type="button" className="button" disabled={submitting || cannotSend || !editable} aria-describedby={whyNot ? 'why-not' : undefined} title={whyNot ?? undefined} onClick={() => void store.publishNow()}>
               {status === 'failed' || status === 'partially_published' ? 'Retry now' : 'Publish now'}
             </button>
             <button
               type="button"
               className="button button-primary"
-              disabled={submitting || cannotSend || !draft.when || !editable}
-              aria-describedby={whyNot ? 'why-not' : undefined}
+              disabled={submitting || cannotSend || !draft.when || inPast || !editable}
+              aria-describedby={whyNotSchedule ? 'why-not' : undefined}
+              title={whyNotSchedule ?? undefined}
               aria-keyshortcuts={MAC ? 'Meta+Enter' : 'Control+Enter'}
               onClick={() => void store.schedule()}
             >

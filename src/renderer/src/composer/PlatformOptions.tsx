@@ -3,10 +3,14 @@ import type { Account, PlatformEntry } from '../../../shared/domain';
 import type { EntryValidation } from '../../../shared/ipc/posts';
 import { platformSpec } from '../../../shared/platforms';
 import { Avatar, StatusBadge } from '../components/Badges';
-import { overflowStart } from '../lib/limits';
+import { overflowAny } from '../lib/limits';
 import { platformName } from '../lib/platforms';
 import { ENTRY_STATUS } from '../lib/status';
 import type { ComposerTarget } from '../stores/composer.store';
+import { HandOffChoice, ThreadModeChoice } from './EntryChoices';
+import { systemZone } from '../lib/time';
+import { useSettingsStore } from '../stores/settings.store';
+import { AttemptLog } from './AttemptLog';
 import { HighlightArea } from './HighlightArea';
 import { PLATFORM_SECTIONS } from './platforms';
 import { humanize, optionLabel, settingFields, type SettingField } from './settings-fields';
@@ -88,6 +92,8 @@ export function PlatformOptions({
   entry,
   reveal,
   fallbackText,
+  parts = 1,
+  at = null,
   onChange,
 }: {
   account: Account;
@@ -102,9 +108,14 @@ export function PlatformOptions({
   /** Changes when the creator asks to see this section (a counter over its limit was pressed). */
   reveal: number;
   fallbackText: string;
+  /** How many parts the post has (a thread to a platform without threads asks how to send it). */
+  parts?: number;
+  /** The chosen time (ISO), for whether the platform's scheduler can hold the post. */
+  at?: string | null;
   onChange: (patch: Partial<ComposerTarget>) => void;
 }) {
   const idPrefix = useId();
+  const zone = useSettingsStore((s) => s.settings?.timeZone) ?? systemZone();
   const spec = platformSpec(account.platform);
   // A platform's own section (TikTok's creator info, Pinterest's boards) takes the settings it handles.
   const section = PLATFORM_SECTIONS[account.platform];
@@ -134,7 +145,7 @@ export function PlatformOptions({
     // Only a new request to reveal moves focus.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [reveal]);
-  const ownCut = target.textOverride !== null && limit !== null ? overflowStart(target.textOverride, spec.text.counting, limit) : null;
+  const ownCut = target.textOverride !== null && limit !== null ? overflowAny(target.textOverride, spec, limit) : null;
   const entryLook = entry && entry.status !== 'pending' ? ENTRY_STATUS[entry.status] : null;
   return (
     <details className={`platform-options${attention ? ' attention' : ''}`} open={open} ref={details} onToggle={(e) => setOpen(e.currentTarget.open)}>
@@ -166,6 +177,11 @@ export function PlatformOptions({
             </a>
           </p>
         ) : null}
+        {entry?.status === 'handed_off' ? (
+          <p className="option-note held-note">
+            <span aria-hidden="true">⇥</span> Handed to {name}: goes out even if this computer is off.
+          </p>
+        ) : null}
         {entry?.errorMessage ? (
           <p className="option-note error-text">
             <span aria-hidden="true">⚠ </span>
@@ -180,7 +196,7 @@ export function PlatformOptions({
         {over > 0 && target.textOverride === null ? (
           <p className="option-note callout callout-danger" id={`${idPrefix}-over`}>
             <span aria-hidden="true">⚠ </span>
-            {over} character{over > 1 ? 's' : ''} too long for {name}
+            {over.toLocaleString('en')} {check?.unit === 'bytes' ? 'bytes' : `character${over > 1 ? 's' : ''}`} too long for {name}
             {limit !== null ? ` (${limit.toLocaleString('en')} at most)` : ''}. Shorten the post, or give {name} its own text with the switch below.
           </p>
         ) : null}
@@ -216,6 +232,8 @@ export function PlatformOptions({
             ) : null}
           </div>
         ) : null}
+        <ThreadModeChoice account={account} target={target} parts={parts} idPrefix={idPrefix} onChange={onChange} />
+        <HandOffChoice account={account} target={target} entry={entry} parts={parts} at={at} idPrefix={idPrefix} onChange={onChange} />
         {spec.contentTypes.length > 1 ? (
           <div className="field compact">
             <label htmlFor={`${idPrefix}-ct`}>Post as</label>
@@ -264,6 +282,7 @@ export function PlatformOptions({
             {w.message}
           </p>
         ))}
+        {entry ? <AttemptLog entry={entry} zone={zone} label={`${name} ${account.handle}`} /> : null}
         {problems.length > 0 ? (
           <ul className="problems">
             {problems.map((p, i) => (

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Account, PostPart } from '../../../shared/domain';
 import { Avatar, PlatformMark } from '../components/Badges';
+import { DEFAULT_THREAD_MODE, needsThreadMode, sentParts } from '../../../shared/platforms/thread-mode';
 import { platformName } from '../lib/platforms';
 import { linkify } from '../lib/text';
 import { useMediaStore } from '../stores/media.store';
@@ -30,7 +31,9 @@ export function Preview({ parts, targets, accounts }: { parts: PostPart[]; targe
   const current = chosen.find((c) => c.account.id === selected) ?? chosen[0];
   if (!current) return <p className="muted preview-empty">Choose an account to see a preview.</p>;
   const { account, target } = current;
-  const threads = target.textOverride !== null ? [{ text: target.textOverride, media: parts[0]?.media ?? [] }] : parts;
+  // Exactly what this platform receives (the engine sends the same: see sentParts).
+  const threads = sentParts(account.platform, parts, target.textOverride, target.threadMode ?? null);
+  const mode = needsThreadMode(account.platform, parts.length) ? (target.threadMode ?? DEFAULT_THREAD_MODE) : null;
   return (
     <div className="preview">
       <div className="preview-tabs" role="group" aria-label="Preview for">
@@ -43,6 +46,11 @@ export function Preview({ parts, targets, accounts }: { parts: PostPart[]; targe
           </button>
         ))}
       </div>
+      {mode ? (
+        <p className="hint preview-note">
+          {platformName(account.platform)} cannot show a thread: {mode === 'joined' ? `the ${parts.length} parts go as one message` : 'only the first part goes'} (change it under Per platform).
+        </p>
+      ) : null}
       <div className={`preview-card preview-${account.platform}`} aria-label={`Preview on ${platformName(account.platform)}`} role="figure">
         {threads.map((part, i) => (
           <div key={i} className="preview-post">

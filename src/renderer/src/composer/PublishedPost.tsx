@@ -7,6 +7,7 @@ import { linkify } from '../lib/text';
 import { dateTimeLabel, longDayLabel, timeLabel } from '../lib/time';
 import { accountById } from '../stores/accounts.store';
 import { useMediaStore } from '../stores/media.store';
+import { AttemptLog } from './AttemptLog';
 
 /**
  * A post that went out (or is going out) is read-only: what was sent, when, and where to see it
@@ -68,6 +69,7 @@ export function PublishedPost({ post, accounts, zone, onDuplicate, onClose }: { 
                     </a>
                   ) : null}
                   {e.errorMessage ? <span className="entry-error">{e.errorMessage}</span> : null}
+                  <AttemptLog entry={e} zone={zone} label={`${platformName(e.platform)} ${account?.handle ?? ''}`.trim()} />
                 </li>
               );
             })}

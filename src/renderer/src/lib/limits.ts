@@ -1,4 +1,4 @@
-import type { CountingMethod } from '../../../shared/platforms';
+import type { CountingMethod, PlatformSpec } from '../../../shared/platforms';
 
 // Where a text crosses a platform's limit, so the editor can highlight what is past it. The
 // engine's count (posts:validate) stays the authority for the number shown; this walks the same
@@ -88,6 +88,17 @@ function units(text: string, counting: CountingMethod, urlLength: number): Unit[
     }
     case 'graphemes':
       return graphemeUnits(text, 0, () => 1);
+    case 'utf8-bytes': {
+      // A code point weighs its UTF-8 bytes; a cut never falls inside one.
+      const out: Unit[] = [];
+      let i = 0;
+      for (const char of text) {
+        const cp = char.codePointAt(0)!;
+        out.push({ start: i, weight: cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4 });
+        i += char.length;
+      }
+      return out;
+    }
     case 'threads':
       return graphemeUnits(text, 0, (segment) => (THREADS_EMOJI.test(segment) ? utf8.encode(segment).length : 1));
     case 'x-weighted':
@@ -129,4 +140,31 @@ export function overflowStart(text: string, counting: CountingMethod, limit: num
     if (total > limit) return unit.start;
   }
   return null;
+}
+
+/**
+ * Where `text` first goes past any of a platform's limits on it: the main one (`limit`, which may
+ * be an instance's own or a caption's) and the others in other units (Bluesky's 3,000 bytes).
+ */
+export function overflowAny(text: string, spec: Pick<PlatformSpec, 'text'>, limit: number, options: { urlLength?: number } = {}): number | null {
+  return overflowWhere(text, spec, limit, options)?.cut ?? null;
+}
+
+/** The same, with the limit that is crossed first and its unit (for "does not fit (3,000 bytes)"). */
+export function overflowWhere(text: string, spec: Pick<PlatformSpec, 'text'>, limit: number, options: { urlLength?: number } = {}): { cut: number; limit: number; unit: 'characters' | 'bytes' } | null {
+  const unit = (counting: CountingMethod) => (counting === 'utf8-bytes' ? 'bytes' : 'characters');
+  let best: { cut: number; limit: number; unit: 'characters' | 'bytes' } | null = null;
+  for (const l of [{ limit, counting: spec.text.counting }, ...(spec.text.also ?? [])]) {
+    const cut = overflowStart(text, l.counting, l.limit, options);
+    if (cut !== null && (best === null || cut < best.cut)) best = { cut, limit: l.limit, unit: unit(l.counting) };
+  }
+  return best;
+}
+
+/**
+ * The main text limit of a check (an instance's own, or a caption's), for the highlight: the
+ * engine reports the limit that binds, which may be one in another unit (Bluesky's bytes).
+ */
+export function mainLimit(check: { limit: number; unit: 'characters' | 'bytes' } | null, spec: Pick<PlatformSpec, 'text'>): number {
+  return check && check.unit === (spec.text.counting === 'utf8-bytes' ? 'bytes' : 'characters') ? check.limit : spec.text.limit;
 }

@@ -21,6 +21,8 @@ interface AccountsState {
   choose(pendingId: string, optionId: string): Promise<ConnectAnswer>;
   setAppCredentials(payload: AppCredentialsPayload): Promise<Result<unknown>>;
   setActive(id: string, active: boolean): Promise<Result<unknown>>;
+  /** "Let <platform> publish my scheduled posts" for one account. */
+  setHandOff(id: string, handOff: boolean): Promise<Result<unknown>>;
   /** Checks one account now; answers its connection state after the check. */
   check(id: string): Promise<Result<Account | null>>;
   disconnect(id: string): Promise<Result<unknown>>;
@@ -58,6 +60,11 @@ export const useAccountsStore = create<AccountsState>((set, get) => ({
   },
   async setActive(id, active) {
     const result = await outbox().accounts.setActive({ id, active });
+    void get().load();
+    return result;
+  },
+  async setHandOff(id, handOff) {
+    const result = await outbox().accounts.setHandOff({ id, handOff });
     void get().load();
     return result;
   },

@@ -16,6 +16,10 @@ export interface ComposerTarget {
   settings: Record<string, unknown>;
   /** A different text for this platform, or null to use the parts. */
   textOverride: string | null;
+  /** A thread to a platform without threads: part 1 only, or every part joined (absent/null: joined). */
+  threadMode?: 'first' | 'joined' | null;
+  /** 'off' keeps this post with Outbox although the account lets its platform publish scheduled posts. */
+  handOff?: 'auto' | 'off';
 }
 
 /** What the creator is writing, as it survives a reload (localStorage) before the engine has it. */
@@ -56,6 +60,10 @@ interface ComposerState {
   loaded: Post | null;
   /** Closing asked while there are changes: the composer asks what to do with them. */
   confirmingClose: boolean;
+  /** The next free queue slot (ISO), for the quick pick and the prefilled time; null when the queue has none. */
+  nextSlot: string | null;
+  /** Asks the engine for the next free queue slot; a post without a time gets it as its time. */
+  loadNextSlot(prefill: boolean): Promise<void>;
   openNew(options?: { at?: string; accountIds?: string[] }): void;
   openPost(id: string): Promise<void>;
   close(): Promise<void>;
@@ -97,6 +105,8 @@ function targetsPayload(d: ComposerDraft) {
     ...(t.contentType ? { contentType: t.contentType } : {}),
     settings: t.settings,
     textOverride: t.textOverride,
+    ...(t.threadMode !== undefined ? { threadMode: t.threadMode } : {}),
+    ...(t.handOff !== undefined ? { handOff: t.handOff } : {}),
   }));
 }
 
@@ -107,7 +117,7 @@ function draftFromPost(post: Post): ComposerDraft {
     parts: post.parts.map((p) => ({ text: p.text, media: p.media.map((m) => ({ ...m })) })),
     targets: post.entries
       .filter((e) => e.accountId !== null)
-      .map((e) => ({ accountId: e.accountId!, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride })),
+      .map((e) => ({ accountId: e.accountId!, contentType: e.contentType, settings: e.settings, textOverride: e.textOverride, threadMode: e.threadMode, handOff: e.handOff })),
     labelIds: [...post.labelIds],
     repeat: post.repeat ? { count: post.repeat.count, every: post.repeat.every, unit: post.repeat.unit } : null,
     when: post.scheduledAt ? isoToZoned(post.scheduledAt, zone()) : null,
@@ -122,6 +132,8 @@ let saveTimer: ReturnType<typeof setTimeout> | undefined;
 let validateTimer: ReturnType<typeof setTimeout> | undefined;
 let inFlight: Promise<boolean> | null = null;
 let validateToken = 0;
+/** The creator set or cleared the time since the composer opened: the queue slot no longer fills it in. */
+let whenEdited = false;
 
 function persist(state: Pick<ComposerState, 'open' | 'draft' | 'dirty' | 'touched' | 'original'>) {
   try {
@@ -254,6 +266,18 @@ export const useComposerStore = create<ComposerState>((set, get) => {
     original: null,
     loaded: null,
     confirmingClose: false,
+    nextSlot: null,
+
+    async loadNextSlot(prefill) {
+      const result = await outbox().posts.nextSlots({ count: 1 });
+      const slot = result.ok ? (result.value.slots[0] ?? null) : null;
+      set({ nextSlot: slot });
+      const { open, draft, original } = get();
+      // Only a post still without a time, whose time the creator has not touched, takes it.
+      if (!prefill || !slot || !open || draft.when || !autosaves(draft) || whenEdited) return;
+      const when = isoToZoned(slot, zone());
+      update({ draft: { ...draft, when }, original: original ? { ...original, when } : original });
+    },
 
     openNew(options = {}) {
       // Asked while another post is open (the tray): its changes are saved first, or it stays.
@@ -271,6 +295,9 @@ export const useComposerStore = create<ComposerState>((set, get) => {
       if (options.at) draft.when = isoToZoned(options.at, zone());
       update({ open: true, draft, dirty: false, saveState: 'idle', saveError: null, submitError: null, submitIssues: [], validation: [], touched: false, original: null, loaded: null, confirmingClose: false });
       scheduleValidate();
+      // A new post starts at the next free queue slot (the creator can pick another).
+      whenEdited = false;
+      void get().loadNextSlot(!options.at);
     },
     async openPost(id) {
       const busy = switchBlocked();
@@ -283,6 +310,8 @@ export const useComposerStore = create<ComposerState>((set, get) => {
       const draft = draftFromPost(result.value);
       update({ open: true, draft, dirty: false, saveState: 'idle', saveError: null, submitError: null, submitIssues: [], validation: [], touched: false, original: draft, loaded: result.value, confirmingClose: false });
       scheduleValidate();
+      whenEdited = false;
+      void get().loadNextSlot(true);
     },
     requestClose() {
       const { draft, touched, original } = get();
@@ -354,7 +383,10 @@ export const useComposerStore = create<ComposerState>((set, get) => {
       else if (stillDirty) useUiStore.getState().toast('Kept on this device: the draft will be saved when Outbox can store it.');
     },
     change(recipe) {
-      update({ draft: recipe(get().draft), dirty: true, touched: true, submitError: null, submitIssues: [] });
+      const before = get().draft;
+      const draft = recipe(before);
+      if (JSON.stringify(draft.when) !== JSON.stringify(before.when)) whenEdited = true;
+      update({ draft, dirty: true, touched: true, submitError: null, submitIssues: [] });
       scheduleSave();
       scheduleValidate();
     },
@@ -406,10 +438,11 @@ export const useComposerStore = create<ComposerState>((set, get) => {
       const d0 = get().draft;
       if (autosaves(d0) && !(await get().flush())) return fail({ code: 'internal', message: get().saveError ?? 'Could not save the draft.' });
       const d = get().draft;
-      const result = await outbox().posts.create({ parts: d.parts, targets: targetsPayload(d), labelIds: d.labelIds, repeat: d.repeat, schedule: { mode: 'queue' } });
+      // A saved post takes the slot itself (posts:update { queue: true }): its id, labels and history stay.
+      const result = d.postId
+        ? await outbox().posts.update({ id: d.postId, parts: d.parts, targets: targetsPayload(d), labelIds: d.labelIds, repeat: d.repeat, queue: true })
+        : await outbox().posts.create({ parts: d.parts, targets: targetsPayload(d), labelIds: d.labelIds, repeat: d.repeat, schedule: { mode: 'queue' } });
       if (!result.ok) return fail(result.error);
-      // The queue picks its slot only when a post is created, so the saved copy makes way for it.
-      if (d.postId) await outbox().posts.delete({ id: d.postId });
       const at = result.value.post.scheduledAt;
       finish(at ? `Added to the queue: ${dateTimeLabel(at, zone())}` : 'Added to the queue');
       return true;
@@ -430,7 +463,9 @@ export const useComposerStore = create<ComposerState>((set, get) => {
       update({ submitting: true, submitError: null, submitIssues: [] });
       const result = await outbox().posts.update({ id: d.postId, parts: d.parts, targets: targetsPayload(d), labelIds: d.labelIds, repeat: d.repeat });
       if (!result.ok) return fail(result.error);
-      update({ submitting: false, dirty: false, saveState: 'saved', draft: { ...get().draft, status: result.value.post.status } });
+      // What is saved is the new starting point: closing now asks nothing.
+      const saved = { ...get().draft, status: result.value.post.status };
+      update({ submitting: false, dirty: false, saveState: 'saved', draft: saved, original: get().original ? saved : null, loaded: result.value.post });
       return true;
     },
     restore() {

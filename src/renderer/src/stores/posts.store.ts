@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { Post, PostStatus } from '../../../shared/domain';
+import type { PostListView } from '../../../shared/ipc/posts';
 import { outbox } from '../api';
 import { plainError } from '../lib/errors';
 import { platformName } from '../lib/platforms';
@@ -10,6 +11,8 @@ import { useUiStore } from './ui.store';
 
 /** The list view's filters (all optional). */
 export interface PostFilters {
+  /** The tab: which posts, in the engine's order for it (upcoming soonest first, published newest first...). */
+  view?: PostListView;
   status?: PostStatus;
   labelId?: string;
   accountId?: string;
@@ -93,32 +96,7 @@ function savePending() {
   }
 }
 
-/** When a post last failed: its latest failed attempt (else its last change). */
-function failedAt(p: Post): string {
-  let at = '';
-  for (const e of p.entries) {
-    if (e.status !== 'failed') continue;
-    const last = e.attempts.at(-1);
-    const when = last?.endedAt ?? last?.startedAt ?? '';
-    if (when > at) at = when;
-  }
-  return at || p.updatedAt;
-}
-const byFailure = (a: Post, b: Post) => (failedAt(a) < failedAt(b) ? 1 : failedAt(a) > failedAt(b) ? -1 : 0);
-
 const visible = (posts: Post[], hidden: Record<string, true>) => (Object.keys(hidden).length === 0 ? posts : posts.filter((p) => !hidden[p.id]));
-
-async function listAll(payload: PostFilters & { status: PostStatus }): Promise<Post[]> {
-  const first = await outbox().posts.list({ ...payload, limit: PAGE, offset: 0 });
-  if (!first.ok) throw new Error(plainError(first.error));
-  let posts = first.value.posts;
-  for (let offset = PAGE; offset < Math.min(first.value.total, 10 * PAGE); offset += PAGE) {
-    const next = await outbox().posts.list({ ...payload, limit: PAGE, offset });
-    if (!next.ok) throw new Error(plainError(next.error));
-    posts = posts.concat(next.value.posts);
-  }
-  return posts;
-}
 
 /** Why a post cannot be published now, from the engine's own check; null when it can. */
 async function blockerOf(post: Post): Promise<string | null> {
@@ -130,7 +108,7 @@ async function blockerOf(post: Post): Promise<string | null> {
   }
   const result = await outbox().posts.validate({
     parts: post.parts,
-    targets: post.entries.map((e) => ({ accountId: e.accountId!, contentType: e.contentType, enabled: e.enabled, settings: e.settings, textOverride: e.textOverride })),
+    targets: post.entries.map((e) => ({ accountId: e.accountId!, contentType: e.contentType, enabled: e.enabled, settings: e.settings, textOverride: e.textOverride, threadMode: e.threadMode })),
   });
   if (!result.ok) return null;
   for (const entry of result.value.entries) {
@@ -189,7 +167,7 @@ export const usePostsStore = create<PostsState>((set, get) => {
     calendarPosts: [],
     calendarLoading: false,
     calendarError: null,
-    filters: {},
+    filters: { view: 'upcoming' },
     page: 0,
     pageSize: 20,
     list: [],
@@ -240,21 +218,8 @@ export const usePostsStore = create<PostsState>((set, get) => {
       const token = ++listToken;
       const { filters, page, pageSize } = get();
       set({ listLoading: true });
+      // The engine picks each tab's posts and order (Failed: failed and partly published, the latest failure first).
       const payload = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined && v !== '')) as PostFilters;
-      if (filters.status === 'failed') {
-        // "Failed" also holds the partly published, the most recent failure first: what needs a look now.
-        try {
-          const rest = { ...payload };
-          delete rest.status;
-          const [failed, partial] = await Promise.all([listAll({ ...rest, status: 'failed' }), listAll({ ...rest, status: 'partially_published' })]);
-          if (token !== listToken) return;
-          const all = visible([...failed, ...partial], get().hidden).sort(byFailure);
-          set({ list: all.slice(page * pageSize, (page + 1) * pageSize), total: all.length, listError: null, listLoading: false });
-        } catch (error) {
-          if (token === listToken) set({ listError: (error as Error).message, listLoading: false });
-        }
-        return;
-      }
       const result = await outbox().posts.list({ ...payload, limit: pageSize, offset: page * pageSize });
       if (token !== listToken) return;
       if (!result.ok) {
@@ -273,13 +238,9 @@ export const usePostsStore = create<PostsState>((set, get) => {
       void checkBlockers(overdue);
     },
     async loadFailures() {
-      const [failed, partial] = await Promise.all([
-        outbox().posts.list({ status: 'failed', limit: 20 }),
-        outbox().posts.list({ status: 'partially_published', limit: 20 }),
-      ]);
-      if (!failed.ok && !partial.ok) return;
-      const posts = visible([...(failed.ok ? failed.value.posts : []), ...(partial.ok ? partial.value.posts : [])], get().hidden);
-      posts.sort(byFailure);
+      const failed = await outbox().posts.list({ view: 'failed', limit: 40 });
+      if (!failed.ok) return;
+      const posts = visible(failed.value.posts, get().hidden);
       // A failure is known by its failed attempts: a new attempt that fails is news, an edit is not.
       const keys = posts.map((p) => `${p.id}:${p.entries.filter((e) => e.status === 'failed').map((e) => `${e.id}#${e.attempts.length}@${e.attempts.at(-1)?.startedAt ?? ''}`).join(',')}`);
       // The first load only learns what failed before this window opened; later ones announce what is new.

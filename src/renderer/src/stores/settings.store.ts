@@ -1,5 +1,7 @@
 import { create } from 'zustand';
 import type { Settings, SettingsPatch } from '../../../shared/ipc/settings';
+import type { Post } from '../../../shared/domain';
+import type { Result } from '../../../shared/result';
 import { outbox } from '../api';
 
 interface SettingsState {
@@ -9,6 +11,10 @@ interface SettingsState {
   notice: string | null;
   load(): Promise<void>;
   update(patch: SettingsPatch): Promise<boolean>;
+  /** Changes the time zone; scheduled posts keep their local time or their moment (one engine step). */
+  changeTimeZone(timeZone: string, keep: 'local_time' | 'moment'): Promise<Result<{ timeZone: string; moved: string[]; keptMoment: string[] }>>;
+  /** The soonest scheduled post and how many there are (what a zone change would move), or null. */
+  scheduledSample(): Promise<{ posts: Post[]; total: number } | null>;
 }
 
 /** Settings from the engine; the database is the truth, this is a view of it. */
@@ -32,5 +38,15 @@ export const useSettingsStore = create<SettingsState>((set, get) => ({
     }
     set({ error: result.error.message, notice: null, settings: before });
     return false;
+  },
+  async changeTimeZone(timeZone, keep) {
+    const result = await outbox().posts.changeTimeZone({ timeZone, keep });
+    await get().load();
+    if (result.ok) set({ notice: 'Saved' });
+    return result;
+  },
+  async scheduledSample() {
+    const result = await outbox().posts.list({ view: 'upcoming', limit: 1 });
+    return result.ok ? result.value : null;
   },
 }));

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Account, PlatformId } from '../../../shared/domain';
 import { OAUTH_PLATFORMS, type ConnectResult } from '../../../shared/ipc/accounts';
 import type { Issue, Result } from '../../../shared/result';
+import { platformSpec } from '../../../shared/platforms/catalog';
 import { Avatar, PlatformMark, StatusBadge } from '../components/Badges';
 import { ConfirmDialog, Dialog } from '../components/Dialog';
 import { plainError } from '../lib/errors';
@@ -335,8 +336,11 @@ function prefill(platform: PlatformId, account: Account | null): Record<string, 
 function AccountRow({ account, canPublish, onReconnect, onDisconnect }: { account: Account; canPublish: boolean; onReconnect: () => void; onDisconnect: () => void }) {
   const zone = useSettingsStore((s) => s.settings?.timeZone) ?? systemZone();
   const toast = useUiStore((s) => s.toast);
-  const { setActive, check } = useAccountsStore();
+  const { setActive, setHandOff, check } = useAccountsStore();
   const [checking, setChecking] = useState(false);
+  const [handOff, setHandOffShown] = useState(account.handOff);
+  useEffect(() => setHandOffShown(account.handOff), [account.handOff]);
+  const spec = platformSpec(account.platform);
   // The switch moves at once; the engine's answer (or accounts:changed) settles it.
   const [active, setActiveShown] = useState(account.active);
   useEffect(() => setActiveShown(account.active), [account.active]);
@@ -362,6 +366,35 @@ function AccountRow({ account, canPublish, onReconnect, onDisconnect }: { accoun
             <span aria-hidden="true">⚠ </span>Outbox can connect this account but cannot publish to {platformName(account.platform)} yet: posts to it will fail at their time.
           </p>
         )}
+        {handOff !== null && spec.handOff ? (
+          <div className="hand-off-setting">
+            <div className="field-row compact">
+              <input
+                id={`handoff-${account.id}`}
+                type="checkbox"
+                role="switch"
+                checked={handOff}
+                aria-describedby={`handoff-hint-${account.id}`}
+                onChange={async (e) => {
+                  setHandOffShown(e.target.checked);
+                  const result = await setHandOff(account.id, e.target.checked);
+                  if (!result.ok) {
+                    toast(plainError(result.error), 'error');
+                    setHandOffShown(account.handOff);
+                  } else toast(e.target.checked ? `${spec.name} now publishes ${account.handle}'s scheduled posts` : `Outbox sends ${account.handle}'s posts itself again`);
+                }}
+              />
+              <label htmlFor={`handoff-${account.id}`}>
+                Let {spec.name} publish my scheduled posts<span className="sr-only"> for {account.handle}</span>
+              </label>
+            </div>
+            <p className="hint" id={`handoff-hint-${account.id}`}>
+              {handOff
+                ? `Posts scheduled at least ${Math.round(spec.handOff.minLeadMs / 60_000)} minutes ahead are handed to ${spec.name}: they go out even if this computer is off. Threads stay with Outbox.`
+                : `Outbox sends this account's posts itself: this computer must be on at their time.`}
+            </p>
+          </div>
+        ) : null}
       </div>
       <div className="account-actions">
         <div className="field-row compact">

@@ -4,10 +4,12 @@ import { addDays, addMonths, addWeeks, format, startOfDay } from 'date-fns';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Post } from '../../../shared/domain';
 import { PlatformMark, StatusBadge } from '../components/Badges';
+import { handOffLine } from '../../../shared/platforms/hand-off-text';
 import { platformName } from '../lib/platforms';
 import { POST_STATUS } from '../lib/status';
 import { firstWords } from '../lib/text';
-import { fastDayKey, fastTime, inZone, monthGridDays, systemZone, weekDays, zonedToIso, zoneAbbreviation } from '../lib/time';
+import { WEEKDAYS, type QueueSlot } from '../../../shared/ipc/settings';
+import { fastDayKey, fastTime, inZone, longDayLabel, monthGridDays, systemZone, weekDays, zonedToIso, zoneAbbreviation } from '../lib/time';
 import { useAccountsStore } from '../stores/accounts.store';
 import { useCalendarStore, type CalendarMode } from '../stores/calendar.store';
 import { nextHour, useComposerStore } from '../stores/composer.store';
@@ -64,8 +66,8 @@ function FirstSteps() {
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** Where a post sits on the calendar: its planned time, else when it went out. */
-const postTime = (p: Post) => p.scheduledAt ?? p.publishedAt;
+/** Where a post sits on the calendar: the engine's moment (published by hand, else planned, else settled). */
+const postTime = (p: Post) => p.calendarAt ?? p.scheduledAt ?? p.publishedAt;
 const canMove = (p: Post) => p.status === 'scheduled';
 
 /** One post on the calendar: time, first words, platforms, status; draggable when it can move. */
@@ -87,8 +89,10 @@ const PostChip = memo(function PostChip({
   const platforms = [...new Set(post.entries.map((e) => e.platform))];
   // One link is enough on a chip; the posts list has every platform's.
   const links = post.status === 'published' || post.status === 'partially_published' ? post.entries.filter((e) => e.platformUrl).slice(0, 1) : [];
+  // Held by a platform's own scheduler: it goes out even with this computer off.
+  const handedOff = post.status === 'scheduled' ? handOffLine(post.entries) : null;
   return (
-    <div className={`chip-wrap tone-${look.tone}${isDragging ? ' dragging' : ''}`}>
+    <div className={`chip-wrap tone-${look.tone}${post.status === 'failed' ? ' chip-failed' : ''}${isDragging ? ' dragging' : ''}`} title={handedOff ?? undefined}>
       <button
         ref={setNodeRef}
         type="button"
@@ -107,6 +111,12 @@ const PostChip = memo(function PostChip({
         <span className="chip-text">{firstWords(post.parts[0]?.text ?? '', 48) || 'Untitled post'}</span>
         <span className="sr-only">,</span>
         <StatusBadge look={look} compact />
+        {handedOff ? (
+          <span className="chip-held">
+            <span aria-hidden="true">⇥</span>
+            <span className="sr-only">, {handedOff}</span>
+          </span>
+        ) : null}
         <span className="chip-marks">
           {platforms.slice(0, 2).map((p) => (
             <PlatformMark key={p} platform={p} />
@@ -203,6 +213,7 @@ function Slot({
   day,
   hour,
   posts,
+  ghosts,
   zone,
   past,
   onOpen,
@@ -213,6 +224,8 @@ function Slot({
   day: string;
   hour: number;
   posts: Post[];
+  /** Free queue slots in this hour (local HH:mm), drawn as ghosts to compose for. */
+  ghosts: string[];
   zone: string;
   past: boolean;
   onOpen: (p: Post) => void;
@@ -232,8 +245,31 @@ function Slot({
       {posts.map((p) => (
         <PostChip key={p.id} post={p} zone={zone} onOpen={onOpen} onKeyMove={onKeyMove} />
       ))}
+      {ghosts.map((time) => (
+        <button key={time} type="button" className="ghost-slot" aria-label={`${time} Queue slot, ${longDayLabel(`${day}T12:00:00Z`, 'UTC')}: write a post for it`} onClick={() => onCompose(day, time)}>
+          <span className="ghost-time">{time}</span> <span className="ghost-text">Queue slot</span>
+        </button>
+      ))}
     </div>
   );
+}
+
+/** Free queue slots of the shown days (local `yyyy-MM-ddTHH`-hour -> times): future ones no post takes. */
+function freeQueueSlots(keys: string[], slots: QueueSlot[], zone: string, posts: Post[], now: number): Map<string, string[]> {
+  const taken = new Set(posts.filter((p) => p.status !== 'draft' && p.scheduledAt).map((p) => Date.parse(p.scheduledAt!)));
+  const out = new Map<string, string[]>();
+  for (const key of keys) {
+    // The weekday of a yyyy-MM-dd date does not depend on the zone.
+    const weekday = WEEKDAYS[(new Date(`${key}T12:00:00Z`).getUTCDay() + 6) % 7];
+    for (const slot of slots) {
+      if (slot.day !== weekday) continue;
+      const at = Date.parse(zonedToIso(key, slot.time, zone));
+      if (at <= now || taken.has(at)) continue;
+      const hour = `${key}T${slot.time.slice(0, 2)}`;
+      out.set(hour, [...(out.get(hour) ?? []), slot.time].sort());
+    }
+  }
+  return out;
 }
 
 function TimeGrid({
@@ -260,6 +296,9 @@ function TimeGrid({
   }, []);
   const now = Date.now();
   const keys = days.map((d) => format(d, 'yyyy-MM-dd'));
+  const queueSlots = useSettingsStore((s) => s.settings?.queueSlots);
+  const allPosts = useMemo(() => [...byDay.values()].flat(), [byDay]);
+  const ghosts = useMemo(() => freeQueueSlots(keys, queueSlots ?? [], zone, allPosts, now), [keys.join(), queueSlots, zone, allPosts]); // eslint-disable-line react-hooks/exhaustive-deps
   // Posts of each day by hour.
   const byHour = useMemo(() => {
     const out = new Map<string, Post[]>();
@@ -296,6 +335,7 @@ function TimeGrid({
                 hour={h}
                 zone={zone}
                 posts={byHour.get(`${key}T${pad(h)}`) ?? []}
+                ghosts={ghosts.get(`${key}T${pad(h)}`) ?? EMPTY_TIMES}
                 past={Date.parse(zonedToIso(key, `${pad(h)}:59`, zone)) < now}
                 onOpen={onOpen}
                 onCompose={onCompose}
@@ -553,6 +593,7 @@ export function CalendarView() {
 }
 
 const EMPTY: Post[] = [];
+const EMPTY_TIMES: string[] = [];
 
 function dropLabel(data: unknown): string {
   const d = data as { date?: string; hour?: number } | undefined;

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Icon } from '../components/Icon';
 import type { Post } from '../../../shared/domain';
-import { POST_STATUSES } from '../../../shared/domain';
+import type { PostListView } from '../../../shared/ipc/posts';
+import { handOffLine } from '../../../shared/platforms/hand-off-text';
 import { PlatformMark, StatusBadge } from '../components/Badges';
 import { platformName } from '../lib/platforms';
 import { ENTRY_STATUS, POST_STATUS } from '../lib/status';
@@ -20,7 +21,8 @@ function PostRow({ post, zone, onDelete }: { post: Post; zone: string; onDelete:
   const blocker = usePostsStore((s) => s.blockers[post.id]);
   const openPost = useComposerStore((s) => s.openPost);
   const text = firstWords(post.parts[0]?.text ?? '', 140) || 'Untitled post';
-  const when = post.publishedAt ?? post.scheduledAt;
+  const when = post.calendarAt ?? post.publishedAt ?? post.scheduledAt;
+  const handedOff = post.status === 'scheduled' ? handOffLine(post.entries) : null;
   const failed = post.entries.some((e) => e.status === 'failed');
   return (
     <li className="post-row" aria-label={text}>
@@ -46,6 +48,11 @@ function PostRow({ post, zone, onDelete }: { post: Post; zone: string; onDelete:
           })}
         </div>
         <p className="post-row-text">{text}</p>
+        {handedOff ? (
+          <p className="hint held-note">
+            <span aria-hidden="true">⇥</span> {handedOff}
+          </p>
+        ) : null}
         {post.entries.length > 0 && (post.status === 'draft' || post.status === 'scheduled') && !failed ? (
           <p className="entries-inline">
             <span className="muted">To</span>
@@ -111,7 +118,14 @@ function PostRow({ post, zone, onDelete }: { post: Post; zone: string; onDelete:
   );
 }
 
-const STATUS_LABEL: Record<string, string> = Object.fromEntries(POST_STATUSES.map((s) => [s, POST_STATUS[s].text]));
+/** The tabs: the engine's views (posts:list { view }), each in its own order. */
+const TABS: Array<{ id: PostListView; label: string; hint: string; empty: string }> = [
+  { id: 'upcoming', label: 'Upcoming', hint: 'Scheduled posts, the soonest first', empty: 'Nothing scheduled. Write a post and pick a time, or add it to the queue.' },
+  { id: 'drafts', label: 'Drafts', hint: 'The last edited first', empty: 'No drafts.' },
+  { id: 'published', label: 'Published', hint: 'The newest first', empty: 'Nothing published yet.' },
+  { id: 'failed', label: 'Failed', hint: 'Failed or partly published, the latest failure first', empty: 'Nothing failed.' },
+  { id: 'all', label: 'All', hint: 'Every post, the newest first', empty: 'No posts yet. Press “New post” to write your first.' },
+];
 
 /** Every post, filtered and paged, with what happened per platform and what to do next. */
 /** The calendar day after `yyyy-MM-dd`. */
@@ -166,21 +180,40 @@ export function PostsView() {
         </section>
       ) : null}
 
+      <div className="view-tabs" role="tablist" aria-label="Which posts">
+        {TABS.map((tab, i) => {
+          const selected = (filters.view ?? 'upcoming') === tab.id;
+          return (
+            <button
+              key={tab.id}
+              type="button"
+              role="tab"
+              id={`tab-${tab.id}`}
+              aria-selected={selected}
+              aria-controls="posts-panel"
+              tabIndex={selected ? 0 : -1}
+              title={tab.hint}
+              onClick={() => set({ view: tab.id })}
+              onKeyDown={(e) => {
+                // Arrow keys move between tabs (the WAI-ARIA tabs pattern).
+                const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+                if (!step) return;
+                e.preventDefault();
+                const next = TABS[(i + step + TABS.length) % TABS.length]!;
+                set({ view: next.id });
+                requestAnimationFrame(() => document.getElementById(`tab-${next.id}`)?.focus());
+              }}
+            >
+              {tab.label}
+            </button>
+          );
+        })}
+      </div>
+
       <form className="filters" role="search" aria-label="Filter posts" onSubmit={(e) => e.preventDefault()}>
         <div className="field compact grow">
           <label htmlFor="filter-query">Search</label>
           <input id="filter-query" type="search" placeholder="Words in the post" value={query} onChange={(e) => setQuery(e.target.value)} />
-        </div>
-        <div className="field compact">
-          <label htmlFor="filter-status">Status</label>
-          <select id="filter-status" value={filters.status ?? ''} onChange={(e) => set({ status: (e.target.value || undefined) as PostFilters['status'] })}>
-            <option value="">Any status</option>
-            {POST_STATUSES.filter((s) => s !== 'partially_published').map((s) => (
-              <option key={s} value={s}>
-                {s === 'failed' ? 'Failed or partly published' : STATUS_LABEL[s]}
-              </option>
-            ))}
-          </select>
         </div>
         <div className="field compact">
           <label htmlFor="filter-account">Account</label>
@@ -237,17 +270,23 @@ export function PostsView() {
         </p>
       ) : null}
 
-      {list.length === 0 && !listLoading && !listError ? (
-        <div className="empty-state">
-          <p>{Object.values(filters).some(Boolean) ? 'No post matches these filters.' : 'No posts yet. Press “New post” to write your first.'}</p>
-        </div>
-      ) : (
-        <ul className="post-list" aria-label="Posts" aria-busy={listLoading}>
-          {list.map((p) => (
-            <PostRow key={p.id} post={p} zone={zone} onDelete={(post) => void remove(post)} />
-          ))}
-        </ul>
-      )}
+      <div id="posts-panel" role="tabpanel" aria-labelledby={`tab-${filters.view ?? 'upcoming'}`}>
+        {list.length === 0 && !listLoading && !listError ? (
+          <div className="empty-state">
+            <p>
+              {Object.entries(filters).some(([k, v]) => k !== 'view' && Boolean(v))
+                ? 'No post matches these filters.'
+                : (TABS.find((t) => t.id === (filters.view ?? 'upcoming'))?.empty ?? 'No posts yet. Press “New post” to write your first.')}
+            </p>
+          </div>
+        ) : (
+          <ul className="post-list" aria-label="Posts" aria-busy={listLoading}>
+            {list.map((p) => (
+              <PostRow key={p.id} post={p} zone={zone} onDelete={(post) => void remove(post)} />
+            ))}
+          </ul>
+        )}
+      </div>
 
       {total > pageSize ? (
         <nav className="pager" aria-label="Pages">

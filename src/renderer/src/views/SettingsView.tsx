@@ -5,6 +5,10 @@ import { useSettingsStore } from '../stores/settings.store';
 import { useShellStore } from '../stores/shell.store';
 import WebhookSettings from '../components/WebhookSettings';
 import DataSettings from '../data/BackupsSettings';
+import { Dialog } from '../components/Dialog';
+import { plainError } from '../lib/errors';
+import { timeLabel } from '../lib/time';
+import { useUiStore } from '../stores/ui.store';
 
 // The local API's section belongs to the API work; it is shown once that file exists.
 const apiSection = import.meta.glob<{ default?: ComponentType; ApiSettings?: ComponentType }>('../components/ApiSettings.tsx', { eager: true });
@@ -25,10 +29,63 @@ function timeZones(current: string): string[] {
   return zones.includes(current) ? zones : [current, ...zones];
 }
 
+const DAY_SETS: Array<{ id: string; name: string; days: Array<QueueSlot['day']> }> = [
+  { id: 'every', name: 'Every day', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] },
+  { id: 'weekdays', name: 'Weekdays (Monday to Friday)', days: ['mon', 'tue', 'wed', 'thu', 'fri'] },
+  { id: 'weekend', name: 'Weekends', days: ['sat', 'sun'] },
+];
+
+/** "Every day at 12:00" in one action: a set of days times one time. */
+function AddToDays({ slots, onChange }: { slots: QueueSlot[]; onChange: (slots: QueueSlot[]) => void }) {
+  const [time, setTime] = useState('12:00');
+  const [set, setSet] = useState('every');
+  const days = DAY_SETS.find((d) => d.id === set)!.days;
+  const missing = days.filter((day) => !slots.some((s) => s.day === day && s.time === time));
+  const why = !time ? 'Pick a time first.' : missing.length === 0 ? `Every one of these days already has ${time}.` : null;
+  return (
+    <form
+      className="when-row add-to-days"
+      aria-label="Add a time to several days"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (why) return;
+        onChange(sortSlots([...slots, ...missing.map((day) => ({ day, time }))]));
+      }}
+    >
+      <div className="field compact">
+        <label htmlFor="queue-days">Days</label>
+        <select id="queue-days" value={set} onChange={(e) => setSet(e.target.value)}>
+          {DAY_SETS.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field compact">
+        <label htmlFor="queue-time">At</label>
+        <input id="queue-time" type="time" value={time} onChange={(e) => setTime(e.target.value)} />
+      </div>
+      <button type="submit" className="button" disabled={why !== null} aria-describedby={why ? 'queue-add-why' : undefined}>
+        Add to the queue
+      </button>
+      {why ? (
+        <p className="hint why-not" id="queue-add-why">
+          {why}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+const sortSlots = (list: QueueSlot[]) => [...list].sort((a, b) => DAYS.findIndex((d) => d.id === a.day) - DAYS.findIndex((d) => d.id === b.day) || a.time.localeCompare(b.time));
+
 function QueueSlots({ slots, onChange }: { slots: QueueSlot[]; onChange: (slots: QueueSlot[]) => void }) {
   const [adding, setAdding] = useState<Record<string, string>>({});
-  const sorted = (list: QueueSlot[]) => [...list].sort((a, b) => DAYS.findIndex((d) => d.id === a.day) - DAYS.findIndex((d) => d.id === b.day) || a.time.localeCompare(b.time));
+  const sorted = sortSlots;
   return (
+    <>
+    <AddToDays slots={slots} onChange={onChange} />
     <table className="slots">
       <caption className="sr-only">Queue times per weekday</caption>
       <tbody>
@@ -75,6 +132,7 @@ function QueueSlots({ slots, onChange }: { slots: QueueSlot[]; onChange: (slots:
         })}
       </tbody>
     </table>
+    </>
   );
 }
 
@@ -89,7 +147,8 @@ function Section({ title, children, hint }: { title: string; hint?: string; chil
 }
 
 export function SettingsView() {
-  const { settings, error, notice, update } = useSettingsStore();
+  const { settings, error, notice, update, changeTimeZone, scheduledSample } = useSettingsStore();
+  const toast = useUiStore((st) => st.toast);
   const zones = useMemo(() => timeZones(settings?.timeZone ?? 'UTC'), [settings?.timeZone]);
   const theme = useThemeStore((s) => s.theme);
   const setTheme = useThemeStore((s) => s.setTheme);
@@ -102,6 +161,27 @@ export function SettingsView() {
   }, [settings]);
 
   const s = settings as (Settings & Partial<Pick<Settings, 'queueSlots' | 'catchUpGraceMinutes'>>) | null;
+  // A zone change with posts scheduled asks what they keep (issue 18, item 11).
+  const [zoneChange, setZoneChange] = useState<{ to: string; example: string | null; count: number } | null>(null);
+  const changeZone = async (to: string, keep: 'local_time' | 'moment') => {
+    setZoneChange(null);
+    const result = await changeTimeZone(to, keep);
+    if (!result.ok) return toast(plainError(result.error), 'error');
+    const { moved, keptMoment } = result.value;
+    const kept = keptMoment.length > 0 ? ` ${keptMoment.length === 1 ? 'One post keeps' : `${keptMoment.length} posts keep`} its moment: its local time has already passed there.` : '';
+    toast(keep === 'local_time' ? `Time zone changed: ${moved.length === 1 ? '1 post keeps' : `${moved.length} posts keep`} their local time.${kept}` : 'Time zone changed: scheduled posts keep their moment.');
+  };
+  const askZone = async (to: string) => {
+    if (!s || to === s.timeZone) return;
+    const upcoming = await scheduledSample();
+    const first = upcoming?.posts.find((p) => p.scheduledAt);
+    if (!upcoming || upcoming.total === 0 || !first) return void changeZone(to, 'moment');
+    const at = first.scheduledAt!;
+    const here = timeLabel(at, s.timeZone);
+    const there = timeLabel(at, to);
+    const city = (zone: string) => zone.split('/').pop()!.replace(/_/g, ' ');
+    setZoneChange({ to, count: upcoming.total, example: here === there ? null : `${here} ${city(s.timeZone)} becomes ${there} ${city(to)}` });
+  };
 
   return (
     <section className="view" aria-labelledby="view-title">
@@ -115,7 +195,7 @@ export function SettingsView() {
           <Section title="Publishing">
             <div className="field">
               <label htmlFor="setting-timezone">Time zone</label>
-              <select id="setting-timezone" value={s.timeZone} onChange={(e) => void update({ timeZone: e.target.value })}>
+              <select id="setting-timezone" value={s.timeZone} onChange={(e) => void askZone(e.target.value)}>
                 {zones.map((zone) => (
                   <option key={zone} value={zone}>
                     {zone.replace(/_/g, ' ')}
@@ -214,6 +294,43 @@ export function SettingsView() {
       <p role="status" className="status-line">
         {error ? <span className="error-text">⚠ {error}</span> : notice ? <span>✓ {notice}</span> : null}
       </p>
+      <Dialog
+        open={zoneChange !== null}
+        title="What should scheduled posts keep?"
+        onClose={() => setZoneChange(null)}
+        role="alertdialog"
+        className="dialog-small zone-question"
+        describedBy="zone-question"
+        footer={
+          <>
+            <button type="button" className="button" onClick={() => setZoneChange(null)}>
+              Cancel
+            </button>
+            <button type="button" className="button" onClick={() => zoneChange && void changeZone(zoneChange.to, 'moment')}>
+              Keep their moment
+            </button>
+            <button type="button" className="button button-primary" data-autofocus onClick={() => zoneChange && void changeZone(zoneChange.to, 'local_time')}>
+              Keep their local time
+            </button>
+          </>
+        }
+      >
+        {zoneChange && s ? (
+          <div id="zone-question">
+            <p>
+              {zoneChange.count === 1 ? 'One post is' : `${zoneChange.count} posts are`} scheduled. Moving from {s.timeZone.replace(/_/g, ' ')} to {zoneChange.to.replace(/_/g, ' ')}:
+            </p>
+            <ul>
+              <li>
+                <strong>Keep their local time</strong>: 09:30 stays 09:30 in the new zone, so they go out at a different moment.
+              </li>
+              <li>
+                <strong>Keep their moment</strong>: they go out exactly when planned{zoneChange.example ? `, so the next one reads differently (${zoneChange.example})` : ''}.
+              </li>
+            </ul>
+          </div>
+        ) : null}
+      </Dialog>
     </section>
   );
 }

@@ -51,9 +51,28 @@ describe('text limits, counted as each platform counts', () => {
   });
 
   it('Bluesky: 300 graphemes (emoji families and combining marks count 1)', async () => {
-    expect((await check('bluesky', [{ text: '👨‍👩‍👧‍👦'.repeat(300) }])).problems).toEqual([]);
+    expect((await check('bluesky', [{ text: '👨‍👩‍👧‍👦'.repeat(100) }])).problems).toEqual([]);
     expect((await check('bluesky', [{ text: 'e\u0301'.repeat(300) }])).length).toBe(300);
     expect(messages(await check('bluesky', [{ text: '日'.repeat(301) }]))).toEqual(['Bluesky: 301/300 characters']);
+  });
+
+  it('Bluesky: also 3,000 UTF-8 bytes, and the counter shows the limit that binds', async () => {
+    // 300 family emoji are 300 graphemes but 7,500 bytes: the PDS answers "string too big".
+    const family = await check('bluesky', [{ text: '👨‍👩‍👧‍👦'.repeat(300) }]);
+    expect(messages(family)).toEqual(['Bluesky: 7,500/3,000 bytes']);
+    expect(family).toMatchObject({ length: 7_500, limit: 3_000, unit: 'bytes' });
+    // 120 family emoji: 120 graphemes, 3,000 bytes: exactly at the byte limit, which binds.
+    expect(await check('bluesky', [{ text: '👨‍👩‍👧‍👦'.repeat(120) }])).toMatchObject({ length: 3_000, limit: 3_000, unit: 'bytes', problems: [] });
+    // Plain text binds on graphemes.
+    expect(await check('bluesky', [{ text: 'a'.repeat(250) }])).toMatchObject({ length: 250, limit: 300, unit: 'characters' });
+    // Over both: one problem, in the first unit that breaks.
+    expect(messages(await check('bluesky', [{ text: '日'.repeat(1001) }]))).toEqual(['Bluesky: 1,001/300 characters']);
+  });
+
+  it('Threads: emoji count their UTF-8 bytes', async () => {
+    expect(await check('threads', [{ text: '😀'.repeat(125) }])).toMatchObject({ length: 500, problems: [] });
+    expect(messages(await check('threads', [{ text: '😀'.repeat(126) }]))).toEqual(['Threads: 504/500 characters']);
+    expect((await check('threads', [{ text: 'é'.repeat(500) }])).problems).toEqual([]);
   });
 
   it('Mastodon: 500 by default with every URL counted as 23', async () => {
@@ -105,12 +124,13 @@ describe('text limits, counted as each platform counts', () => {
     expect(messages(await check('tiktok', [{ text: 'a'.repeat(2201), media: [{ mediaId: v }] }], TT))).toEqual(['TikTok: caption is 2,201/2,200 characters']);
   });
 
-  it('YouTube: title 100 and description 5,000', async () => {
+  it('YouTube: title 100 characters and description 5,000 bytes', async () => {
     const v = video();
     expect(messages(await check('youtube', [{ text: 'a'.repeat(5001), media: [{ mediaId: v }] }], { settings: { title: 't'.repeat(101), madeForKids: false } }))).toEqual([
-      'YouTube: description is 5,001/5,000 characters',
+      'YouTube: description is 5,001/5,000 bytes',
       'YouTube: title is 101/100 characters',
     ]);
+    expect(messages(await check('youtube', [{ text: 'é'.repeat(2501), media: [{ mediaId: v }] }], YT))).toEqual(['YouTube: description is 5,002/5,000 bytes']);
   });
 
   it('YouTube: the description counts 5,000 bytes of UTF-8 and takes no < or >', async () => {
@@ -156,10 +176,27 @@ describe('threads only where the platform has them', () => {
     expect((await check(platform, [{ text: 'one' }, { text: 'two' }])).problems).toEqual([]);
   });
 
-  it.each(['linkedin', 'facebook', 'telegram'] as const)('%s: a second part is a problem', async (platform) => {
-    const v = await check(platform, [{ text: 'one' }, { text: 'two' }]);
-    expect(v.problems.map((p) => p.path)).toEqual(['parts.1']);
-    expect(v.problems[0]!.message).toMatch(/threads are not supported/);
+  it.each(['linkedin', 'facebook', 'telegram'] as const)('%s: a thread goes joined as one message by default, or as its first part', async (platform) => {
+    const joined = await check(platform, [{ text: 'one' }, { text: 'two' }]);
+    expect(joined.problems).toEqual([]);
+    expect(joined.length).toBe('one\n\ntwo'.length);
+    const first = await check(platform, [{ text: 'one' }, { text: 'a'.repeat(5000) }], { threadMode: 'first' });
+    expect(first).toMatchObject({ length: 3, problems: [] });
+  });
+
+  it('joined parts are counted together, and the problem says how to fix it', async () => {
+    const v = await check('telegram', [{ text: 'a'.repeat(3000) }, { text: 'b'.repeat(2000) }]);
+    expect(v.problems).toEqual([
+      { path: 'targets.0.threadMode', message: 'Telegram: the 2 parts joined are 5,002/4,096 characters: choose “First part only” for Telegram, shorten the parts, or give Telegram its own text', platform: 'telegram' },
+    ]);
+    expect((await check('telegram', [{ text: 'a'.repeat(3000) }, { text: 'b'.repeat(2000) }], { threadMode: 'first' })).problems).toEqual([]);
+  });
+
+  it('joined media of several parts are checked as one message', async () => {
+    const parts = Array.from({ length: 3 }, () => ({ text: 'x', media: Array.from({ length: 4 }, () => ({ mediaId: image() })) }));
+    const v = await check('telegram', parts);
+    expect(v.problems.map((p) => [p.path, p.message])).toEqual([['targets.0.threadMode', 'Telegram: at most 10 images per post (the joined message has 12)']]);
+    expect((await check('telegram', parts, { threadMode: 'first' })).problems).toEqual([]);
   });
 
   it('each part of a thread is counted on its own', async () => {
