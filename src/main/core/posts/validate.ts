@@ -281,13 +281,11 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
     if (settings.locationId) problem(`${prefix}.settings.locationId`, 'a story cannot carry a location');
   }
 
-  // YouTube's description (snippet.description, videos.insert): at most 5,000 bytes of UTF-8, no < or >.
+  // YouTube's description (snippet.description, videos.insert) takes no < or > (its 5,000 bytes are
+  // the catalog's second limit, checked with the text).
   if (entry.platform === 'youtube') {
     const text = sent[0] ? (entry.textOverride ?? sent[0].text) : '';
-    const path = entry.textOverride !== null ? `${prefix}.textOverride` : 'parts.0.text';
-    if (/[<>]/.test(text)) problem(path, 'the description cannot contain < or >');
-    const bytes = new TextEncoder().encode(text).length;
-    if (bytes > 5_000 && countText(text, spec.text.counting) <= spec.text.limit) problem(path, `description is ${fmt(bytes)} bytes; YouTube takes at most 5,000 (accented letters, other scripts and emoji take 2 to 4 bytes each)`);
+    if (/[<>]/.test(text)) problem(entry.textOverride !== null ? `${prefix}.textOverride` : 'parts.0.text', 'the description cannot contain < or >');
   }
 
   // Titles (YouTube, Pinterest) live in settings.
