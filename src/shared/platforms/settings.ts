@@ -103,17 +103,22 @@ const linkedinShared = {
   /** The title LinkedIn shows on a PDF carousel (required with a document). */
   documentTitle: z.string({ error: 'must be text' }).trim().min(1, 'must not be empty').max(400, 'at most 400 characters').optional(),
 };
-const articleNeedsUrl = (s: { articleUrl?: string | undefined; articleTitle?: string | undefined; articleDescription?: string | undefined }) => !((s.articleTitle || s.articleDescription) && !s.articleUrl);
+type ArticleFields = { articleUrl?: string | undefined; articleTitle?: string | undefined; articleDescription?: string | undefined };
+const articleNeedsUrl = (s: ArticleFields) => !((s.articleTitle || s.articleDescription) && !s.articleUrl);
+// LinkedIn does not read the page (no scraping): an article card shows the title it is given.
+const urlNeedsTitle = (s: ArticleFields) => !(s.articleUrl && !s.articleTitle);
 
 /** LinkedIn profile: who sees the post, feeds, reshares, an article link, a document's title. */
 export const linkedinSettings = z
   .strictObject({ visibility: oneOf(['public', 'connections', 'logged_in']).default('public'), ...linkedinShared })
-  .refine(articleNeedsUrl, { path: ['articleUrl'], message: 'is needed for an article title or description' });
+  .refine(articleNeedsUrl, { path: ['articleUrl'], message: 'is needed for an article title or description' })
+  .refine(urlNeedsTitle, { path: ['articleTitle'], message: 'is needed with an article link (LinkedIn shows it on the card)' });
 
 /** LinkedIn page: the same, without connections (a page has followers). */
 export const linkedinPageSettings = z
   .strictObject({ visibility: oneOf(['public', 'logged_in']).default('public'), ...linkedinShared })
-  .refine(articleNeedsUrl, { path: ['articleUrl'], message: 'is needed for an article title or description' });
+  .refine(articleNeedsUrl, { path: ['articleUrl'], message: 'is needed for an article title or description' })
+  .refine(urlNeedsTitle, { path: ['articleTitle'], message: 'is needed with an article link (LinkedIn shows it on the card)' });
 
 /** Instagram: the post type (mirrors the entry's content type) and reel options. */
 export const instagramSettings = z.strictObject({
