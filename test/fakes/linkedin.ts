@@ -98,7 +98,7 @@ export interface LinkedInFakeOptions {
   dropPartAfter?: (n: number) => number | undefined;
 }
 
-/** A failure rule; `hold` answers nothing until the fake closes. */
+/** A failure rule; `hold` answers nothing until the fake closes (with `afterHandling`, after making the post). */
 export type LinkedInFailRule = FailRule & { hold?: boolean };
 
 /** The running fake. */
@@ -487,6 +487,7 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
       if (!/^\d{6}$/.test(version) || version < OLDEST_VERSION || version > NEWEST_VERSION) return answer(426, error(426, `Requested version ${version} is not active`, 'NONEXISTENT_VERSION'));
       if (req.headers['x-restli-protocol-version'] !== '2.0.0') return answer(400, error(400, 'X-Restli-Protocol-Version 2.0.0 is required'));
       const rule = takeRule(rules, method, path) as LinkedInFailRule | null;
+      if (rule?.hold && !rule.afterHandling) return void held.push(res);
       if (rule?.drop && !rule.afterHandling) {
         fake.stats.drops += 1;
         return req.socket.destroy();

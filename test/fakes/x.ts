@@ -76,7 +76,10 @@ export interface FakeXUpload {
   altText: string | null;
 }
 
-/** A failure rule; `hold` answers nothing until the fake closes (the client is killed meanwhile). */
+/**
+ * A failure rule. `hold` answers nothing until the fake closes (the client is killed meanwhile):
+ * with `afterHandling` the post is made first, without it the request is never handled.
+ */
 export type XFailRule = FailRule & { hold?: boolean };
 
 /** Options of the fake. */
@@ -97,7 +100,7 @@ export interface XFake {
   uploads: Map<string, FakeXUpload>;
   /** Every exchange, for spec validation (media bytes recorded as `binary`). */
   exchanges: Exchange[];
-  stats: { drops: number; appendBytes: number; tokensIssued: number; refreshes: number };
+  stats: { drops: number; appendBytes: number; tokensIssued: number; refreshes: number; held: number };
   failNext(rule: XFailRule): void;
   /** Makes every access token invalid (they expired); refresh tokens still work. */
   expireAccessTokens(): void;
@@ -144,7 +147,7 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
     posts: [],
     uploads: new Map(),
     exchanges: [],
-    stats: { drops: 0, appendBytes: 0, tokensIssued: 0, refreshes: 0 },
+    stats: { drops: 0, appendBytes: 0, tokensIssued: 0, refreshes: 0, held: 0 },
     failNext: (rule) => void rules.push(rule),
     expireAccessTokens: () => access.clear(),
     token(userId = users[0]!.id) {
@@ -289,7 +292,10 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
         fake.stats.drops += 1;
         return req.socket.destroy();
       }
-      if (status === 201 && rule?.hold) return void held.push(res);
+      if (status === 201 && rule?.hold) {
+        fake.stats.held += 1;
+        return void held.push(res);
+      }
       send(res, status, response, headers);
     };
     const text = typeof body['text'] === 'string' ? body['text'] : '';
@@ -404,6 +410,12 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
         return send(res, 401, response);
       }
       const rule = takeRule(rules, method, path) as XFailRule | null;
+      if (rule?.hold && !rule.afterHandling) {
+        // The request arrived whole and is never handled nor answered (the client dies meanwhile).
+        req.resume();
+        fake.stats.held += 1;
+        return void held.push(res);
+      }
       if (rule?.drop && !rule.afterHandling) {
         fake.stats.drops += 1;
         return req.socket.destroy();

@@ -1,3 +1,6 @@
+import type { Post } from '../../../../src/shared/domain';
+import type { Core } from '../../../../src/main/core/create-core';
+import { flushPromises, type ManualClock } from '../../../../src/main/core/ports/doubles';
 import { OpenApiValidator, type Exchange } from '../../../support/openapi';
 import type { PublishAccount, PublishContext, PublishPart } from '../../../../src/main/platforms/types';
 import { memoryProgressStore } from '../../../support/file-progress';
@@ -41,3 +44,24 @@ export function xContext(options: { url: string; token: string; parts: PublishPa
 
 /** Instant waits for the adapter (processing polls, retried segments). */
 export const instant = { sleep: async () => {}, retry: { sleep: async () => {}, baseDelayMs: 1 } };
+
+/**
+ * Drives an engine until the post leaves `scheduled`/`publishing`: while a request is in flight
+ * (an entry `publishing`) it lets the sockets work; otherwise it moves the test clock to the next
+ * retry or due time. The clock never moves under a request, so no attempt times out by accident.
+ */
+export async function settlePost(t: { core: Core; clock: ManualClock }, id: string, options: { stepMs?: number; limitMs?: number } = {}): Promise<Post> {
+  const deadline = t.clock.now() + (options.limitMs ?? 60 * 60_000);
+  const realDeadline = Date.now() + 60_000;
+  for (;;) {
+    const got = await t.core.invoke('posts:get', { id });
+    if (!got.ok) throw new Error(got.error.message);
+    const post = got.value;
+    if (!['scheduled', 'publishing'].includes(post.status) || t.clock.now() > deadline || Date.now() > realDeadline) return post;
+    if (post.entries.some((e) => e.status === 'publishing')) await new Promise((resolve) => setTimeout(resolve, 5));
+    else {
+      await t.clock.advance(options.stepMs ?? 15_000);
+      await flushPromises(3);
+    }
+  }
+}

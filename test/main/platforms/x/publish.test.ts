@@ -200,7 +200,7 @@ describe('exactly once', () => {
     const before = posted().length;
     const ctx = ctxOf([{ text: 'Crash thread 1' }, { text: 'Crash thread 2 https://example.com', media: [png] }, { text: 'Crash thread 3' }]);
     // X makes part 2 and its answer never comes; the process dies meanwhile (the attempt is aborted).
-    fake.failNext({ method: 'POST', path: '/2/tweets', status: 0, hold: true, skip: 1 });
+    fake.failNext({ method: 'POST', path: '/2/tweets', status: 0, hold: true, afterHandling: true, skip: 1 });
     const stop = new AbortController();
     const dying = adapter.publish({ ...ctx, signal: stop.signal }).catch((e: unknown) => e);
     while (fake.posts.length - before < 2) await new Promise((resolve) => setImmediate(resolve));
