@@ -574,7 +574,8 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
         if (!asset) return answer(404, error(404, `${urn} not found`));
         if (!mayPostAs(grant, asset.owner)) return answer(403, error(403, `Accessing this ${asset.kind} resource is forbidden. Please check your permissions for this resource`));
         asset.statusChecks += 1;
-        if (asset.status === 'PROCESSING' && asset.statusChecks > 1) {
+        // Images are ready at once; videos and documents take a moment (PROCESSING first).
+        if (asset.status === 'PROCESSING' && (asset.kind === 'image' || asset.statusChecks > 1)) {
           const size = asset.parts.reduce((n, p) => n + (p.last - p.first + 1), 0);
           const first = asset.parts.length ? await head(fileOf(urn, 0), 12) : Buffer.alloc(0);
           if (asset.kind === 'video') asset.status = first.subarray(4, 8).toString('latin1') === 'ftyp' ? 'AVAILABLE' : 'PROCESSING_FAILED';
