@@ -81,7 +81,8 @@ export interface FakeLinkedInAsset {
   kind: 'image' | 'video' | 'document';
   owner: string;
   size: number | null;
-  parts: Array<{ first: number; last: number; etag: string | null; puts: number }>;
+  /** Each part: its range, its ETag once stored, PUTs that stored it, and PUTs that arrived (dropped ones included). */
+  parts: Array<{ first: number; last: number; etag: string | null; puts: number; tries: number }>;
   status: 'WAITING_UPLOAD' | 'PROCESSING' | 'AVAILABLE' | 'PROCESSING_FAILED';
   statusChecks: number;
   finalized: boolean;
@@ -445,13 +446,14 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
           if (stored === 'dropped') return;
           if (kind === 'document' && stored > DOCUMENT_MAX) return send(res, 400, error(400, 'The document is larger than 100 MB'));
           asset.size = stored;
-          asset.parts = [{ first: 0, last: stored - 1, etag: null, puts: (asset.parts[0]?.puts ?? 0) + 1 }];
+          asset.parts = [{ first: 0, last: stored - 1, etag: null, puts: (asset.parts[0]?.puts ?? 0) + 1, tries: (asset.parts[0]?.tries ?? 0) + 1 }];
           asset.status = 'PROCESSING';
           return send(res, 201, undefined);
         }
         const index = Number(upload[3]);
         const part = asset.parts[index];
         if (!part || asset.finalized) return send(res, 400, error(400, 'Unknown or closed upload part'));
+        part.tries += 1;
         const stored = await store(req, fileOf(asset.urn, index), options.dropPartAfter?.(partPuts++));
         if (stored === 'dropped') {
           fake.stats.drops += 1;
@@ -542,7 +544,7 @@ export async function startLinkedInFake(options: LinkedInFakeOptions = {}): Prom
           const size = Number(request.fileSizeBytes);
           if (!Number.isInteger(size) || size <= 0 || size > VIDEO_MAX) return answer(400, error(400, 'fileSizeBytes must be between 1 byte and 5 GB'));
           const parts = [];
-          for (let first = 0; first < size; first += LINKEDIN_PART_BYTES) parts.push({ first, last: Math.min(size, first + LINKEDIN_PART_BYTES) - 1, etag: null, puts: 0 });
+          for (let first = 0; first < size; first += LINKEDIN_PART_BYTES) parts.push({ first, last: Math.min(size, first + LINKEDIN_PART_BYTES) - 1, etag: null, puts: 0, tries: 0 });
           fake.assets.set(urn, { urn, kind, owner, size, parts, status: 'WAITING_UPLOAD', statusChecks: 0, finalized: false });
           return answer(200, {
             value: {

@@ -132,7 +132,7 @@ describe('X, LinkedIn and a LinkedIn Page through the engine', () => {
   it('a LinkedIn token without a refresh token: the daily check says 7 days ahead to reconnect (once); after it ends, posts fail asking to reconnect without a request', async () => {
     const { memberId } = await connectAll();
     const expiry = clock.now() + 60 * DAY;
-    const notices = () => t.notifier.notifications.filter((n) => n.kind === 'account_needs_reconnect' && n.target?.accountId === memberId);
+    const notices = () => t.notifier.notifications.filter((n) => n.kind === 'account_needs_reconnect' && !!n.target && 'accountId' in n.target && n.target.accountId === memberId);
     const check = async () => {
       const checked = await t.core.invoke('accounts:check', { id: memberId });
       if (!checked.ok) throw new Error(checked.error.message);

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PublishAccount, PublishContext, PublishPart } from '../../../../src/main/platforms/types';
+import type { TestCore } from '../../../support/core';
+import type { LinkedInFake } from '../../../fakes/linkedin';
+import type { XFake } from '../../../fakes/x';
 import { memoryProgressStore } from '../../../support/file-progress';
 import { publishMedia } from '../../../support/publish-media';
 
@@ -52,3 +55,29 @@ export function writeVideo(dir: string, name: string, bytes: number) {
 
 /** Instant waits for the adapter (processing polls, retried parts). */
 export const instant = { sleep: async () => {}, retry: { sleep: async () => {}, baseDelayMs: 1 } };
+
+/**
+ * Connects X, a LinkedIn member and a LinkedIn Page through accounts:connect (the creator's apps
+ * first; the test plays the browser; the Page "Acme Bakery" is chosen after consent).
+ */
+export async function connectAll(t: TestCore, x: XFake, li: LinkedInFake): Promise<{ xId: string; memberId: string; pageId: string }> {
+  for (const [platform, clientId, clientSecret] of [['x', 'x-client', undefined], ['linkedin', 'li-client', 'li-secret']] as const) {
+    const app = await t.core.invoke('accounts:setAppCredentials', { platform, clientId, ...(clientSecret ? { clientSecret } : {}) });
+    if (!app.ok) throw new Error(app.error.message);
+  }
+  const oauth = async (platform: 'x' | 'linkedin' | 'linkedin-page', browse: (url: string) => Promise<void>) => {
+    const opened = t.browser.next();
+    const answer = t.core.invoke('accounts:connect', { platform });
+    await browse(await opened);
+    const result = await answer;
+    if (!result.ok) throw new Error(result.error.message);
+    return result.value;
+  };
+  const xa = await oauth('x', (u) => x.browse(u));
+  const member = await oauth('linkedin', (u) => li.browse(u));
+  const choice = await oauth('linkedin-page', (u) => li.browse(u));
+  if (xa.status !== 'connected' || member.status !== 'connected' || choice.status !== 'choose') throw new Error('unexpected connect results');
+  const page = await t.core.invoke('accounts:choose', { pendingId: choice.pendingId, optionId: '111' });
+  if (!page.ok || page.value.status !== 'connected') throw new Error(JSON.stringify(page));
+  return { xId: xa.account.id, memberId: member.account.id, pageId: page.value.account.id };
+}

@@ -137,6 +137,7 @@ describe('posting to LinkedIn', () => {
     const asset = fake.assets.get(id)!;
     expect(asset).toMatchObject({ kind: 'video', status: 'AVAILABLE', finalized: true });
     expect(asset.parts.map((p) => p.puts)).toEqual([1, 1, 1]);
+    expect(asset.parts.map((p) => p.tries)).toEqual([1, 2, 1]);
     expect(await fake.sha256(id)).toBe(createHash('sha256').update(readFileSync(video.path)).digest('hex'));
   });
 
