@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestCore, snapshotDatabase, type TestCore } from '../../../test/support/core';
 import { createCore } from './create-core';
+import { platformModules, publishingPlatforms } from '../platforms';
 import { loadMigrations } from './db/migrate';
 
 let t: TestCore;
@@ -13,15 +14,18 @@ describe('createCore', () => {
     const info = await t.core.invoke('app:info');
     expect(info).toEqual({
       ok: true,
-      value: { version: '1.2.3', dataDir: t.dataDir, schemaVersion: loadMigrations().at(-1)!.version, publishingPlatforms: ['bluesky', 'mastodon', 'telegram'], oauthRedirectUri: 'http://127.0.0.1:17863/callback' },
+      value: { version: '1.2.3', dataDir: t.dataDir, schemaVersion: loadMigrations().at(-1)!.version, publishingPlatforms: publishingPlatforms(platformModules), oauthRedirectUri: 'http://127.0.0.1:17863/callback' },
     });
   });
 
   it('app:info lists the platforms a publish adapter exists for, so the app can say which ones cannot publish yet', async () => {
-    const x = { platform: 'x' as const, idempotent: false, publish: async () => ({ platformPostId: '1', platformUrl: null }) };
-    t = await makeTestCore({ adapters: { x } });
+    const telegram = { platform: 'telegram' as const, idempotent: false, publish: async () => ({ platformPostId: '1', platformUrl: null }) };
+    t = await makeTestCore({ adapters: { telegram }, modules: { x: { publisher: undefined } } });
     const info = await t.core.invoke('app:info');
-    expect(info.ok && info.value.publishingPlatforms).toEqual(['x', 'bluesky', 'mastodon', 'telegram']);
+    const listed = info.ok ? info.value.publishingPlatforms : [];
+    expect(listed).toContain('telegram');
+    expect(listed).not.toContain('x');
+    expect(listed).toEqual(publishingPlatforms(platformModules).filter((p) => p !== 'x'));
   });
 
   it('settings default to the system time zone and publishing on', async () => {

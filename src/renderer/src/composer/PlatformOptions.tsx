@@ -8,6 +8,7 @@ import { platformName } from '../lib/platforms';
 import { ENTRY_STATUS } from '../lib/status';
 import type { ComposerTarget } from '../stores/composer.store';
 import { HighlightArea } from './HighlightArea';
+import { XPoll } from './platforms/XPoll';
 import { humanize, settingFields, type SettingField } from './settings-fields';
 
 function Field({ field, value, onChange, idPrefix }: { field: SettingField; value: unknown; onChange: (v: unknown) => void; idPrefix: string }) {
@@ -220,6 +221,17 @@ export function PlatformOptions({
             }}
           />
         ))}
+        {account.platform === 'x' ? (
+          <XPoll
+            value={target.settings['poll']}
+            onChange={(poll) => {
+              const settings = { ...target.settings };
+              if (poll === undefined) delete settings['poll'];
+              else settings['poll'] = poll;
+              onChange({ settings });
+            }}
+          />
+        ) : null}
         {problems.length > 0 ? (
           <ul className="problems">
             {problems.map((p, i) => (

@@ -61,6 +61,18 @@ const LABELS: Record<string, string> = {
   shareReelToFeed: 'Also share the reel to the feed',
   languages: 'Languages',
   link: 'Link',
+  quotePost: 'Quote a post (link or number)',
+  replyTo: 'Reply to a post (link or number)',
+  community: 'Post in a Community (link or number)',
+  shareWithFollowers: 'Also show it to all followers',
+  forSuperFollowersOnly: 'Super Followers only',
+  visibility: 'Who can see it',
+  feedDistribution: 'Show in feeds',
+  disableReshares: 'Turn off resharing',
+  articleUrl: 'Article link',
+  articleTitle: 'Article title',
+  articleDescription: 'Article description',
+  documentTitle: 'Document (PDF) title',
 };
 
 const cache = new Map<PlatformId, SettingField[]>();
