@@ -57,7 +57,7 @@ export const xSettings = z
     shareWithFollowers: flag(false),
     forSuperFollowersOnly: flag(false),
   })
-  .refine((s) => !(s.shareWithFollowers && !s.community), { path: ['shareWithFollowers'], message: 'needs a Community to share from' })
+  .refine((s) => !(s.shareWithFollowers && !s.community), { path: ['shareWithFollowers'], message: 'is only for Community posts: choose the Community' })
   .refine((s) => !(s.poll && s.quotePost), { path: ['poll'], message: 'cannot be combined with a quoted post' });
 
 /** Bluesky: the post's languages (BCP 47, at most 3), so feeds can filter by language. */
