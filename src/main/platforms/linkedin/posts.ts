@@ -135,7 +135,7 @@ export function createLinkedInAdapter(platform: Platform, options: LinkedInAdapt
   }
 
   /** Settles a send whose answer never came; see the file's comment. */
-  async function settleInflight(ctx: PublishContext, slot: ProgressSlot<LinkedInState>, state: LinkedInState, mode: 'publish' | 'reconcile'): Promise<LinkedInState> {
+  async function settleInflight(ctx: PublishContext, slot: ProgressSlot<LinkedInState>, state: LinkedInState, mode: 'publish' | 'reconcile', waited = false): Promise<LinkedInState> {
     const inflight = state.inflight!;
     const found = await lookForSent(ctx, inflight);
     if (found === 'unavailable') {
@@ -161,6 +161,16 @@ export function createLinkedInAdapter(platform: Platform, options: LinkedInAdapt
       return state;
     }
     if (mode === 'reconcile') throw new PublishError('transient', `${name} does not list the post (yet); it was being sent when Outbox stopped`);
+    // Too soon to tell (a retry right after a 5xx): wait out the listing delay here, once, and look again.
+    const left = inflight.at + LINKEDIN_LISTING_DELAY_MS - ctx.now();
+    if (found.complete && left > 0 && !waited) {
+      try {
+        await assetOptions.sleep(left, ctx.signal);
+      } catch (error) {
+        throw new PublishError('transient', `Waiting to see whether ${name} made the post was stopped`, { cause: error });
+      }
+      return settleInflight(ctx, slot, state, mode, true);
+    }
     throw new PublishError('transient', `${name} did not confirm the post and does not list it yet; Outbox looks again before sending it`);
   }
 

@@ -152,7 +152,7 @@ export function createXAdapter(options: XAdapterOptions = {}): PlatformAdapter {
    * Settles a send whose answer never came: found on X -> recorded; certainly not there -> cleared
    * (safe to send); otherwise throws (the caller says whether to wait or to ask the creator).
    */
-  async function settleInflight(ctx: PublishContext, slot: ProgressSlot<XState>, state: XState, settings: PlatformSettings<'x'>, mode: 'publish' | 'reconcile'): Promise<XState> {
+  async function settleInflight(ctx: PublishContext, slot: ProgressSlot<XState>, state: XState, settings: PlatformSettings<'x'>, mode: 'publish' | 'reconcile', waited = false): Promise<XState> {
     const inflight = state.inflight!;
     const found = await lookForSent(ctx, state, settings);
     if (found.id) {
@@ -168,7 +168,17 @@ export function createXAdapter(options: XAdapterOptions = {}): PlatformAdapter {
     }
     const which = ctx.parts.length > 1 ? `part ${inflight.part + 1} of the thread` : 'the post';
     if (mode === 'reconcile') throw new PublishError('transient', `X does not list ${which} (yet); it was being sent when Outbox stopped`);
-    // Too soon to tell: look again at the next attempt rather than risk a second post.
+    // Too soon to tell (a retry right after a 5xx): wait out X's listing delay here, once, and look
+    // again, rather than spend the engine's quick retries on "too soon" or risk a second post.
+    const left = inflight.at + X_LISTING_DELAY_MS - ctx.now();
+    if (found.complete && left > 0 && !waited) {
+      try {
+        await mediaOptions.sleep(left, ctx.signal);
+      } catch (error) {
+        throw new PublishError('transient', `Waiting to see whether X made ${which} was stopped`, { cause: error });
+      }
+      return settleInflight(ctx, slot, state, settings, mode, true);
+    }
     throw new PublishError('transient', `X did not confirm ${which} and does not list it yet; Outbox looks again before sending it`);
   }
 

@@ -80,19 +80,24 @@ describe('posting to X', () => {
     const failure = (await adapter.publish(ctx).catch((e: unknown) => e)) as PublishError;
     expect(failure).toMatchObject({ kind: 'transient', httpStatus: 503, maybeSent: false });
     expect(fake.posts.length - before).toBe(2);
-    // Right after: X does not list part 3, but it is too soon to be sure: no second send yet.
+    // Right after: X does not list part 3, but it is too soon to be sure. With a clock that does
+    // not move (the wait is skipped) it says so and sends nothing.
     const tooSoon = (await adapter.publish(ctx).catch((e: unknown) => e)) as PublishError;
     expect(tooSoon).toMatchObject({ kind: 'transient' });
     expect(tooSoon.message).toMatch(/looks again before sending/);
     expect(fake.posts.length - before).toBe(2);
-    clock += 3 * 60_000;
-    const result = await adapter.publish(ctx);
+    // With real waiting, the attempt waits out X's listing delay, looks once more, then sends the rest.
+    const waits: number[] = [];
+    const patient = createXAdapter({ ...instant, sleep: async (ms) => void (waits.push(ms), (clock += ms)) });
+    const result = await patient.publish(ctx);
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(60_000);
     const thread = fake.posts.slice(before);
     expect(thread.map((p) => p.sentText)).toEqual(parts.map((p) => p.text));
     expect(thread.map((p) => p.replyTo)).toEqual([null, thread[0]!.id, thread[1]!.id, thread[2]!.id]);
     expect(result.platformPostId).toBe(thread[0]!.id);
     const timelineReads = fake.exchanges.slice(seen).filter((e) => e.method === 'GET' && e.path === '/2/users/1001/tweets');
-    expect(timelineReads).toHaveLength(2);
+    expect(timelineReads).toHaveLength(4);
   });
 
   it('images with alt text: chunked upload (initialize, append, finalize), alt text through /2/media/metadata, then the post', async () => {
