@@ -303,7 +303,7 @@ export const queueObject = z.strictObject({
 
 export const mediaObject = z.strictObject({
   id: z.string(),
-  kind: z.enum(['image', 'video']),
+  kind: z.enum(['image', 'video', 'document']),
   mime: z.string(),
   bytes: z.number().int(),
   width: z.number().int().nullable(),

@@ -1,11 +1,11 @@
-import type { Media } from '../../../shared/domain';
+import type { Media, MediaKind } from '../../../shared/domain';
 import type { Db } from '../db/database';
 
 /** A `media` row. */
 export interface MediaRow {
   id: string;
   sha256: string;
-  kind: 'image' | 'video';
+  kind: MediaKind;
   mime: string;
   bytes: number;
   width: number | null;

@@ -3,7 +3,7 @@ import { mkdir, open, readdir, rename, rm, stat, writeFile, copyFile, readFile }
 import { basename, isAbsolute, join } from 'node:path';
 import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 import sharp from 'sharp';
-import type { Media } from '../../../shared/domain';
+import type { Media, MediaKind } from '../../../shared/domain';
 import type { Db } from '../db/database';
 import { AppError, invalid, notFound } from '../errors';
 import type { Clock } from '../ports/ports';
@@ -13,7 +13,7 @@ import { readVideoFacts, type VideoFacts } from './video-facts';
 import type { PostStore } from '../posts/post-store.repo';
 
 /** File types the library accepts (what the platforms take), by detected mime. */
-export const SUPPORTED_MEDIA: Record<string, 'image' | 'video'> = {
+export const SUPPORTED_MEDIA: Record<string, MediaKind> = {
   'image/jpeg': 'image',
   'image/png': 'image',
   'image/gif': 'image',
@@ -22,8 +22,12 @@ export const SUPPORTED_MEDIA: Record<string, 'image' | 'video'> = {
   'video/quicktime': 'video',
   'video/webm': 'video',
   'video/x-m4v': 'video',
+  // A PDF carousel (LinkedIn's Documents API); the catalog refuses it for every other platform.
+  'application/pdf': 'document',
 };
-const SUPPORTED_NAMES = 'JPEG, PNG, GIF, WebP, MP4, MOV or WebM';
+const SUPPORTED_NAMES = 'JPEG, PNG, GIF, WebP, MP4, MOV, WebM or PDF';
+/** A PDF ends with `%%EOF` within its last 1,024 bytes (readers look no further): a truncated download does not. */
+const PDF_TAIL_BYTES = 1024;
 
 /** A stored file as the publishing engine needs it. */
 export interface MediaFile extends Media {
@@ -60,6 +64,27 @@ async function sha256OfFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * A PDF is taken as bytes and never parsed (no page count, nothing rendered): it must start with
+ * the `%PDF-` header (file-type found it there) and end with `%%EOF`, so a cut-off file is refused
+ * at import instead of by LinkedIn after the upload.
+ */
+async function checkPdf(path: string, name: string): Promise<void> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const head = Buffer.alloc(8);
+    await file.read(head, 0, 8, 0);
+    const tail = Buffer.alloc(Math.min(PDF_TAIL_BYTES, size));
+    await file.read(tail, 0, tail.length, size - tail.length);
+    if (!/^%PDF-\d\.\d/.test(head.toString('latin1')) || !tail.toString('latin1').includes('%%EOF')) {
+      throw invalid('path', `${name} looks like a PDF but is incomplete or damaged (it has no end-of-file marker); export it again`);
+    }
+  } finally {
+    await file.close();
+  }
+}
+
 /** The media library: content-addressed copies under `<dataDir>/media/`. */
 export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock; posts: Pick<PostStore, 'postIdsUsingMedia'> }) {
   const repo = createMediaRepo(deps.db);
@@ -69,7 +94,7 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
   /** Stores a detected file: copies it in (once per content), reads image dimensions, records the row. */
   async function store(name: string, sha256: string, mime: string, ext: string, bytes: number, write: (to: string) => Promise<void>): Promise<Media> {
     const kind = SUPPORTED_MEDIA[mime];
-    if (!kind) throw invalid('path', `${name} is not a supported image or video (it is ${mime}); use ${SUPPORTED_NAMES}`);
+    if (!kind) throw invalid('path', `${name} is not a supported image, video or PDF (it is ${mime}); use ${SUPPORTED_NAMES}`);
     const existing = repo.bySha(sha256);
     if (existing) return toMedia(existing);
 
@@ -92,6 +117,7 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
           throw invalid('path', `${name} looks like ${mime} but cannot be read as an image (damaged file?)`);
         }
       }
+      if (kind === 'document') await checkPdf(temp, name);
       let video: VideoFacts | null = null;
       if (kind === 'video') {
         // Best effort: a video ffprobe cannot read still imports, without its facts (validation
@@ -211,6 +237,11 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
         } catch (error) {
           throw new AppError('not_found', `The stored copy of media ${id} cannot be read: ${reason(error)}`);
         }
+      } else if (row.kind === 'document') {
+        // A PDF is never rendered (no parser for untrusted files): a page tile stands in.
+        const u = size / 16;
+        const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="100%" height="100%" fill="#7f1d1d"/><path d="M${5 * u} ${3 * u}h${4 * u}l${2 * u} ${2 * u}v${8 * u}h-${6 * u}z" fill="#fef2f2"/><path d="M${6 * u} ${7 * u}h${4 * u}M${6 * u} ${9 * u}h${4 * u}M${6 * u} ${11 * u}h${3 * u}" stroke="#991b1b" stroke-width="${u / 2}"/></svg>`;
+        out = await sharp(Buffer.from(svg)).webp({ quality: 70 }).toBuffer();
       } else {
         // No frame grabber yet (video decoding needs ffmpeg): a play-button tile stands in.
         const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="100%" height="100%" fill="#1f2937"/><polygon points="${size * 0.38},${size * 0.3} ${size * 0.38},${size * 0.7} ${size * 0.72},${size * 0.5}" fill="#e5e7eb"/></svg>`;

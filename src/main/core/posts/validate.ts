@@ -20,7 +20,7 @@ import { countText } from './count';
 /** What validation needs to know about a media item. */
 export interface MediaFacts {
   id: string;
-  kind: 'image' | 'video';
+  kind: 'image' | 'video' | 'document';
   mime: string;
   bytes: number;
   /** Null when the length is not known (not read for WebM). */
@@ -236,7 +236,13 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
     const known = items.filter((x) => x.facts);
     const images = known.filter((x) => x.facts!.kind === 'image');
     const videos = known.filter((x) => x.facts!.kind === 'video');
+    const documents = known.filter((x) => x.facts!.kind === 'document');
     const label = (typeSpec ?? { label: 'post' }).label.toLowerCase();
+    // Documents (PDF carousels): only where the catalog takes them (LinkedIn), one, alone.
+    const maxDocuments = rules.maxDocuments ?? 0;
+    if (documents.length > 0 && maxDocuments === 0) problem(base, `a ${label} here cannot include a document (PDF); only LinkedIn takes PDFs`);
+    else if (documents.length > maxDocuments) problem(base, `at most ${maxDocuments === 1 ? 'one document' : `${maxDocuments} documents`} per post (${partName(i, sent.length)} has ${documents.length})`);
+    else if (documents.length > 0 && part.media.length > documents.length) problem(base, 'a document (PDF) goes alone, without images or video');
     if (i === 0 && rules.required && part.media.length < rules.minItems) {
       problem(base, `a ${label} needs ${mediaNoun(rules)}`);
     }
@@ -252,6 +258,11 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
     }
     for (const { k, facts } of known) {
       const f = facts!;
+      if (f.kind === 'document') {
+        const docMax = rules.documentMaxBytes ?? 0;
+        if (maxDocuments > 0 && docMax > 0 && f.bytes > docMax) problem(`${base}.${k}`, `${f.name || 'a document'} is ${formatBytes(f.bytes)}; the limit is ${formatBytes(docMax)} for documents`);
+        continue;
+      }
       const max =
         f.kind === 'video'
           ? (mastodon?.videoSizeLimit ?? rules.videoMaxBytes)
@@ -303,6 +314,19 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
       const length = countText(option, 'graphemes');
       if (length > mastodon.maxPollOptionCharacters) problem(`${prefix}.settings.poll.options.${k}`, `poll choice ${k + 1} is ${fmt(length)}/${fmt(mastodon.maxPollOptionCharacters)} characters`);
     });
+  }
+
+  // X: a poll goes without media (the first part carries it).
+  if (entry.platform === 'x' && parsed.success && settings.poll && (parts[0]?.media.length ?? 0) > 0) {
+    problem(`${prefix}.settings.poll`, 'a poll cannot be combined with media in the first part');
+  }
+
+  // LinkedIn: an article card replaces media; a document needs the title LinkedIn shows on it.
+  if ((entry.platform === 'linkedin' || entry.platform === 'linkedin-page') && parsed.success) {
+    const first = parts[0];
+    if (settings.articleUrl && first && first.media.length > 0) problem(`${prefix}.settings.articleUrl`, 'an article link cannot be combined with media: remove the media or the link');
+    const hasDocument = (first?.media ?? []).some((m) => media.get(m.mediaId)?.kind === 'document');
+    if (hasDocument && !settings.documentTitle) problem(`${prefix}.settings.documentTitle`, 'a document (PDF) needs a title: LinkedIn shows it on the carousel');
   }
 
   return {

@@ -356,6 +356,12 @@ export function Composer() {
                   ))}
                 </div>
               )}
+              {canPublishTo(info, 'x') && draft.targets.some((t) => accounts.find((a) => a.id === t.accountId)?.platform === 'x') ? (
+                <p className="callout" role="note">
+                  <span aria-hidden="true">ⓘ </span>
+                  Posting to X spends your X API credits: X bills your developer app for each post it makes (see your usage in the X developer portal).
+                </p>
+              ) : null}
               {unpublishable.length > 0 ? (
                 <p className="callout callout-warning" role="note">
                   <span aria-hidden="true">⚠ </span>

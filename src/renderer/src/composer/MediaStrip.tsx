@@ -87,24 +87,31 @@ export function MediaStrip({
         <ul className="media-list" aria-label={`Media of ${partLabel}`}>
           {media.map((m, i) => {
             const info = items[m.mediaId];
-            const name = `${info?.kind === 'video' ? 'Video' : 'Image'} ${i + 1}`;
+            const name = `${info?.kind === 'video' ? 'Video' : info?.kind === 'document' ? 'Document' : 'Image'} ${i + 1}`;
             return (
               <li key={m.mediaId} className="media-item">
                 <div className="media-thumb">
-                  {thumbs[m.mediaId] ? <img src={thumbs[m.mediaId]} alt="" /> : <span className="muted">{info?.kind === 'video' ? '▶' : '…'}</span>}
-                  {info ? <span className="media-size">{info.kind === 'video' ? 'Video · ' : ''}{formatBytes(info.bytes)}</span> : null}
+                  {thumbs[m.mediaId] ? <img src={thumbs[m.mediaId]} alt="" /> : <span className="muted">{info?.kind === 'video' ? '▶' : info?.kind === 'document' ? 'PDF' : '…'}</span>}
+                  {info ? <span className="media-size">{info.kind === 'video' ? 'Video · ' : info.kind === 'document' ? 'PDF · ' : ''}{formatBytes(info.bytes)}</span> : null}
                 </div>
-                <label className="sr-only" htmlFor={`alt-${m.mediaId}-${partLabel}`}>
-                  Alt text for {name}
-                </label>
-                <textarea
-                  id={`alt-${m.mediaId}-${partLabel}`}
-                  className="alt-input"
-                  rows={3}
-                  placeholder="Describe it for people who cannot see it"
-                  value={m.altText}
-                  onChange={(e) => onChange(media.map((x, j) => (j === i ? { ...x, altText: e.target.value } : x)))}
-                />
+                {info?.kind === 'document' ? (
+                  // A PDF has no alt text: LinkedIn shows it as a carousel under the title set in its options.
+                  <p className="hint alt-input">PDF carousel for LinkedIn only: give it a title in the LinkedIn options below.</p>
+                ) : (
+                  <>
+                    <label className="sr-only" htmlFor={`alt-${m.mediaId}-${partLabel}`}>
+                      Alt text for {name}
+                    </label>
+                    <textarea
+                      id={`alt-${m.mediaId}-${partLabel}`}
+                      className="alt-input"
+                      rows={3}
+                      placeholder="Describe it for people who cannot see it"
+                      value={m.altText}
+                      onChange={(e) => onChange(media.map((x, j) => (j === i ? { ...x, altText: e.target.value } : x)))}
+                    />
+                  </>
+                )}
                 <div className="media-actions">
                   <button type="button" className="icon-button" aria-label={`Move ${name} earlier`} disabled={i === 0} onClick={() => move(i, i - 1)}>
                     ‹
@@ -125,11 +132,11 @@ export function MediaStrip({
         <button type="button" className="button button-small button-quiet" onClick={() => input.current?.click()}>
           <Icon name="image" /> Add media{partLabel !== 'the post' ? <span className="sr-only"> to {partLabel}</span> : null}
         </button>
-        <span className="hint">or drop images and videos here</span>
+        <span className="hint">or drop images, videos or a PDF (LinkedIn) here</span>
         <input
           ref={input}
           type="file"
-          accept="image/*,video/*"
+          accept="image/*,video/*,application/pdf"
           multiple
           hidden
           aria-label={`Choose media files for ${partLabel}`}
