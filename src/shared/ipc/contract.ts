@@ -5,6 +5,7 @@ import { apiChannels } from './api';
 import { appChannels } from './app';
 import type { ChannelDef } from './define';
 import type { EventMap, EventName } from './events';
+import { hostingChannels } from './hosting';
 import { labelsChannels } from './labels';
 import { mediaChannels } from './media';
 import { postsChannels } from './posts';
@@ -21,6 +22,7 @@ export const contract = {
   ...postsChannels,
   ...labelsChannels,
   ...mediaChannels,
+  ...hostingChannels,
   ...accountsChannels,
   ...apiChannels,
   ...webhooksChannels,

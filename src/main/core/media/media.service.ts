@@ -24,6 +24,17 @@ export const SUPPORTED_MEDIA: Record<string, 'image' | 'video'> = {
   'video/x-m4v': 'video',
 };
 const SUPPORTED_NAMES = 'JPEG, PNG, GIF, WebP, MP4, MOV or WebM';
+/** Library items no post or draft has named for this many days are removed by the sweep. */
+export const UNUSED_MEDIA_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Media a sweep must keep although no post names them (the kept backups' media), by any of these. */
+export interface KeptMedia {
+  ids: ReadonlySet<string>;
+  sha256?: ReadonlySet<string>;
+  /** Paths relative to the data folder (`media/<sha256>.<ext>`). */
+  files?: ReadonlySet<string>;
+}
 
 /** A stored file as the publishing engine needs it. */
 export interface MediaFile extends Media {
@@ -61,7 +72,7 @@ async function sha256OfFile(path: string): Promise<string> {
 }
 
 /** The media library: content-addressed copies under `<dataDir>/media/`. */
-export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock; posts: Pick<PostStore, 'postIdsUsingMedia'> }) {
+export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock; posts: Pick<PostStore, 'postIdsUsingMedia' | 'mediaIdsInUse'> }) {
   const repo = createMediaRepo(deps.db);
   const mediaDir = join(deps.dataDir, 'media');
   const thumbsDir = join(mediaDir, 'thumbs');
@@ -71,7 +82,11 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
     const kind = SUPPORTED_MEDIA[mime];
     if (!kind) throw invalid('path', `${name} is not a supported image or video (it is ${mime}); use ${SUPPORTED_NAMES}`);
     const existing = repo.bySha(sha256);
-    if (existing) return toMedia(existing);
+    if (existing) {
+      // Brought in again: the creator means to use it, so its unused days start over.
+      repo.touch(existing.id);
+      return toMedia(existing);
+    }
 
     const file = `media/${sha256}.${ext}`;
     const target = join(deps.dataDir, file);
@@ -231,14 +246,45 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
         { path: 'id', message: `used by ${users.join(', ')}` },
       ]);
     }
+    await removeRow(row);
+    return { id };
+  }
+
+  async function removeRow(row: MediaRow): Promise<void> {
     const shared = repo.fileShared(row);
-    repo.remove(id);
+    repo.remove(row.id);
     if (!shared) {
       await rm(join(deps.dataDir, row.file), { force: true });
       const previews = await readdir(thumbsDir).catch(() => [] as string[]);
       await Promise.all(previews.filter((name) => name.startsWith(`${row.sha256}-`)).map((name) => rm(join(thumbsDir, name), { force: true })));
     }
-    return { id };
+  }
+
+  /**
+   * The library sweep: removes items no post or draft has named for `UNUSED_MEDIA_DAYS` (as media
+   * or as a video's cover), never one a post names now nor one `keep` lists (media of the backups
+   * kept), and import leftovers of a crash older than a day. Resolves with the removed ids.
+   */
+  async function sweepUnused(options: { keep?: KeptMedia } = {}): Promise<{ removed: string[] }> {
+    const now = deps.clock.now();
+    const stale = repo.stampUnused([...deps.posts.mediaIdsInUse()], now, now - UNUSED_MEDIA_DAYS * DAY_MS);
+    const removed: string[] = [];
+    for (const row of stale) {
+      const keep = options.keep;
+      if (keep && (keep.ids.has(row.id) || keep.sha256?.has(row.sha256) || keep.files?.has(row.file))) continue;
+      // Named again since the step above (the check and the delete are synchronous together).
+      if (deps.posts.postIdsUsingMedia(row.id, 1).length > 0) continue;
+      await removeRow(row);
+      removed.push(row.id);
+    }
+    const leftovers = await readdir(mediaDir).catch(() => [] as string[]);
+    for (const name of leftovers.filter((n) => n.startsWith('.import-'))) {
+      const path = join(mediaDir, name);
+      const info = await stat(path).catch(() => null);
+      // mtime is the file system's wall clock, not the engine's.
+      if (info && info.mtimeMs < Date.now() - DAY_MS) await rm(path, { force: true });
+    }
+    return { removed };
   }
 
   return {
@@ -248,6 +294,7 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
       return row ? toMedia(row) : null;
     },
     delete: remove,
+    sweepUnused,
     importData,
     get: (id: string): Media => toMedia(mustGet(id)),
     thumbnail,

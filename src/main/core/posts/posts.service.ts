@@ -15,7 +15,7 @@ import type { MediaRepo } from '../media/media.repo';
 import type { Clock } from '../ports/ports';
 import { firstFreeSlot } from './calendar';
 import type { EntryRecord, PostStore } from './post-store.repo';
-import { resolveContentType, validateEntry, type CountCache, type EntryToValidate, type MediaFacts } from './validate';
+import { resolveContentType, validateEntry, type CountCache, type EntryToValidate, type MediaFacts, type ValidationContext } from './validate';
 
 /** The publishing engine's one entry point for "publish now" (posts:create `now` and posts:publish). */
 export interface PublishNow {
@@ -33,6 +33,8 @@ export interface PostsServiceDeps {
   clock: Clock;
   bus: EventBus;
   publisher: PublishNow;
+  /** Whether a bucket is set up in Settings -> Media hosting (validation context); absent: not set up. */
+  hosting?: { configured(): boolean };
 }
 
 /** How far ahead queue slots are looked for. */
@@ -86,6 +88,35 @@ export function createPostsService(deps: PostsServiceDeps) {
     );
   }
 
+  /** What the platforms' rules need to know about the creator's setup, once per call. */
+  const context = (): ValidationContext => ({ mediaHosting: deps.hosting?.configured() ?? false });
+
+  /**
+   * A video's cover must name an image of the library and a time inside the video; a cover on
+   * anything but a video is refused. Input errors, not platform problems: they stop a draft too.
+   */
+  function checkCovers(parts: PostPart[]) {
+    const ids = [...new Set(parts.flatMap((p) => p.media.flatMap((m) => (m.cover ? [m.mediaId, ...(m.cover.mediaId ? [m.cover.mediaId] : [])] : []))))];
+    if (ids.length === 0) return;
+    const rows = new Map(deps.media.many(ids).map((m) => [m.id, m]));
+    parts.forEach((part, i) =>
+      part.media.forEach((m, k) => {
+        if (!m.cover) return;
+        const path = `parts.${i}.media.${k}.cover`;
+        const item = rows.get(m.mediaId);
+        if (item && item.kind !== 'video') throw invalid(path, 'only a video has a cover; remove it from this image');
+        if (m.cover.mediaId) {
+          const image = rows.get(m.cover.mediaId);
+          if (!image) throw invalid(`${path}.mediaId`, `no media library item has id ${m.cover.mediaId}`);
+          if (image.kind !== 'image') throw invalid(`${path}.mediaId`, 'a cover must be an image (JPEG, PNG or WebP), not a video');
+        }
+        if (m.cover.atMs !== null && item?.duration_ms != null && m.cover.atMs > item.duration_ms) {
+          throw invalid(`${path}.atMs`, `the frame is at ${(m.cover.atMs / 1000).toFixed(1)} s but the video is ${(item.duration_ms / 1000).toFixed(1)} s long`);
+        }
+      }),
+    );
+  }
+
   /** Looks up the targets' accounts; an unknown or repeated account is a validation error. */
   function targetAccounts(targets: TargetInput[]): AccountRow[] {
     const seen = new Map<string, number>();
@@ -135,6 +166,7 @@ export function createPostsService(deps: PostsServiceDeps) {
   function problemsOf(parts: PostPart[], entries: PlannedEntry[]): Issue[] {
     const media = mediaFacts(parts);
     const cache: CountCache = new Map();
+    const setup = context();
     const problems: Issue[] = [];
     for (const e of entries) {
       if (!e.enabled || e.locked) continue;
@@ -142,7 +174,7 @@ export function createPostsService(deps: PostsServiceDeps) {
         problems.push({ path: e.path, message: `${platformSpec(e.platform).name}: this account was disconnected; reconnect it or remove it from the post`, platform: e.platform });
         continue;
       }
-      problems.push(...validateEntry(e, parts, media, e.path, cache).problems);
+      problems.push(...validateEntry(e, parts, media, e.path, cache, setup).problems);
     }
     return problems;
   }
@@ -214,6 +246,7 @@ export function createPostsService(deps: PostsServiceDeps) {
     const entries = targets.map((t, j) => plan(t, accounts[j]!, j));
     const labelIds = checkLabels(input.labelIds);
     const parts = input.parts;
+    checkCovers(parts);
     const problems = problemsOf(parts, entries);
 
     let status: PostStatus = 'draft';
@@ -257,6 +290,7 @@ export function createPostsService(deps: PostsServiceDeps) {
       ]);
     }
     const parts = input.parts ?? row.parts;
+    if (input.parts) checkCovers(input.parts);
 
     let entries: PlannedEntry[];
     const byAccount = new Map(current.filter((e) => e.accountId !== null).map((e) => [e.accountId!, e]));
@@ -397,12 +431,14 @@ export function createPostsService(deps: PostsServiceDeps) {
 
   function validate(input: ValidateInput): { entries: EntryValidation[] } {
     const accounts = targetAccounts(input.targets);
+    checkCovers(input.parts);
     const media = mediaFacts(input.parts);
     const cache: CountCache = new Map();
+    const setup = context();
     return {
       entries: input.targets.map((t, j) => {
         const e = plan(t, accounts[j]!, j);
-        return validateEntry(e, input.parts, media, e.path, cache);
+        return validateEntry(e, input.parts, media, e.path, cache, setup);
       }),
     };
   }

@@ -42,6 +42,15 @@ export interface EntryToValidate {
   accountMeta: Record<string, unknown>;
 }
 
+/**
+ * Facts about the creator's setup that some platforms' rules depend on, the same for every entry
+ * of a call. `mediaHosting`: a bucket is set up in Settings -> Media hosting, so platforms that
+ * fetch media from a public URL (Instagram, Threads, TikTok photos) can publish.
+ */
+export interface ValidationContext {
+  mediaHosting: boolean;
+}
+
 /** Per-call cache of counted texts: ten targets often share a platform and the same text. */
 export type CountCache = Map<string, number>;
 
@@ -98,7 +107,15 @@ function settingMessage(field: string, message: string): string {
  * the field in a creator's words; paths point at the payload field to fix (`prefix` is the
  * target's path, e.g. `targets.2`).
  */
-export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: Map<string, MediaFacts>, prefix: string, cache: CountCache = new Map()): EntryValidation {
+export function validateEntry(
+  entry: EntryToValidate,
+  parts: PostPart[],
+  media: Map<string, MediaFacts>,
+  prefix: string,
+  cache: CountCache = new Map(),
+  /** Read by the rules of the platforms that fetch media from a URL (Instagram, Threads, TikTok photos). */
+  context: ValidationContext = { mediaHosting: false },
+): EntryValidation {
   const spec: PlatformSpec = platformSpec(entry.platform);
   const name = spec.name;
   const problems: Issue[] = [];
