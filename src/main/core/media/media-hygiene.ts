@@ -1,5 +1,5 @@
 // Media library hygiene: once at start and then daily, the library sweep removes items no post
-// or draft has named for 30 days (media-service `sweepUnused`). Media the kept backups need stay:
+// or draft has named for 30 days (media service `staleUnused` + `removeUnused`). Media the kept backups need stay:
 // the backups service lists them (`mediaKeptByBackups`); when that list cannot be read the sweep
 // removes nothing that round, since a restore must never bring back posts whose files are gone.
 import type { Clock, TimerHandle } from '../ports/ports';
@@ -9,7 +9,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** What the library sweep's scheduling needs. */
 export interface MediaHygieneDeps {
-  media: Pick<MediaService, 'sweepUnused'>;
+  media: Pick<MediaService, 'staleUnused' | 'removeUnused'>;
   clock: Clock;
   log(message: string, error?: unknown): void;
   /** Media referenced by the kept backups (the backups service's `mediaReferencedByKeptBackups`); absent: none kept. */
@@ -19,10 +19,11 @@ export interface MediaHygieneDeps {
 /** Runs the library sweep at start and daily; every round catches, reports and re-arms. */
 export function createMediaHygiene(deps: MediaHygieneDeps) {
   let timer: TimerHandle | null = null;
-  let running: Promise<string[]> | null = null;
+  // Removals run one round after another; each round's stamps are taken at its own moment.
+  let chain: Promise<unknown> = Promise.resolve();
   let closed = false;
 
-  async function round(): Promise<string[]> {
+  async function remove(stale: Awaited<ReturnType<MediaService['staleUnused']>>): Promise<string[]> {
     let keep: KeptMedia | undefined;
     try {
       keep = deps.mediaKeptByBackups ? await deps.mediaKeptByBackups() : undefined;
@@ -31,20 +32,25 @@ export function createMediaHygiene(deps: MediaHygieneDeps) {
       return [];
     }
     if (closed) return [];
-    const { removed } = await deps.media.sweepUnused({ keep });
-    return removed;
+    return (await deps.media.removeUnused(stale, { keep })).removed;
   }
 
-  /** One sweep now (tests); resolves with the removed ids ([] when it failed: it was reported). */
+  /** One sweep now; resolves with the removed ids ([] when it failed: it was reported). */
   function run(): Promise<string[]> {
     if (closed) return Promise.resolve([]);
-    running ??= round()
-      .catch((error: unknown) => {
-        deps.log('the media library sweep failed', error);
-        return [] as string[];
-      })
-      .finally(() => (running = null));
-    return running;
+    let stale: ReturnType<MediaService['staleUnused']>;
+    try {
+      stale = deps.media.staleUnused();
+    } catch (error) {
+      deps.log('the media library sweep failed', error);
+      return Promise.resolve([]);
+    }
+    const job = chain.then(() => remove(stale)).catch((error: unknown) => {
+      deps.log('the media library sweep failed', error);
+      return [] as string[];
+    });
+    chain = job;
+    return job;
   }
 
   function arm() {
@@ -64,7 +70,7 @@ export function createMediaHygiene(deps: MediaHygieneDeps) {
     async close() {
       closed = true;
       timer?.cancel();
-      await running;
+      await chain;
     },
   };
 }

@@ -261,19 +261,27 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
   }
 
   /**
-   * The library sweep: removes items no post or draft has named for `UNUSED_MEDIA_DAYS` (as media
-   * or as a video's cover), never one a post names now nor one `keep` lists (media of the backups
-   * kept), and import leftovers of a crash older than a day. Resolves with the removed ids.
+   * The library sweep's first step, synchronous so its moment is exact: items a post names lose
+   * their "unnamed since" stamp, unnamed ones get one, and those unnamed for `UNUSED_MEDIA_DAYS`
+   * (as media or as a video's cover) are returned for `removeUnused`.
    */
-  async function sweepUnused(options: { keep?: KeptMedia } = {}): Promise<{ removed: string[] }> {
+  function staleUnused(): MediaRow[] {
     const now = deps.clock.now();
-    const stale = repo.stampUnused([...deps.posts.mediaIdsInUse()], now, now - UNUSED_MEDIA_DAYS * DAY_MS);
+    return repo.stampUnused([...deps.posts.mediaIdsInUse()], now, now - UNUSED_MEDIA_DAYS * DAY_MS);
+  }
+
+  /**
+   * The sweep's second step: removes the stale items, never one a post names again by now nor one
+   * `keep` lists (the kept backups' media), and import leftovers of a crash older than a day.
+   * Resolves with the removed ids.
+   */
+  async function removeUnused(stale: MediaRow[], options: { keep?: KeptMedia } = {}): Promise<{ removed: string[] }> {
     const removed: string[] = [];
     for (const row of stale) {
       const keep = options.keep;
       if (keep && (keep.ids.has(row.id) || keep.sha256?.has(row.sha256) || keep.files?.has(row.file))) continue;
-      // Named again since the step above (the check and the delete are synchronous together).
-      if (deps.posts.postIdsUsingMedia(row.id, 1).length > 0) continue;
+      // Named again meanwhile, or already gone: the check and the row's delete run together (synchronous).
+      if (!repo.get(row.id) || deps.posts.postIdsUsingMedia(row.id, 1).length > 0) continue;
       await removeRow(row);
       removed.push(row.id);
     }
@@ -294,7 +302,8 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
       return row ? toMedia(row) : null;
     },
     delete: remove,
-    sweepUnused,
+    staleUnused,
+    removeUnused,
     importData,
     get: (id: string): Media => toMedia(mustGet(id)),
     thumbnail,
