@@ -67,4 +67,6 @@ export interface OutboxShellApi {
   onOpen(listener: (target: OpenTarget) => void): () => void;
   /** The file system path of a dropped or picked File, for `media:import` ('' if it has none). */
   pathForFile(file: File): string;
+  /** Where the page can load a library file by its sha256 (`outbox-media://library/<sha256>`), streamed with ranges. */
+  mediaUrl?(sha256: string): string;
 }

@@ -76,6 +76,10 @@ interface ComposerState {
   unschedule(): Promise<boolean>;
   saveChanges(): Promise<boolean>;
   restore(): void;
+  /** Checks the post again (something the checks depend on changed, e.g. media hosting). */
+  revalidate(): void;
+  /** A post being published is shown read-only: its outcome replaces it as it comes (posts:changed). */
+  refreshLoaded(ids: string[]): Promise<void>;
 }
 
 const STORAGE_KEY = 'outbox.composer.v1';
@@ -425,6 +429,16 @@ export const useComposerStore = create<ComposerState>((set, get) => {
       if (!result.ok) return fail(result.error);
       update({ submitting: false, dirty: false, saveState: 'saved', draft: { ...get().draft, status: result.value.post.status } });
       return true;
+    },
+    revalidate() {
+      if (get().open) scheduleValidate();
+    },
+    async refreshLoaded(ids) {
+      const loaded = get().loaded;
+      if (!get().open || !loaded || loaded.status !== 'publishing' || !ids.includes(loaded.id)) return;
+      const result = await outbox().posts.get({ id: loaded.id });
+      if (!result.ok || get().loaded?.id !== loaded.id) return;
+      update({ loaded: result.value, draft: { ...get().draft, status: result.value.status } });
     },
     restore() {
       try {

@@ -4,6 +4,7 @@ import { addDays, addMonths, addWeeks, format, startOfDay } from 'date-fns';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Post } from '../../../shared/domain';
 import { PlatformMark, StatusBadge } from '../components/Badges';
+import { PostUploadProgress } from '../components/UploadProgress';
 import { platformName } from '../lib/platforms';
 import { POST_STATUS } from '../lib/status';
 import { firstWords } from '../lib/text';
@@ -119,6 +120,7 @@ const PostChip = memo(function PostChip({
           ) : null}
         </span>
       </button>
+      <PostUploadProgress post={post} />
       {links.map((e) => (
         <a key={e.id} className="chip-link" href={e.platformUrl!} target="_blank" rel="noreferrer" aria-label={`Open on ${platformName(e.platform)}`}>
           ↗

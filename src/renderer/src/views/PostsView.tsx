@@ -3,6 +3,7 @@ import { Icon } from '../components/Icon';
 import type { Post } from '../../../shared/domain';
 import { POST_STATUSES } from '../../../shared/domain';
 import { PlatformMark, StatusBadge } from '../components/Badges';
+import { EntryUploadProgress } from '../components/UploadProgress';
 import { platformName } from '../lib/platforms';
 import { ENTRY_STATUS, POST_STATUS } from '../lib/status';
 import { firstWords } from '../lib/text';
@@ -65,6 +66,7 @@ function PostRow({ post, zone, onDelete }: { post: Post; zone: string; onDelete:
                   <PlatformMark platform={e.platform} />
                   <span className="entry-handle">{account?.handle ?? (e.accountId ? platformName(e.platform) : 'Disconnected account')}</span>
                   <StatusBadge look={ENTRY_STATUS[e.status]} />
+                  <EntryUploadProgress entryId={e.id} publishing={e.status === 'publishing'} label={`Uploading to ${platformName(e.platform)} ${account?.handle ?? ''}`.trim()} />
                   {e.platformUrl ? (
                     <a href={e.platformUrl} target="_blank" rel="noreferrer">
                       View on {platformName(e.platform)}

@@ -4,6 +4,7 @@ import { applyTheme, useThemeStore, type Theme } from '../stores/theme.store';
 import { useSettingsStore } from '../stores/settings.store';
 import { useShellStore } from '../stores/shell.store';
 import WebhookSettings from '../components/WebhookSettings';
+import { MediaHostingSettings } from '../components/MediaHostingSettings';
 
 // The local API's section belongs to the API work; it is shown once that file exists.
 const apiSection = import.meta.glob<{ default?: ComponentType; ApiSettings?: ComponentType }>('../components/ApiSettings.tsx', { eager: true });
@@ -204,6 +205,7 @@ export function SettingsView() {
             ) : null}
           </Section>
 
+          <MediaHostingSettings />
           {ApiSettings ? <ApiSettings /> : null}
           <WebhookSettings />
         </div>
