@@ -89,7 +89,7 @@ export function MediaPlan({
           const refused = row.refusal !== null || row.lines.some((l) => l.action === 'refuse');
           return (
             <li key={`${row.platform}:${row.contentType}`} className={`media-plan-row${refused ? ' refused' : ''}`}>
-              <PlatformMark platform={row.platform} />
+              <PlatformMark platform={row.platform} labelled={false} />
               <span className="media-plan-platform">{row.label}:</span>{' '}
               {row.refusal ? (
                 <span className="error-text">
