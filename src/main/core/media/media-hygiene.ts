@@ -1,11 +1,14 @@
-// Media library hygiene: once at start and then daily, the library sweep removes items no post
-// or draft has named for 30 days (media service `staleUnused` + `removeUnused`). Media the kept backups need stay:
-// the backups service lists them (`mediaKeptByBackups`); when that list cannot be read the sweep
-// removes nothing that round, since a restore must never bring back posts whose files are gone.
+// Media library hygiene: ten minutes after start and then daily, the library sweep removes items
+// no post or draft has named for 30 days (media service `staleUnused` + `removeUnused`). Media the
+// kept backups need stay: the backups service lists them (`mediaKeptByBackups`); when that list
+// cannot be read the sweep removes nothing that round, since a restore must never bring back
+// posts whose files are gone.
 import type { Clock, TimerHandle } from '../ports/ports';
 import type { KeptMedia, MediaService } from './media.service';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The first round waits this long after start: reading every post's media is not start-up work. */
+const FIRST_ROUND_MS = 10 * 60 * 1000;
 
 /** What the library sweep's scheduling needs. */
 export interface MediaHygieneDeps {
@@ -53,19 +56,20 @@ export function createMediaHygiene(deps: MediaHygieneDeps) {
     return job;
   }
 
-  function arm() {
+  function arm(ms = DAY_MS) {
     if (closed) return;
     timer = deps.clock.setTimeout(() => {
+      // Re-armed first: a round that throws must not stop the next one.
       arm();
       void run();
-    }, DAY_MS);
+    }, ms);
   }
 
   return {
     run,
+    /** Ten minutes after start, then daily. */
     start() {
-      void run();
-      arm();
+      arm(FIRST_ROUND_MS);
     },
     async close() {
       closed = true;

@@ -1,4 +1,4 @@
-// Media library hygiene: the sweep at start and daily removes library items no post or draft has
+// Media library hygiene: the sweep (after start, then daily) removes library items no post or draft has
 // named for 30 days (as media or as a video's cover), never one a post names, never one the kept
 // backups need, and counts the 30 days from the last time a post named it (migration 0015's
 // triggers), however rarely it ran. Crash leftovers of imports go after a day.
