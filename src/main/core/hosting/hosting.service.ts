@@ -246,9 +246,21 @@ export function createHostingService(deps: HostingDeps) {
     clear,
     /** True once a bucket and its keys are saved (validation: "Instagram needs media hosting"). */
     configured: (): boolean => repo.get() !== undefined,
-    /** The publish context's public links (null: no bucket set up). Throws when set up but unusable. */
+    /**
+     * The publish context's public links; null only when no bucket is set up. A bucket set up but
+     * unusable (its keys gone from the keychain) gives links whose calls fail saying why, so the
+     * adapter reports that rather than "set up media hosting".
+     */
     async publicLinks(): Promise<PublicLinks | null> {
-      const bucket = await host();
+      let bucket: MediaHost | null;
+      try {
+        bucket = await host();
+      } catch (error) {
+        const fail = async (): Promise<never> => {
+          throw error instanceof Error ? error : new Error(String(error));
+        };
+        return { share: fail, presign: fail, remove: fail };
+      }
       return bucket ? publicLinksOf(bucket) : null;
     },
     /** Runs the sweep now (tests) and resolves when it is done. */

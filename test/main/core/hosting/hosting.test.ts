@@ -214,6 +214,44 @@ describe('public links for publishing', () => {
   });
 });
 
+describe('a bucket whose keys left the keychain', () => {
+  it('gives links that fail saying so (not "set up media hosting")', async () => {
+    t = await makeTestCore();
+    await value(t.core.invoke('hosting:update', form()));
+    await t.secrets.delete(HOSTING_SECRET);
+    await t.restart();
+    const adapterSeen: string[] = [];
+    const adapter: PlatformAdapter = {
+      platform: 'bluesky',
+      idempotent: true,
+      async publish(ctx) {
+        try {
+          await ctx.publicLinks!.share(ctx.parts[0]!.media[0]!.path);
+        } catch (error) {
+          adapterSeen.push((error as Error).message);
+        }
+        throw new PublishError('permanent', 'stop');
+      },
+    };
+    const clock = new ManualClock(Date.now());
+    let fx: PublishingFixture | undefined;
+    const connectors = { bluesky: { platform: 'bluesky', connect: async () => Promise.reject(new Error('no')), check: async () => ({ connection: 'connected' as const }) } };
+    await t.restart({ clock, adapters: { bluesky: adapter }, credentials: new TestCredentials(() => fx), connectors: connectors as never });
+    fx = new PublishingFixture(t.dataDir, t.secrets);
+    try {
+      const photo = join(files.dir, 'keyless.png');
+      await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } }).png().toFile(photo);
+      const media = await value(t.core.invoke('media:import', { path: photo }));
+      await value(t.core.invoke('posts:create', { parts: [{ text: 'x', media: [{ mediaId: media.id, altText: '' }] }], targets: [{ accountId: fx.account('bluesky') }], schedule: { mode: 'now' } }));
+      await clock.advance(1);
+      await expect.poll(() => adapterSeen).toEqual([expect.stringContaining('keys are missing from the keychain')]);
+      expect(await value(t.core.invoke('hosting:get'))).toMatchObject({ configured: true, secretSet: false });
+    } finally {
+      fx.close();
+    }
+  });
+});
+
 describe('the sweep of leftovers', () => {
   it('at start: removes objects older than a day under the prefix only, records it, and runs again a day later', async () => {
     const direct = createMediaHost(bucket);
