@@ -141,7 +141,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const mediaRepo = createMediaRepo(db);
 
     const log = (message: string, error: unknown) => console.error(`[outbox] ${message}`, error);
-    const settings = createSettingsService(db, (keys) => bus.emit('settings:changed', { keys }));
+    // Closed after publishing (closers run in reverse): publishes in flight keep their bucket.
     const hosting = createHostingService({ db, secrets, clock, log, onChange: () => bus.emit('settings:changed', { keys: ['mediaHosting'] }) });
     closers.push(() => hosting.close());
     const accounts = createAccountsService({
@@ -158,6 +158,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       posts: store,
     });
     closers.push(() => accounts.close());
+    const settings = createSettingsService(db, (keys) => bus.emit('settings:changed', { keys }));
     const publishing = createPublishingEngine({
       store,
       accounts: accountsRepo,
