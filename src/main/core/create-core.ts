@@ -184,8 +184,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const hostingFact = options.publicLinks ? { configured: () => true } : hosting;
     const posts = createPostsService({ store, accounts: accountsRepo, media: mediaRepo, labels: createLabelsRepo(db), settings, clock, bus, publisher: publishing, hosting: hostingFact });
     const labels = createLabelsService({ db, clock, bus, posts: store });
-    const media = createMediaService({ db, dataDir, clock, posts: store });
-    const hygiene = createMediaHygiene({ media, clock, log, mediaKeptByBackups: options.mediaKeptByBackups });
+    const media = createMediaService({ db, dataDir, clock, posts: store, onUnnamed: () => hygiene.rearm() });
+    const hygiene = createMediaHygiene({ media, clock, bus, log, mediaKeptByBackups: options.mediaKeptByBackups });
     closers.push(() => hygiene.close());
     const webhooks = createWebhooksService({ db, clock, secrets, bus, version: options.version });
     closers.push(() => webhooks.close());

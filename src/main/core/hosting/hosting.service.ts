@@ -150,6 +150,7 @@ export function createHostingService(deps: HostingDeps) {
     deps.onChange();
     // A new bucket may hold leftovers of an earlier setup under the same prefix.
     void sweep();
+    arm();
     return status();
   }
 
@@ -192,6 +193,7 @@ export function createHostingService(deps: HostingDeps) {
     }
     repo.clear();
     dropHost();
+    arm();
     deps.onChange();
     return status();
   }
@@ -230,8 +232,11 @@ export function createHostingService(deps: HostingDeps) {
     return sweeping;
   }
 
+  /** The daily sweep's timer, armed only while a bucket is set up (no bucket: nothing to wake for). */
   function arm() {
-    if (closed) return;
+    timer?.cancel();
+    timer = null;
+    if (closed || !repo.get()) return;
     timer = deps.clock.setTimeout(() => {
       // Re-armed first: a sweep that throws must not stop the next one.
       arm();
@@ -265,7 +270,7 @@ export function createHostingService(deps: HostingDeps) {
     },
     /** Runs the sweep now (tests) and resolves when it is done. */
     sweep,
-    /** Sweeps once at start, then daily. */
+    /** Sweeps once at start, then daily (while a bucket is set up). */
     start() {
       void sweep();
       arm();

@@ -24,7 +24,7 @@ export interface MediaRow {
   frames: number | null;
   has_alpha: number | null;
   color_space: string | null;
-  /** Since when no post names it (migration 0015); null when named, or not yet seen unnamed. */
+  /** Since when no post names it (migration 0015); null when one does; -1 while that is being checked. */
   unreferenced_since?: number | null;
 }
 
@@ -60,15 +60,18 @@ export function createMediaRepo(db: Db) {
     remove: db.prepare('DELETE FROM media WHERE id = @id'),
     sharingFile: db.prepare('SELECT count(*) AS n FROM media WHERE file = @file AND id != @id'),
     // Library hygiene (migration 0015): `@inUse` is the JSON list of ids some post names.
-    unstamp: db.prepare('UPDATE media SET unreferenced_since = NULL WHERE unreferenced_since IS NOT NULL AND id IN (SELECT value FROM json_each(@inUse))'),
-    stamp: db.prepare('UPDATE media SET unreferenced_since = @now WHERE unreferenced_since IS NULL AND id NOT IN (SELECT value FROM json_each(@inUse))'),
-    unusedSince: db.prepare('SELECT * FROM media WHERE unreferenced_since <= @cutoff AND id NOT IN (SELECT value FROM json_each(@inUse)) ORDER BY unreferenced_since'),
-    touch: db.prepare('UPDATE media SET unreferenced_since = NULL WHERE id = @id'),
+    unnamedCandidates: db.prepare('SELECT count(*) AS n FROM media WHERE unreferenced_since = -1'),
+    resolveCandidates: db.prepare(
+      'UPDATE media SET unreferenced_since = CASE WHEN id IN (SELECT value FROM json_each(@inUse)) THEN NULL ELSE @now END WHERE unreferenced_since = -1',
+    ),
+    earliestUnnamed: db.prepare('SELECT min(unreferenced_since) AS at FROM media WHERE unreferenced_since > 0'),
+    unnamedSince: db.prepare('SELECT * FROM media WHERE unreferenced_since > 0 AND unreferenced_since <= @cutoff ORDER BY unreferenced_since'),
+    restartCount: db.prepare('UPDATE media SET unreferenced_since = @now WHERE id = @id AND unreferenced_since > 0'),
     insert: db.prepare(
       `INSERT INTO media (id, sha256, kind, mime, bytes, width, height, duration_ms, file, original_name, alt_text, created_at,
-                          video_codec, audio_codec, frame_rate, rotation, container, frames, has_alpha, color_space)
+                          video_codec, audio_codec, frame_rate, rotation, container, frames, has_alpha, color_space, unreferenced_since)
        VALUES (@id, @sha256, @kind, @mime, @bytes, @width, @height, @duration_ms, @file, @original_name, @alt_text, @created_at,
-               @video_codec, @audio_codec, @frame_rate, @rotation, @container, @frames, @has_alpha, @color_space)
+               @video_codec, @audio_codec, @frame_rate, @rotation, @container, @frames, @has_alpha, @color_space, @created_at)
        ON CONFLICT (sha256) DO NOTHING`,
     ),
   };
@@ -79,19 +82,16 @@ export function createMediaRepo(db: Db) {
     /** True when another row stores its bytes in the same file. */
     fileShared: (row: MediaRow) => (s.sharingFile.get({ file: row.file, id: row.id }) as { n: number }).n > 0,
     remove: (id: string) => s.remove.run({ id }).changes > 0,
-    /**
-     * One step of the library sweep, in one transaction: items named by a post lose their stamp,
-     * unnamed ones without a stamp get `now`, and the rows unnamed since `cutoff` or before are returned.
-     */
-    stampUnused: (inUse: string[], now: number, cutoff: number): MediaRow[] =>
-      db.transaction(() => {
-        const ids = JSON.stringify(inUse);
-        s.unstamp.run({ inUse: ids });
-        s.stamp.run({ inUse: ids, now });
-        return s.unusedSince.all({ inUse: ids, cutoff }) as MediaRow[];
-      })(),
-    /** Imported again: its 30 days start over once no post names it. */
-    touch: (id: string) => void s.touch.run({ id }),
+    /** How many items a post stopped naming wait to be checked (migration 0015's -1). */
+    unnamedCandidates: () => (s.unnamedCandidates.get() as { n: number }).n,
+    /** Settles the checked ones: named by a post in `inUse` (null), else unnamed since `now`. */
+    resolveCandidates: (inUse: string[], now: number) => void s.resolveCandidates.run({ inUse: JSON.stringify(inUse), now }),
+    /** The earliest moment an item became unnamed, or null. */
+    earliestUnnamed: () => (s.earliestUnnamed.get() as { at: number | null }).at,
+    /** Items unnamed since `cutoff` or before. */
+    unnamedSince: (cutoff: number) => s.unnamedSince.all({ cutoff }) as MediaRow[],
+    /** Imported again while unnamed: its count starts over. */
+    restartCount: (id: string, now: number) => void s.restartCount.run({ id, now }),
     /** Inserts unless the same content is already stored; returns the row that holds it. */
     insert(row: MediaRow): MediaRow {
       s.insert.run(row);

@@ -72,7 +72,14 @@ async function sha256OfFile(path: string): Promise<string> {
 }
 
 /** The media library: content-addressed copies under `<dataDir>/media/`. */
-export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock; posts: Pick<PostStore, 'postIdsUsingMedia' | 'mediaIdsInUse'> }) {
+export function createMediaService(deps: {
+  db: Db;
+  dataDir: string;
+  clock: Clock;
+  posts: Pick<PostStore, 'postIdsUsingMedia' | 'mediaIdsInUse'>;
+  /** Told when an item's unused count starts (a new import no post names yet): the sweep's timer may move. */
+  onUnnamed?: () => void;
+}) {
   const repo = createMediaRepo(deps.db);
   const mediaDir = join(deps.dataDir, 'media');
   const thumbsDir = join(mediaDir, 'thumbs');
@@ -84,7 +91,8 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
     const existing = repo.bySha(sha256);
     if (existing) {
       // Brought in again: the creator means to use it, so its unused days start over.
-      repo.touch(existing.id);
+      repo.restartCount(existing.id, deps.clock.now());
+      deps.onUnnamed?.();
       return toMedia(existing);
     }
 
@@ -141,7 +149,9 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
         color_space: null,
         ...facts,
       };
-      return toMedia(repo.insert(row));
+      const stored = toMedia(repo.insert(row));
+      deps.onUnnamed?.();
+      return stored;
     } finally {
       await rm(temp, { force: true });
     }
@@ -261,19 +271,29 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
   }
 
   /**
-   * The library sweep's first step, synchronous so its moment is exact: items a post names lose
-   * their "unnamed since" stamp, unnamed ones get one, and those unnamed for `UNUSED_MEDIA_DAYS`
-   * (as media or as a video's cover) are returned for `removeUnused`.
+   * Settles the items posts stopped naming (migration 0015's triggers mark them): still named by
+   * another post, or unnamed from now. Synchronous, so the moment is exact; cheap when none wait.
    */
+  function settleUnnamed(): void {
+    if (repo.unnamedCandidates() === 0) return;
+    repo.resolveCandidates([...deps.posts.mediaIdsInUse()], deps.clock.now());
+  }
+
+  /** When the next item will have been unused for `UNUSED_MEDIA_DAYS`, or null when none is unused. */
+  function nextUnusedDue(): number | null {
+    const at = repo.earliestUnnamed();
+    return at === null ? null : at + UNUSED_MEDIA_DAYS * DAY_MS;
+  }
+
+  /** The items no post or draft has named for `UNUSED_MEDIA_DAYS` (as media or as a video's cover), for `removeUnused`. */
   function staleUnused(): MediaRow[] {
-    const now = deps.clock.now();
-    return repo.stampUnused([...deps.posts.mediaIdsInUse()], now, now - UNUSED_MEDIA_DAYS * DAY_MS);
+    settleUnnamed();
+    return repo.unnamedSince(deps.clock.now() - UNUSED_MEDIA_DAYS * DAY_MS);
   }
 
   /**
-   * The sweep's second step: removes the stale items, never one a post names again by now nor one
-   * `keep` lists (the kept backups' media), and import leftovers of a crash older than a day.
-   * Resolves with the removed ids.
+   * Removes the stale items, never one a post names again by now nor one `keep` lists (the kept
+   * backups' media). Resolves with the removed ids.
    */
   async function removeUnused(stale: MediaRow[], options: { keep?: KeptMedia } = {}): Promise<{ removed: string[] }> {
     const removed: string[] = [];
@@ -285,6 +305,11 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
       await removeRow(row);
       removed.push(row.id);
     }
+    return { removed };
+  }
+
+  /** Removes what a crash left of imports (temp files older than a day). */
+  async function removeLeftovers(): Promise<void> {
     const leftovers = await readdir(mediaDir).catch(() => [] as string[]);
     for (const name of leftovers.filter((n) => n.startsWith('.import-'))) {
       const path = join(mediaDir, name);
@@ -292,7 +317,6 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
       // mtime is the file system's wall clock, not the engine's.
       if (info && info.mtimeMs < Date.now() - DAY_MS) await rm(path, { force: true });
     }
-    return { removed };
   }
 
   return {
@@ -302,8 +326,11 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
       return row ? toMedia(row) : null;
     },
     delete: remove,
+    settleUnnamed,
+    nextUnusedDue,
     staleUnused,
     removeUnused,
+    removeLeftovers,
     importData,
     get: (id: string): Media => toMedia(mustGet(id)),
     thumbnail,
