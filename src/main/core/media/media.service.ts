@@ -28,6 +28,17 @@ export const SUPPORTED_MEDIA: Record<string, MediaKind> = {
 const SUPPORTED_NAMES = 'JPEG, PNG, GIF, WebP, MP4, MOV, WebM or PDF';
 /** A PDF ends with `%%EOF` within its last 1,024 bytes (readers look no further): a truncated download does not. */
 const PDF_TAIL_BYTES = 1024;
+/** Library items no post or draft has named for this many days are removed by the sweep. */
+export const UNUSED_MEDIA_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Media a sweep must keep although no post names them (the kept backups' media), by any of these. */
+export interface KeptMedia {
+  ids: ReadonlySet<string>;
+  sha256?: ReadonlySet<string>;
+  /** Paths relative to the data folder (`media/<sha256>.<ext>`). */
+  files?: ReadonlySet<string>;
+}
 
 /** A stored file as the publishing engine needs it. */
 export interface MediaFile extends Media {
@@ -86,7 +97,14 @@ async function checkPdf(path: string, name: string): Promise<void> {
 }
 
 /** The media library: content-addressed copies under `<dataDir>/media/`. */
-export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock; posts: Pick<PostStore, 'postIdsUsingMedia'> }) {
+export function createMediaService(deps: {
+  db: Db;
+  dataDir: string;
+  clock: Clock;
+  posts: Pick<PostStore, 'postIdsUsingMedia' | 'mediaIdsInUse'>;
+  /** Told when an item's unused count starts (a new import no post names yet): the sweep's timer may move. */
+  onUnnamed?: () => void;
+}) {
   const repo = createMediaRepo(deps.db);
   const mediaDir = join(deps.dataDir, 'media');
   const thumbsDir = join(mediaDir, 'thumbs');
@@ -96,7 +114,12 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
     const kind = SUPPORTED_MEDIA[mime];
     if (!kind) throw invalid('path', `${name} is not a supported image, video or PDF (it is ${mime}); use ${SUPPORTED_NAMES}`);
     const existing = repo.bySha(sha256);
-    if (existing) return toMedia(existing);
+    if (existing) {
+      // Brought in again: the creator means to use it, so its unused days start over.
+      repo.restartCount(existing.id, deps.clock.now());
+      deps.onUnnamed?.();
+      return toMedia(existing);
+    }
 
     const file = `media/${sha256}.${ext}`;
     const target = join(deps.dataDir, file);
@@ -152,7 +175,9 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
         color_space: null,
         ...facts,
       };
-      return toMedia(repo.insert(row));
+      const stored = toMedia(repo.insert(row));
+      deps.onUnnamed?.();
+      return stored;
     } finally {
       await rm(temp, { force: true });
     }
@@ -262,14 +287,67 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
         { path: 'id', message: `used by ${users.join(', ')}` },
       ]);
     }
+    await removeRow(row);
+    return { id };
+  }
+
+  async function removeRow(row: MediaRow): Promise<void> {
     const shared = repo.fileShared(row);
-    repo.remove(id);
+    repo.remove(row.id);
     if (!shared) {
       await rm(join(deps.dataDir, row.file), { force: true });
       const previews = await readdir(thumbsDir).catch(() => [] as string[]);
       await Promise.all(previews.filter((name) => name.startsWith(`${row.sha256}-`)).map((name) => rm(join(thumbsDir, name), { force: true })));
     }
-    return { id };
+  }
+
+  /**
+   * Settles the items posts stopped naming (migration 0015's triggers mark them): still named by
+   * another post, or unnamed from now. Synchronous, so the moment is exact; cheap when none wait.
+   */
+  function settleUnnamed(): void {
+    if (repo.unnamedCandidates() === 0) return;
+    repo.resolveCandidates([...deps.posts.mediaIdsInUse()], deps.clock.now());
+  }
+
+  /** When the next item will have been unused for `UNUSED_MEDIA_DAYS`, or null when none is unused. */
+  function nextUnusedDue(): number | null {
+    const at = repo.earliestUnnamed();
+    return at === null ? null : at + UNUSED_MEDIA_DAYS * DAY_MS;
+  }
+
+  /** The items no post or draft has named for `UNUSED_MEDIA_DAYS` (as media or as a video's cover), for `removeUnused`. */
+  function staleUnused(): MediaRow[] {
+    settleUnnamed();
+    return repo.unnamedSince(deps.clock.now() - UNUSED_MEDIA_DAYS * DAY_MS);
+  }
+
+  /**
+   * Removes the stale items, never one a post names again by now nor one `keep` lists (the kept
+   * backups' media). Resolves with the removed ids.
+   */
+  async function removeUnused(stale: MediaRow[], options: { keep?: KeptMedia } = {}): Promise<{ removed: string[] }> {
+    const removed: string[] = [];
+    for (const row of stale) {
+      const keep = options.keep;
+      if (keep && (keep.ids.has(row.id) || keep.sha256?.has(row.sha256) || keep.files?.has(row.file))) continue;
+      // Named again meanwhile, or already gone: the check and the row's delete run together (synchronous).
+      if (!repo.get(row.id) || deps.posts.postIdsUsingMedia(row.id, 1).length > 0) continue;
+      await removeRow(row);
+      removed.push(row.id);
+    }
+    return { removed };
+  }
+
+  /** Removes what a crash left of imports (temp files older than a day). */
+  async function removeLeftovers(): Promise<void> {
+    const leftovers = await readdir(mediaDir).catch(() => [] as string[]);
+    for (const name of leftovers.filter((n) => n.startsWith('.import-'))) {
+      const path = join(mediaDir, name);
+      const info = await stat(path).catch(() => null);
+      // mtime is the file system's wall clock, not the engine's.
+      if (info && info.mtimeMs < Date.now() - DAY_MS) await rm(path, { force: true });
+    }
   }
 
   return {
@@ -279,6 +357,11 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
       return row ? toMedia(row) : null;
     },
     delete: remove,
+    settleUnnamed,
+    nextUnusedDue,
+    staleUnused,
+    removeUnused,
+    removeLeftovers,
     importData,
     get: (id: string): Media => toMedia(mustGet(id)),
     thumbnail,

@@ -353,11 +353,16 @@ export function createPostStore(db: Db) {
     labelsOf: db.prepare('SELECT label_id FROM post_labels WHERE post_id = @postId ORDER BY label_id'),
     postsWithLabel: db.prepare('SELECT post_id FROM post_labels WHERE label_id = @labelId'),
     postsOfAccount: db.prepare('SELECT DISTINCT post_id FROM entries WHERE account_id = @accountId'),
-    // Posts keep media ids in their parts JSON (no foreign key to follow).
+    // Posts keep media ids in their parts JSON (no foreign key to follow), a video's cover image too.
     postsUsingMedia: db.prepare(
       `SELECT p.id FROM posts p
-       WHERE EXISTS (SELECT 1 FROM json_each(p.parts) part, json_each(part.value, '$.media') m WHERE json_extract(m.value, '$.mediaId') = @mediaId)
+       WHERE EXISTS (SELECT 1 FROM json_each(p.parts) part, json_each(part.value, '$.media') m
+                     WHERE json_extract(m.value, '$.mediaId') = @mediaId OR json_extract(m.value, '$.cover.mediaId') = @mediaId)
        ORDER BY p.created_at LIMIT @limit`,
+    ),
+    mediaInUse: db.prepare(
+      `SELECT json_extract(m.value, '$.mediaId') AS id FROM posts p, json_each(p.parts) part, json_each(part.value, '$.media') m
+       UNION SELECT json_extract(m.value, '$.cover.mediaId') FROM posts p, json_each(p.parts) part, json_each(part.value, '$.media') m`,
     ),
     // Only the columns a Post shows: building row objects is most of a page's cost.
     entriesFor: db.prepare(
@@ -882,6 +887,8 @@ export function createPostStore(db: Db) {
     postIdsOfAccount: (accountId: string): string[] => (s.postsOfAccount.all({ accountId }) as Array<{ post_id: string }>).map((r) => r.post_id),
     /** Posts (at most `limit`) whose parts name a media item (it cannot be deleted while they do). */
     postIdsUsingMedia: (mediaId: string, limit = 20): string[] => (s.postsUsingMedia.all({ mediaId, limit }) as Array<{ id: string }>).map((r) => r.id),
+    /** Every media id some post names (as media or a video's cover), drafts included: the library sweep keeps them. */
+    mediaIdsInUse: (): Set<string> => new Set((s.mediaInUse.all() as Array<{ id: string | null }>).flatMap((r) => (typeof r.id === 'string' ? [r.id] : []))),
     /** Times already taken by a non-draft post between `from` and `to` (queue slots). */
     takenTimes: (from: number, to: number): Set<number> => new Set((s.takenSlots.all({ from, to }) as Array<{ scheduled_at: number }>).map((r) => r.scheduled_at)),
     publishingPostIds: (): string[] => (s.publishingPosts.all() as Array<{ id: string }>).map((r) => r.id),

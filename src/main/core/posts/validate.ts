@@ -127,7 +127,13 @@ function settingMessage(field: string, message: string): string {
  * the field in a creator's words; paths point at the payload field to fix (`prefix` is the
  * target's path, e.g. `targets.2`).
  */
-export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: Map<string, MediaFacts>, prefix: string, cache: CountCache = new Map()): EntryValidation {
+export function validateEntry(
+  entry: EntryToValidate,
+  parts: PostPart[],
+  media: Map<string, MediaFacts>,
+  prefix: string,
+  cache: CountCache = new Map(),
+): EntryValidation {
   const spec: PlatformSpec = platformSpec(entry.platform);
   const name = spec.name;
   const problems: Issue[] = [];

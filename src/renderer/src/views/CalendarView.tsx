@@ -5,6 +5,7 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useStat
 import type { Post } from '../../../shared/domain';
 import { PlatformMark, StatusBadge } from '../components/Badges';
 import { handOffLine } from '../../../shared/platforms/hand-off-text';
+import { PostUploadProgress } from '../components/UploadProgress';
 import { platformName } from '../lib/platforms';
 import { POST_STATUS } from '../lib/status';
 import { firstWords } from '../lib/text';
@@ -129,6 +130,7 @@ const PostChip = memo(function PostChip({
           ) : null}
         </span>
       </button>
+      <PostUploadProgress post={post} />
       {links.map((e) => (
         <a key={e.id} className="chip-link" href={e.platformUrl!} target="_blank" rel="noreferrer" aria-label={`Open on ${platformName(e.platform)}`}>
           ↗
