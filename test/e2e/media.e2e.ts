@@ -108,6 +108,8 @@ describe('media in the composer', () => {
     await composer.waitFor({ state: 'detached' });
     await app.reload();
     await go(page, 'Posts');
+    // Drafts have their own tab (Posts opens on Upcoming).
+    await page.getByRole('tab', { name: 'Drafts' }).click();
     await page.getByRole('listitem', { name: 'The morning ferry, four seconds of it' }).getByRole('button', { name: 'Edit' }).click();
     const again = page.getByRole('dialog', { name: 'Edit draft' });
     await again.getByRole('button', { name: 'Change cover of Video 1' }).click();

@@ -90,7 +90,7 @@ export interface CoreOptions {
   mediaHosting?: () => boolean;
   /**
    * The media the kept backups reference, which the library sweep must keep (the backups
-   * service's `mediaReferencedByKeptBackups`); absent: no backup keeps any.
+   * service's `mediaReferencedByKeptBackups`); default: read from this folder's backups.
    */
   mediaKeptByBackups?: () => KeptMedia | Promise<KeptMedia>;
   /** Wraps the post store (tests inject database faults through it). */

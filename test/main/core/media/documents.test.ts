@@ -73,7 +73,7 @@ describe('migration 0010', () => {
       ).run();
       expect(() => db.prepare("INSERT INTO media (id, sha256, kind, mime, bytes, file, created_at) VALUES ('d0', 'cc', 'document', 'application/pdf', 1, 'f', 0)").run()).toThrow(/CHECK/);
       const before = db.prepare('SELECT * FROM media ORDER BY id').all();
-      migrate(db, all);
+      migrate(db, all.filter((m) => m.version <= 10));
       expect(db.prepare('SELECT * FROM media ORDER BY id').all()).toEqual(before);
       db.prepare("INSERT INTO media (id, sha256, kind, mime, bytes, file, created_at) VALUES ('d1', 'cc', 'document', 'application/pdf', 1, 'media/cc.pdf', 0)").run();
       expect(() => db.prepare("INSERT INTO media (id, sha256, kind, mime, bytes, file, created_at) VALUES ('x1', 'dd', 'spreadsheet', 'x', 1, 'f', 0)").run()).toThrow(/CHECK/);
