@@ -15,9 +15,8 @@ import { progressSlot } from '../media/progress-slot';
 import { forgetUpload, sendChunk, uploadSegments, UploadSessionGone, type UploadChunk } from '../media/upload';
 import { PublishError, type PublishContext, type PublishMedia } from '../types';
 import { classifyLinkedIn, linkedinCall, linkedinToken } from './rest';
+import { type Sleep } from '../sleep';
 
-/** Waits `ms` or rejects when the signal aborts (tests pass one that returns at once). */
-export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
 /** Options of the uploads. */
 export interface LinkedInAssetOptions {
@@ -219,3 +218,5 @@ export async function uploadFile(ctx: PublishContext, kind: 'videos' | 'document
   await slot.save({ ...state, ready: true });
   return state.urn;
 }
+
+export type { Sleep } from '../sleep';

@@ -18,6 +18,7 @@ import { progressSlot, type ProgressSlot } from '../media/progress-slot';
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishResult } from '../types';
 import { uploadFile, uploadImage, type LinkedInAssetOptions, type Sleep } from './assets';
 import { authorUrn, classifyLinkedIn, errorCodes, linkedinFetch, linkedinPostUrl, littleText } from './rest';
+import { abortableSleep as realSleep } from '../sleep';
 
 /** A send older than this that the author's posts do not list did not happen. */
 export const LINKEDIN_LISTING_DELAY_MS = 2 * 60_000;
@@ -35,19 +36,6 @@ interface LinkedInState {
   resent: boolean;
 }
 
-const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 
 /** Options of the LinkedIn adapters (tests make waits instant). */
 export interface LinkedInAdapterOptions {

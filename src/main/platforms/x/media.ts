@@ -10,6 +10,7 @@ import { forgetUpload, sendChunk, splitFile, uploadSegments } from '../media/upl
 import { progressSlot } from '../media/progress-slot';
 import { PublishError, type PublishContext, type PublishMedia } from '../types';
 import { classifyX, xBase, xCall, xToken } from './api';
+import { type Sleep } from '../sleep';
 
 /** Bytes per APPEND: under X's 5 MB cap, so a segment re-sent after a drop costs little. */
 export const X_SEGMENT_BYTES = 4 * 1024 * 1024;
@@ -29,8 +30,6 @@ export interface XMediaState {
   ready: boolean;
 }
 
-/** Waits `ms` or rejects when the signal aborts (tests pass one that returns at once). */
-export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
 /** Options of the media uploads. */
 export interface XMediaOptions {
@@ -182,3 +181,5 @@ async function waitProcessed(ctx: PublishContext, state: XMediaState, label: str
     }
   }
 }
+
+export type { Sleep } from '../sleep';

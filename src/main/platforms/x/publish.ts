@@ -17,6 +17,7 @@ import { progressSlot, type ProgressSlot } from '../media/progress-slot';
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishResult } from '../types';
 import { classifyX, xCall, xFetch } from './api';
 import { uploadXMedia, type Sleep, type XMediaOptions, type XMediaState } from './media';
+import { abortableSleep as realSleep } from '../sleep';
 
 /** A send older than this that X does not list did not happen (X lists a new post within seconds). */
 export const X_LISTING_DELAY_MS = 2 * 60_000;
@@ -33,19 +34,6 @@ interface XState {
   inflight: { part: number; at: number } | null;
 }
 
-const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 
 /** Options of the X adapter (tests make waits instant). */
 export interface XAdapterOptions {
