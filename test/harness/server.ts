@@ -47,6 +47,11 @@ export interface Harness {
   core: CoreHost;
   /** The local automation API's address and token when it runs at start, else null. */
   api: { url: string; token: string } | null;
+  /**
+   * How many pages have connected and made their first call so far (the app subscribes to events
+   * in the same step as its first calls): a reload is ready for events once this has grown.
+   */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -160,6 +165,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const key = randomBytes(24).toString('base64url');
   let port = 0;
   const sockets = new Set<WebSocket>();
+  let connections = 0;
   const wss = new WebSocketServer({
     server,
     path: HARNESS_WS_PATH,
@@ -177,6 +183,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   wss.on('connection', (socket) => {
     sockets.add(socket);
+    let first = true;
     socket.on('close', () => sockets.delete(socket));
     socket.on('message', async (raw) => {
       let call: HarnessCall;
@@ -184,6 +191,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         call = JSON.parse(String(raw)) as HarnessCall;
       } catch {
         return;
+      }
+      if (first) {
+        first = false;
+        connections += 1;
       }
       // The harness passes whatever the page sent: core.invoke does all the checking.
       const result = await core.invoke(call.channel as never, call.payload as never);
@@ -210,6 +221,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     dataDir,
     core,
     api: api.url() && apiToken ? { url: api.url()!, token: apiToken } : null,
+    connections: () => connections,
     async close() {
       await api.close();
       unsubscribe.forEach((off) => off());

@@ -40,6 +40,8 @@ interface PostsState {
   /** Posts of the calendar's visible range, by id. */
   range: { from: string; to: string } | null;
   calendarPosts: Post[];
+  /** The range `calendarPosts` belong to (the previous one while a new range loads). */
+  shownRange: { from: string; to: string } | null;
   calendarLoading: boolean;
   calendarError: string | null;
   /** The posts list. */
@@ -165,6 +167,7 @@ export const usePostsStore = create<PostsState>((set, get) => {
   return {
     range: null,
     calendarPosts: [],
+    shownRange: null,
     calendarLoading: false,
     calendarError: null,
     filters: { view: 'upcoming' },
@@ -187,7 +190,7 @@ export const usePostsStore = create<PostsState>((set, get) => {
       const first = await outbox().posts.list({ from, to, limit: PAGE, offset: 0 });
       if (token !== rangeToken) return;
       if (!first.ok) {
-        set({ calendarLoading: false, calendarError: plainError(first.error), calendarPosts: [] });
+        set({ calendarLoading: false, calendarError: plainError(first.error), calendarPosts: [], shownRange: null });
         return;
       }
       let posts = first.value.posts;
@@ -199,7 +202,7 @@ export const usePostsStore = create<PostsState>((set, get) => {
         if (token !== rangeToken) return;
         for (const page of pages) if (page.ok) posts = posts.concat(page.value.posts);
       }
-      set({ calendarPosts: visible(posts, get().hidden), calendarLoading: false, calendarError: null });
+      set({ calendarPosts: visible(posts, get().hidden), shownRange: { from, to }, calendarLoading: false, calendarError: null });
     },
     async refreshRange() {
       const range = get().range;

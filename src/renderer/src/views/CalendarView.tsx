@@ -278,6 +278,7 @@ function TimeGrid({
   days,
   zone,
   byDay,
+  showGhosts,
   todayKey,
   onOpen,
   onCompose,
@@ -286,6 +287,8 @@ function TimeGrid({
   days: Date[];
   zone: string;
   byDay: Map<string, Post[]>;
+  /** False while the period's posts are still loading: a slot a post takes must never show as free. */
+  showGhosts: boolean;
   todayKey: string;
   onOpen: (p: Post) => void;
   onCompose: (day: string, time: string) => void;
@@ -300,7 +303,7 @@ function TimeGrid({
   const keys = days.map((d) => format(d, 'yyyy-MM-dd'));
   const queueSlots = useSettingsStore((s) => s.settings?.queueSlots);
   const allPosts = useMemo(() => [...byDay.values()].flat(), [byDay]);
-  const ghosts = useMemo(() => freeQueueSlots(keys, queueSlots ?? [], zone, allPosts, now), [keys.join(), queueSlots, zone, allPosts]); // eslint-disable-line react-hooks/exhaustive-deps
+  const ghosts = useMemo(() => (showGhosts ? freeQueueSlots(keys, queueSlots ?? [], zone, allPosts, now) : new Map<string, string[]>()), [keys.join(), queueSlots, zone, allPosts, showGhosts]); // eslint-disable-line react-hooks/exhaustive-deps
   // Posts of each day by hour.
   const byHour = useMemo(() => {
     const out = new Map<string, Post[]>();
@@ -367,6 +370,7 @@ export function CalendarView() {
   const setAnchor = useCalendarStore((s) => s.setAnchor);
   const calendarPosts = usePostsStore((s) => s.calendarPosts);
   const calendarError = usePostsStore((s) => s.calendarError);
+  const shownRange = usePostsStore((s) => s.shownRange);
   const loadRange = usePostsStore((s) => s.loadRange);
   const reschedule = usePostsStore((s) => s.reschedule);
   const openPost = useComposerStore((s) => s.openPost);
@@ -574,7 +578,7 @@ export function CalendarView() {
             </ol>
           </div>
         ) : (
-          <TimeGrid days={days} zone={zone} byDay={byDay} todayKey={todayKey} onOpen={onOpen} onCompose={composeAt} onKeyMove={onKeyMove} />
+          <TimeGrid days={days} zone={zone} byDay={byDay} showGhosts={shownRange?.from === from && shownRange.to === to} todayKey={todayKey} onOpen={onOpen} onCompose={composeAt} onKeyMove={onKeyMove} />
         )}
         <DragOverlay dropAnimation={null}>
           {dragging ? (
