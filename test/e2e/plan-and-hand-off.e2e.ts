@@ -307,6 +307,12 @@ describe('posts handed to Mastodon’s own scheduler', () => {
     await page.getByText('Outbox sends this account\'s posts itself: this computer must be on at their time.').waitFor();
     await toggle.check();
     await expect.poll(async () => (await engine<Account[]>(harness, 'accounts:list')).find((a) => a.id === mastodon)?.handOff).toBe(true);
+    // Disconnecting says what stays on Mastodon (without the keys Outbox cannot cancel it there).
+    await page.getByRole('button', { name: /^Disconnect .*@ada@mastodon\.example/ }).click();
+    const ask = page.getByRole('alertdialog', { name: 'Disconnect this account?' });
+    await ask.getByText(/Posts already handed to Mastodon stay scheduled there: to take them back first, turn off "Let Mastodon publish my scheduled posts"/).waitFor();
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    await ask.waitFor({ state: 'hidden' });
     // Bluesky has no scheduler of its own: no such switch.
     expect(await page.getByRole('switch', { name: /Let Bluesky publish/ }).count()).toBe(0);
   });

@@ -506,7 +506,12 @@ export function AccountsView() {
       <ConfirmDialog
         open={confirm !== null}
         title="Disconnect this account?"
-        message={`Outbox forgets ${confirm ? `${platformName(confirm.platform)} ${confirm.handle}` : ''} and its keys. Posts waiting for it will not go out to it.`}
+        message={`Outbox forgets ${confirm ? `${platformName(confirm.platform)} ${confirm.handle}` : ''} and its keys. Posts waiting for it will not go out to it.${
+          // Without its keys Outbox can no longer cancel what the platform holds.
+          confirm?.handOff && platformSpec(confirm.platform).handOff
+            ? ` Posts already handed to ${platformName(confirm.platform)} stay scheduled there: to take them back first, turn off "Let ${platformName(confirm.platform)} publish my scheduled posts" and wait until they show as kept with Outbox.`
+            : ''
+        }`}
         confirmLabel="Disconnect"
         onCancel={() => setConfirm(null)}
         onConfirm={async () => {
