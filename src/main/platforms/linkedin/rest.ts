@@ -6,6 +6,7 @@
 // 5xx and cut-off requests -> transient, other 4xx (403 permissions, 400/422 validation) -> permanent.
 import { errorText } from '../oauth-connector';
 import { PublishError, retryAfterMs, type PublishAccount, type PublishContext } from '../types';
+import { accessToken } from '../credentials';
 
 /**
  * The Marketing API release Outbox speaks (YYYYMM). LinkedIn supports each monthly release for at
@@ -42,9 +43,7 @@ export interface LinkedInRequest {
 
 /** The account's access token. */
 export function linkedinToken(ctx: Pick<PublishContext, 'credentials'>): string {
-  const token = ctx.credentials['accessToken'];
-  if (typeof token !== 'string' || token === '') throw new PublishError('auth', 'No LinkedIn access token is stored for this account; reconnect it.');
-  return token;
+  return accessToken(ctx.credentials, 'LinkedIn');
 }
 
 /** The API base (tests point it at the fake). */

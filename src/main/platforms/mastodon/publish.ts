@@ -5,6 +5,7 @@ import { parsePlatformSettings, type PlatformSettings } from '../../../shared/pl
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult, type RemoteScheduler, type RemoteStatus } from '../types';
 import { classifyAnswer, mastodonCall, mastodonFetch } from './api';
 import { abortableSleep as realSleep, type Sleep } from '../sleep';
+import { accessToken } from '../credentials';
 
 /**
  * Mastodon keeps an Idempotency-Key for one hour. Keys are reused only well inside that window,
@@ -38,9 +39,7 @@ function readProgress(ctx: PublishContext): MastodonProgress {
 }
 
 function token(ctx: PublishContext): string {
-  const value = ctx.credentials['accessToken'];
-  if (typeof value !== 'string' || !value) throw new PublishError('auth', 'No Mastodon access token is stored for this account; reconnect it.');
-  return value;
+  return accessToken(ctx.credentials, 'Mastodon');
 }
 
 function baseUrl(ctx: PublishContext): string {

@@ -176,12 +176,8 @@ export function field(body: unknown, key: string): string {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
-/** The access token of an account's stored secrets, or an auth error saying to reconnect. */
-export function accessToken(credentials: Record<string, unknown>, platformName: string): string {
-  const token = credentials['accessToken'];
-  if (typeof token !== 'string' || !token) throw new PublishError('auth', `No ${platformName} access token is stored for this account; reconnect it.`);
-  return token;
-}
+/** The access token of an account's stored secrets (one rule for every platform). */
+export { accessToken } from '../credentials';
 
 /** Seconds since the epoch, as Graph takes times. */
 export const unixSeconds = (ms: number) => Math.floor(ms / 1000);

@@ -2,6 +2,7 @@
 // (STYLE.md rule 8). Errors come as `{ code, message }` (the description's Pinterest.Lib.Error).
 import { base } from '../oauth-connector';
 import { PublishError, retryAfterMs } from '../types';
+import { accessToken } from '../credentials';
 
 /** Pinterest's API host. */
 export const PINTEREST_API = 'https://api.pinterest.com';
@@ -16,9 +17,7 @@ export function pinterestBase(endpoints: { apiBase?: string }): string {
 
 /** The account's access token, or an auth failure saying to reconnect. */
 export function pinterestToken(credentials: Record<string, unknown>): string {
-  const token = credentials['accessToken'];
-  if (typeof token !== 'string' || token === '') throw new PublishError('auth', 'No Pinterest access token is stored for this account; reconnect it.');
-  return token;
+  return accessToken(credentials, 'Pinterest');
 }
 
 /** A Pinterest answer that is not 2xx, classified. */

@@ -5,6 +5,7 @@
 // a dead token whatever the HTTP status, 4/17/32/613 are rate limits, 1 and 2 are Meta's own
 // passing faults, 10 and 200-299 are missing permissions, 100 is a refused parameter.
 import { PublishError, retryAfterMs, type PublishContext } from '../types';
+import { accessToken } from '../credentials';
 
 /** The Threads API version Outbox calls. */
 export const THREADS_VERSION = 'v1.0';
@@ -95,8 +96,7 @@ export async function threadsCall(
   path: string,
   options: { query?: Record<string, string>; form?: Record<string, string>; sending?: boolean; what: string },
 ): Promise<ThreadsAnswer> {
-  const token = ctx.credentials['accessToken'];
-  if (typeof token !== 'string' || !token) throw new PublishError('auth', 'No Threads access token is stored for this account; reconnect it.');
+  const token = accessToken(ctx.credentials, 'Threads');
   const url = new URL(`${threadsApiBase(ctx)}${path}`);
   for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
   let response: Response;

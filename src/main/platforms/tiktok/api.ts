@@ -4,6 +4,7 @@
 // classified once here (STYLE.md rule 8) with a message that says what to change.
 import { base } from '../oauth-connector';
 import { PublishError, retryAfterMs } from '../types';
+import { accessToken } from '../credentials';
 
 /** TikTok's API host. */
 export const TIKTOK_API = 'https://open.tiktokapis.com';
@@ -100,7 +101,5 @@ export async function tiktokPost<T>(
 
 /** The account's access token, or an auth failure saying to reconnect. */
 export function tiktokToken(credentials: Record<string, unknown>): string {
-  const token = credentials['accessToken'];
-  if (typeof token !== 'string' || token === '') throw new PublishError('auth', 'No TikTok access token is stored for this account; reconnect it.');
-  return token;
+  return accessToken(credentials, 'TikTok');
 }

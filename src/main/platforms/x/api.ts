@@ -5,6 +5,7 @@
 // requests -> transient, other 4xx -> permanent with X's detail.
 import { errorText } from '../oauth-connector';
 import { PublishError, retryAfterMs, type PublishContext } from '../types';
+import { accessToken } from '../credentials';
 
 /** X's API host. */
 export const X_API = 'https://api.x.com';
@@ -31,9 +32,7 @@ export interface XRequest {
 
 /** The account's access token, or an auth failure (the engine then refreshes once). */
 export function xToken(ctx: Pick<PublishContext, 'credentials'>): string {
-  const token = ctx.credentials['accessToken'];
-  if (typeof token !== 'string' || token === '') throw new PublishError('auth', 'No X access token is stored for this account; reconnect it.');
-  return token;
+  return accessToken(ctx.credentials, 'X');
 }
 
 /** The API base (tests point it at the fake). */
