@@ -1230,7 +1230,6 @@ export function openPublishHistory(db: Db): PublishHistory {
 }
 
 const FINAL: PostStatus[] = ['published', 'partially_published', 'failed'];
-const order: Record<EntryStatus, number> = { pending: 0, publishing: 1, handed_off: 1, failed: 2, published: 3 };
 
 /**
  * Brings what later databases know was sent into a restored one (one transaction), so a restore

@@ -76,10 +76,6 @@ const LABELS = { post: 'image', carousel: 'carousel', reel: 'video', story: 'sto
 /** The setting up of Media hosting, in the words every refusal uses. */
 export const NO_BUCKET_MESSAGE = 'Instagram fetches photos and videos from a link: set up Media hosting in Settings (your own bucket) so Outbox can share them';
 
-function emptyProgress(): InstagramProgress {
-  return { objects: {}, children: [], startedAt: null, container: null, publishing: null, published: null };
-}
-
 function readProgress(ctx: PublishContext): InstagramProgress {
   const raw = (ctx.progress.get() ?? {}) as Partial<InstagramProgress>;
   return {

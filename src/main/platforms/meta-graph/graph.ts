@@ -11,7 +11,6 @@
 //   100 and everything else   refused                        -> permanent, with Meta's own words
 import { GRAPH_VERSION } from '../meta-login';
 import { PublishError, retryAfterMs } from '../types';
-import { abortableSleep as realSleep, type Sleep } from '../sleep';
 
 /** The Graph API version Outbox calls: the connectors' (meta-login.ts), so sign-in and publishing never drift apart. */
 export { GRAPH_VERSION };

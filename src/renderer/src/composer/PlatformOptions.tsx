@@ -14,7 +14,7 @@ import { AttemptLog } from './AttemptLog';
 import { HighlightArea } from './HighlightArea';
 import { PLATFORM_SECTIONS } from './platforms';
 import { XPoll } from './platforms/XPoll';
-import { humanize, optionLabel, settingFields, type SettingField } from './settings-fields';
+import { optionLabel, settingFields, type SettingField } from './settings-fields';
 
 function Field({ field, value, onChange, idPrefix }: { field: SettingField; value: unknown; onChange: (v: unknown) => void; idPrefix: string }) {
   const id = `${idPrefix}-${field.key}`;

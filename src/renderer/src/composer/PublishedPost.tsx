@@ -1,9 +1,9 @@
 import { useEffect } from 'react';
 import type { Account, Post } from '../../../shared/domain';
-import { PlatformMark, StatusBadge } from '../components/Badges';
-import { EntryUploadProgress } from '../components/UploadProgress';
+import { StatusBadge } from '../components/Badges';
+import { EntryLine } from '../components/EntryLine';
 import { platformName } from '../lib/platforms';
-import { ENTRY_STATUS, POST_STATUS } from '../lib/status';
+import { POST_STATUS } from '../lib/status';
 import { linkify } from '../lib/text';
 import { dateTimeLabel, longDayLabel, timeLabel } from '../lib/time';
 import { accountById } from '../stores/accounts.store';
@@ -59,25 +59,11 @@ export function PublishedPost({ post, accounts, zone, onDuplicate, onClose }: { 
         <section aria-labelledby="published-where" className="published-where">
           <h3 id="published-where">Where it went</h3>
           <ul className="entries">
-            {post.entries.map((e) => {
-              const account = accountById(accounts, e.accountId);
-              return (
-                <li key={e.id} className="entry">
-                  <PlatformMark platform={e.platform} />
-                  <span className="entry-handle">{account?.handle ?? (e.accountId ? platformName(e.platform) : 'Disconnected account')}</span>
-                  <StatusBadge look={ENTRY_STATUS[e.status]} />
-                  <EntryUploadProgress entryId={e.id} publishing={e.status === 'publishing'} label={`Uploading to ${platformName(e.platform)} ${account?.handle ?? ''}`.trim()} />
-                  {e.platformUrl ? (
-                    <a href={e.platformUrl} target="_blank" rel="noreferrer">
-                      View on {platformName(e.platform)}
-                      <span className="sr-only"> (opens in your browser)</span>
-                    </a>
-                  ) : null}
-                  {e.errorMessage ? <span className="entry-error">{e.errorMessage}</span> : null}
-                  <AttemptLog entry={e} zone={zone} label={`${platformName(e.platform)} ${account?.handle ?? ''}`.trim()} />
-                </li>
-              );
-            })}
+            {post.entries.map((e) => (
+              <EntryLine key={e.id} entry={e} accounts={accounts}>
+                <AttemptLog entry={e} zone={zone} label={`${platformName(e.platform)} ${accountById(accounts, e.accountId)?.handle ?? ''}`.trim()} />
+              </EntryLine>
+            ))}
           </ul>
           {when ? <p className="hint">Sent {dateTimeLabel(when, zone)} ({zone.replace(/_/g, ' ')}).</p> : null}
         </section>

@@ -4,9 +4,9 @@ import type { Post } from '../../../shared/domain';
 import type { PostListView } from '../../../shared/ipc/posts';
 import { handOffLine } from '../../../shared/platforms/hand-off-text';
 import { PlatformMark, StatusBadge } from '../components/Badges';
-import { EntryUploadProgress } from '../components/UploadProgress';
+import { EntryLine } from '../components/EntryLine';
 import { platformName } from '../lib/platforms';
-import { ENTRY_STATUS, POST_STATUS } from '../lib/status';
+import { POST_STATUS } from '../lib/status';
 import { firstWords } from '../lib/text';
 import { dateTimeLabel, systemZone, zonedToIso } from '../lib/time';
 import { accountById, useAccountsStore } from '../stores/accounts.store';
@@ -66,23 +66,9 @@ function PostRow({ post, zone, onDelete }: { post: Post; zone: string; onDelete:
           </p>
         ) : post.entries.length > 0 ? (
           <ul className="entries" aria-label="Per platform">
-            {post.entries.map((e) => {
-              const account = accountById(accounts, e.accountId);
-              return (
-                <li key={e.id} className="entry">
-                  <PlatformMark platform={e.platform} />
-                  <span className="entry-handle">{account?.handle ?? (e.accountId ? platformName(e.platform) : 'Disconnected account')}</span>
-                  <StatusBadge look={ENTRY_STATUS[e.status]} />
-                  <EntryUploadProgress entryId={e.id} publishing={e.status === 'publishing'} label={`Uploading to ${platformName(e.platform)} ${account?.handle ?? ''}`.trim()} />
-                  {e.platformUrl ? (
-                    <a href={e.platformUrl} target="_blank" rel="noreferrer">
-                      View on {platformName(e.platform)}
-                    </a>
-                  ) : null}
-                  {e.errorMessage ? <span className="entry-error">{e.errorMessage}</span> : null}
-                </li>
-              );
-            })}
+            {post.entries.map((e) => (
+              <EntryLine key={e.id} entry={e} accounts={accounts} />
+            ))}
           </ul>
         ) : (
           <p className="hint">No accounts chosen yet.</p>

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import S3rver from '@20minutes/s3rver';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock, MemorySecretStore, flushPromises } from '../../../../src/main/core/ports/doubles';
+import { ManualClock, MemorySecretStore } from '../../../../src/main/core/ports/doubles';
 import { HOSTING_KEY_ID, HOSTING_SECRET } from '../../../../src/main/core/hosting/hosting.service';
 import { createMediaHost, type BucketConfig } from '../../../../src/main/platforms/media/hosting';
 import { PublishError, type PlatformAdapter, type PublishContext } from '../../../../src/main/platforms/types';

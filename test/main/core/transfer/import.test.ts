@@ -18,15 +18,14 @@ const must = <T>(res: { ok: true; value: T } | { ok: false; error: { message: st
 
 let t: TestCore;
 let fx: PublishingFixture;
-let bsky: string;
-let masto: string;
 beforeEach(async () => {
   // Thursday 1 January 2026, 12:00 UTC; the creator plans in Paris.
   t = await makeTestCore();
   must(await t.core.invoke('settings:update', { timeZone: 'Europe/Paris' }));
   fx = new PublishingFixture(t.dataDir);
-  bsky = fx.account('bluesky', 'me.bsky.social');
-  masto = fx.account('mastodon', 'me@example.social');
+  // The accounts the rows name by handle.
+  fx.account('bluesky', 'me.bsky.social');
+  fx.account('mastodon', 'me@example.social');
 });
 afterEach(async () => {
   fx.close();

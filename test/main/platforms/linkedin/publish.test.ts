@@ -13,7 +13,7 @@ import { PublishError, type PublishMedia } from '../../../../src/main/platforms/
 import { LINKEDIN_PART_BYTES, renderLittleText, startLinkedInFake, type LinkedInFake } from '../../../fakes/linkedin';
 import { tempDir } from '../../../support/core';
 import { publishMedia } from '../../../support/publish-media';
-import { instant, LI_MEMBER, LI_PAGE, linkedinContext, writePdf, writeVideo } from './helpers';
+import { instant, LI_PAGE, linkedinContext, writePdf, writeVideo } from './helpers';
 
 const files = tempDir('outbox-li-media-');
 let fake: LinkedInFake;

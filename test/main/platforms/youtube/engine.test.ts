@@ -10,7 +10,7 @@ import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCore } from '../../../../src/main/core/create-core';
 import { FakeNetwork, FakePower, ManualClock, MemorySecretStore, RecordingBrowser, RecordingNotifier } from '../../../../src/main/core/ports/doubles';
-import { startYouTubeFake, type YouTubeFake } from '../../../fakes/youtube';
+import { startYouTubeFake } from '../../../fakes/youtube';
 import { tempDir } from '../../../support/core';
 import { youtubeDiscovery } from '../../../support/google-discovery';
 import { makeVideo } from '../../../support/videos';
