@@ -33,9 +33,14 @@ export function startSync(): () => void {
   posts.resumePendingDeletes();
   useComposerStore.getState().restore();
 
-  const refreshPosts = debounce(() => {
+  // The calendar re-reads only the posts the events of a burst named (all of them after an
+  // event without ids: a restore).
+  let changedIds: Set<string> | null = new Set();
+  const refreshPostsSoon = debounce(() => {
+    const ids = changedIds;
+    changedIds = new Set();
     const p = usePostsStore.getState();
-    void p.refreshRange();
+    void p.refreshRange(ids ? [...ids] : undefined);
     if (useUiStore.getState().view === 'posts') {
       void p.loadList();
       void p.loadOverdue();
@@ -46,7 +51,11 @@ export function startSync(): () => void {
   const api = outbox();
   const offs = [
     api.on('settings:changed', () => void useSettingsStore.getState().load()),
-    api.on('posts:changed', refreshPosts),
+    api.on('posts:changed', ({ ids }) => {
+      if (ids.length === 0) changedIds = null;
+      else if (changedIds) for (const id of ids) changedIds.add(id);
+      refreshPostsSoon();
+    }),
     api.on('accounts:changed', () => void useAccountsStore.getState().load()),
     api.on('scheduler:state', (state) => ui.setScheduler(state)),
   ];
