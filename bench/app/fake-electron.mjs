@@ -71,7 +71,12 @@ export const app = anything({
   whenReady: () => Promise.resolve(),
   on: (event, listener) => (appEvents.on(event, listener), app),
   once: (event, listener) => (appEvents.once(event, listener), app),
-  quit: () => appEvents.emit('before-quit', { preventDefault() {} }),
+  // Electron: before-quit may be prevented (the shell holds it while the engine closes), then the app exits.
+  quit: () => {
+    let prevented = false;
+    appEvents.emit('before-quit', { preventDefault: () => (prevented = true) });
+    if (!prevented) app.exit(0);
+  },
   exit: (code) => {
     clearInterval(alive);
     process.exit(code);
@@ -119,6 +124,11 @@ export class BrowserWindow extends EventEmitter {
     super();
     this.webContents = anything({ send: () => {}, isDestroyed: () => false, id: 1 });
     tell('window');
+    // Methods not modelled here answer undefined (the shell only reads bounds and flags).
+    return new Proxy(this, { get: (target, prop) => (prop in target || typeof prop === 'symbol' ? target[prop] : () => undefined) });
+  }
+  getNormalBounds() {
+    return this.getBounds();
   }
   loadURL() {
     return Promise.resolve();
@@ -136,7 +146,12 @@ export class BrowserWindow extends EventEmitter {
     return true;
   }
 }
-for (const name of ['show', 'hide', 'focus', 'restore', 'close', 'destroy', 'setMenuBarVisibility', 'maximize', 'once']) {
+BrowserWindow.prototype.close = function () {
+  this.emit('close', { preventDefault() {} });
+  this.emit('closed');
+};
+BrowserWindow.prototype.destroy = BrowserWindow.prototype.close;
+for (const name of ['show', 'hide', 'focus', 'restore', 'setMenuBarVisibility', 'maximize']) {
   if (!(name in BrowserWindow.prototype)) BrowserWindow.prototype[name] = function () {};
 }
 BrowserWindow.getAllWindows = () => [];
