@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, nativeTheme, net, Notification, powerMonitor, screen, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, nativeTheme, net, Notification, powerMonitor, protocol, screen, session, shell, Tray } from 'electron';
 import Store from 'electron-store';
 import { SHELL_CHANNELS, type OpenTarget, type ShellPrefs } from '../shared/ipc/shell';
 import { startApiServer, type ApiController } from './api';
@@ -14,6 +14,7 @@ import { hardenSession, hardenWebContents } from './shell/hardening';
 import { isDarkPanel, trayIconPath } from './shell/icons';
 import { createIpcGate, registerIpc } from './shell/ipc';
 import { createLoginItem } from './shell/login-item';
+import { MEDIA_SCHEME, MEDIA_SCHEME_PRIVILEGES, serveLibraryFile } from './shell/media-protocol';
 import { createOsNotifier } from './shell/notifier';
 import { createNetworkPort, createOpenBrowser, createPowerPort } from './shell/os-ports';
 import { createShellPrefs, type KeyValueStore } from './shell/prefs';
@@ -166,6 +167,9 @@ async function start(): Promise<void> {
     startHidden: loginItem.launchedAtLogin(),
   });
 
+  // Library files for <video> and <img> (a video's cover is picked over the real video), with byte ranges.
+  protocol.handle(MEDIA_SCHEME, (request) => serveLibraryFile(request, join(app.getPath('userData'), 'media')));
+
   // One gate for every channel the page may call: the engine's and the shell's.
   const gate = createIpcGate(ipcMain, { appUrl, log });
   ipcIdle = registerIpc(gate, core, { sinks: () => [windows?.current()?.webContents].filter((c) => c !== undefined) }).idle;
@@ -193,6 +197,9 @@ async function start(): Promise<void> {
   });
   if (pendingOpen !== undefined) open(pendingOpen);
 }
+
+// Before the app is ready, as Electron requires of a privileged scheme.
+protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: MEDIA_SCHEME_PRIVILEGES }]);
 
 if (claimSingleInstance(app, () => open())) {
   // Every renderer is sandboxed, whatever a window's options say.

@@ -38,7 +38,7 @@ describe('preload', () => {
   it('exposes named functions only: no ipcRenderer, no send/invoke by channel name', async () => {
     const { outbox, shell } = await loadPreload();
     expect([...exposed.keys()].sort()).toEqual(['outbox', 'outboxShell']);
-    expect(Object.keys(shell).sort()).toEqual(['getPrefs', 'onOpen', 'pathForFile', 'setPrefs']);
+    expect(Object.keys(shell).sort()).toEqual(['getPrefs', 'mediaUrl', 'onOpen', 'pathForFile', 'setPrefs']);
     expect(Object.isFrozen(shell)).toBe(true);
     for (const value of [...Object.values(outbox), ...Object.values(shell)]) {
       expect(value).not.toBe(ipcRenderer);
@@ -89,5 +89,10 @@ describe('preload', () => {
   it('pathForFile gives a dropped file its path (for media:import)', async () => {
     const { shell } = await loadPreload();
     expect(shell.pathForFile({ name: 'cat.jpg' } as File)).toBe('/dropped/cat.jpg');
+  });
+
+  it('mediaUrl names a library file on the outbox-media: scheme (for <video> and covers)', async () => {
+    const { shell } = await loadPreload();
+    expect(shell.mediaUrl!('ab'.repeat(32))).toBe(`outbox-media://library/${'ab'.repeat(32)}`);
   });
 });

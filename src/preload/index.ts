@@ -1,7 +1,7 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { createOutboxApi } from '../shared/ipc/contract';
 import { EVENT_NAMES, type EventName } from '../shared/ipc/events';
-import { openTargetSchema, SHELL_CHANNELS, type OpenTarget, type OutboxShellApi, type ShellPrefs, type ShellPrefsPatch } from '../shared/ipc/shell';
+import { libraryMediaUrl, openTargetSchema, SHELL_CHANNELS, type OpenTarget, type OutboxShellApi, type ShellPrefs, type ShellPrefsPatch } from '../shared/ipc/shell';
 import { IPC_EVENT_CHANNEL } from '../shared/ipc/transport';
 import type { Result } from '../shared/result';
 
@@ -50,6 +50,7 @@ const shellApi: OutboxShellApi = {
     return () => void openListeners.delete(listener);
   },
   pathForFile: (file) => webUtils.getPathForFile(file),
+  mediaUrl: (sha256) => libraryMediaUrl(sha256),
 };
 
 contextBridge.exposeInMainWorld('outboxShell', Object.freeze(shellApi));

@@ -158,10 +158,13 @@ export interface Label {
   color: string;
 }
 
+/** What a library file is: a picture, a video, or a document (a PDF, which only LinkedIn takes). */
+export type MediaKind = 'image' | 'video' | 'document';
+
 /** A file in the media library. */
 export interface Media {
   id: string;
-  kind: 'image' | 'video';
+  kind: MediaKind;
   mime: string;
   bytes: number;
   width: number | null;

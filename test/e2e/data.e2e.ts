@@ -34,6 +34,8 @@ describe('your data: backups, import, export', () => {
     await app.screenshot('settings-backups');
     // The app still works on the restarted engine.
     await go(page, 'Posts');
+    // Drafts have their own tab (Posts opens on Upcoming).
+    await page.getByRole('tab', { name: 'Drafts' }).click();
     await page.getByRole('listitem', { name: 'Also kept' }).waitFor();
   });
 

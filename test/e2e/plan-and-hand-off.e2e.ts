@@ -191,6 +191,7 @@ describe('times that pick themselves, the Posts tabs, limits in every unit, time
     const at = wall(taken.scheduledAt!, 'UTC');
     await page.getByRole('button', { name: 'Today' }).click();
     if ((await page.locator(`[data-slot="${at.date}T${at.time.slice(0, 2)}"]`).count()) === 0) await page.getByRole('button', { name: 'Next week' }).click();
+    await page.locator(`[data-slot="${at.date}T${at.time.slice(0, 2)}"] [data-post-id="${taken.id}"]`).waitFor();
     expect(await page.locator(`[data-slot="${at.date}T${at.time.slice(0, 2)}"]`).getByRole('button', { name: new RegExp(`^${at.time} Queue slot`) }).count()).toBe(0);
   });
 
@@ -339,11 +340,14 @@ describe('posts handed to Mastodon’s own scheduler', () => {
     await composer.getByText('Kept with Outbox: it goes out only if this computer is on at its time.').waitFor();
     await composer.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(async () => (await engine<Post>(app.harness, 'posts:get', { id: postId })).entries.find((e) => e.platform === 'mastodon')?.handOff).toBe('off');
+    // The composer has the saved post back (nothing left to ask about when it closes).
+    await composer.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
   });
 
   it('the Posts list says it too', async () => {
     const { page } = app;
     await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Edit post' }).waitFor({ state: 'hidden' });
     await go(page, 'Posts');
     await page.getByRole('tab', { name: 'All' }).click();
     await page.getByRole('listitem', { name: 'Held by the instance' }).waitFor();

@@ -41,6 +41,8 @@ describe('the recovery screen', () => {
     expect(harness.core.mode).toBe('running');
     expect((await allPosts(harness)).length).toBe(12);
     await go(page, 'Posts');
+    // Drafts have their own tab (Posts opens on Upcoming).
+    await page.getByRole('tab', { name: 'Drafts' }).click();
     await page.getByRole('listitem', { name: 'Saved draft 12' }).waitFor();
   });
 });

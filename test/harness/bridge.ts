@@ -2,7 +2,7 @@
 // `window.outbox` the preload gives it in Electron, carried over a WebSocket.
 import { createOutboxApi } from '../../src/shared/ipc/contract';
 import type { EventName } from '../../src/shared/ipc/events';
-import { HARNESS_WS_PATH, type HarnessMessage } from './protocol';
+import { HARNESS_LIBRARY_PATH, HARNESS_WS_PATH, type HarnessMessage } from './protocol';
 
 const pending = new Map<number, (result: unknown) => void>();
 const listeners = new Map<string, Set<(payload: unknown) => void>>();
@@ -56,3 +56,5 @@ function subscribe(event: EventName, listener: (payload: unknown) => void) {
 }
 
 Object.defineProperty(window, 'outbox', { value: createOutboxApi(invoke, subscribe), writable: false, configurable: false });
+// Library files for <video> and covers: the harness serves them as the shell's protocol does.
+Object.defineProperty(window, 'outboxLibrary', { value: Object.freeze({ url: (sha256: string) => `${HARNESS_LIBRARY_PATH}${sha256}?key=${encodeURIComponent(runKey())}` }), writable: false, configurable: false });

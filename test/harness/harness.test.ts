@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { HARNESS_WS_PATH } from './protocol';
+import { HARNESS_LIBRARY_PATH, HARNESS_WS_PATH } from './protocol';
 import { startHarness, type Harness } from './server';
 
 // The browser harness is a development tool, but it runs on developers' machines: no other web
@@ -83,5 +83,15 @@ describe('the harness HTTP server', () => {
     expect(await get('/%E0%A4%A')).toBe(400);
     expect(await get('/assets/%ZZ.js')).toBe(400);
     expect(await get('/')).toBe(200);
+  });
+
+  it('library files (the page plays videos from them) need the run key; nothing else of the data folder is served', async () => {
+    const sha = '1f'.repeat(32);
+    writeFileSync(join(harness.dataDir, 'media', `${sha}.mp4`), 'video bytes');
+    expect(await get(`${HARNESS_LIBRARY_PATH}${sha}?key=${encodeURIComponent(harness.key)}`)).toBe(200);
+    expect(await get(`${HARNESS_LIBRARY_PATH}${sha}`)).toBe(403);
+    expect(await get(`${HARNESS_LIBRARY_PATH}${sha}?key=wrong`)).toBe(403);
+    expect(await get(`${HARNESS_LIBRARY_PATH}..%2Foutbox.db?key=${encodeURIComponent(harness.key)}`)).toBe(404);
+    expect(await get(`${HARNESS_LIBRARY_PATH}${'2e'.repeat(32)}?key=${encodeURIComponent(harness.key)}`)).toBe(404);
   });
 });

@@ -12,3 +12,5 @@ export type HarnessMessage = { id: number; result: unknown } | { event: string; 
 export const HARNESS_WS_PATH = '/__harness/ws';
 /** Where the page loads the bridge script. */
 export const HARNESS_BRIDGE_PATH = '/__harness/bridge.js';
+/** Where the page loads library files (`<sha256>?key=`), as Electron's outbox-media: protocol serves them. */
+export const HARNESS_LIBRARY_PATH = '/__harness/library/';

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,8 @@ import { createCoreHost, type CoreHost } from '../../src/main/core/host/core-hos
 import { MemorySecretStore } from '../../src/main/core/ports/doubles';
 import { startApiServer, type ApiController } from '../../src/main/api/api-controller';
 import { API_TOKEN_KEY, createApiRuntime } from '../../src/main/core/api-settings/api-runtime';
-import { HARNESS_BRIDGE_PATH, HARNESS_WS_PATH, type HarnessCall } from './protocol';
+import { HARNESS_BRIDGE_PATH, HARNESS_LIBRARY_PATH, HARNESS_WS_PATH, type HarnessCall } from './protocol';
+import { serveLibraryFile } from '../../src/main/shell/media-protocol';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -45,6 +47,11 @@ export interface Harness {
   core: CoreHost;
   /** The local automation API's address and token when it runs at start, else null. */
   api: { url: string; token: string } | null;
+  /**
+   * How many pages have connected and made their first call so far (the app subscribes to events
+   * in the same step as its first calls): a reload is ready for events once this has grown.
+   */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -110,6 +117,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       res.writeHead(200, { 'content-type': TYPES['.js']!, 'cache-control': 'no-store' });
       return res.end(bridge);
     }
+    if (path.startsWith(HARNESS_LIBRARY_PATH)) return library(req, res);
     if (path === '/' || path === '/index.html') {
       res.writeHead(200, { 'content-type': TYPES['.html']!, 'cache-control': 'no-store' });
       return res.end(page);
@@ -128,11 +136,36 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }
   });
 
+  const presentsKey = (req: IncomingMessage) => {
+    let presented = '';
+    try {
+      presented = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('key') ?? '';
+    } catch {
+      return false;
+    }
+    return timingSafeEqual(createHash('sha256').update(presented).digest(), createHash('sha256').update(key).digest());
+  };
+
+  /** Library files for the page's <video> and covers, with ranges, as the shell's outbox-media: serves them. */
+  async function library(req: IncomingMessage, res: ServerResponse) {
+    if (!presentsKey(req)) {
+      res.writeHead(403).end();
+      return;
+    }
+    const headers = new Headers();
+    if (typeof req.headers.range === 'string') headers.set('range', req.headers.range);
+    const answer = await serveLibraryFile({ url: `http://127.0.0.1${req.url ?? '/'}`.replace(HARNESS_LIBRARY_PATH, '/library/'), method: req.method ?? 'GET', headers }, join(dataDir, 'media'));
+    res.writeHead(answer.status, Object.fromEntries(answer.headers));
+    if (!answer.body) return res.end();
+    Readable.fromWeb(answer.body as import('node:stream/web').ReadableStream).pipe(res);
+  }
+
   // Any web page the developer visits could open a WebSocket to 127.0.0.1: the socket must come
   // from the harness's own page (Origin) and carry this run's secret, which only that page's URL holds.
   const key = randomBytes(24).toString('base64url');
   let port = 0;
   const sockets = new Set<WebSocket>();
+  let connections = 0;
   const wss = new WebSocketServer({
     server,
     path: HARNESS_WS_PATH,
@@ -150,6 +183,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   wss.on('connection', (socket) => {
     sockets.add(socket);
+    let first = true;
     socket.on('close', () => sockets.delete(socket));
     socket.on('message', async (raw) => {
       let call: HarnessCall;
@@ -157,6 +191,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         call = JSON.parse(String(raw)) as HarnessCall;
       } catch {
         return;
+      }
+      if (first) {
+        first = false;
+        connections += 1;
       }
       // The harness passes whatever the page sent: core.invoke does all the checking.
       const result = await core.invoke(call.channel as never, call.payload as never);
@@ -183,6 +221,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     dataDir,
     core,
     api: api.url() && apiToken ? { url: api.url()!, token: apiToken } : null,
+    connections: () => connections,
     async close() {
       await api.close();
       unsubscribe.forEach((off) => off());

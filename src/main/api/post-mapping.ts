@@ -66,9 +66,11 @@ export interface PostContext {
 /** A part's media in Octopost's shape; null when it has none. */
 export function mediaOf(media: PartMedia[], ctx: PostContext): PostObject['media'] {
   if (media.length === 0) return null;
-  const images = media.filter((m) => ctx.kinds.get(m.mediaId) !== 'video').map((m) => ({ url: mediaUrlOf(ctx.baseUrl, m.mediaId), alt_text: m.altText, media_id: m.mediaId }));
+  // Octopost's media has images and a video only: a document (a LinkedIn PDF) is left out of it.
+  const images = media.filter((m) => ctx.kinds.get(m.mediaId) !== 'video' && ctx.kinds.get(m.mediaId) !== 'document').map((m) => ({ url: mediaUrlOf(ctx.baseUrl, m.mediaId), alt_text: m.altText, media_id: m.mediaId }));
   const video = media.find((m) => ctx.kinds.get(m.mediaId) === 'video');
-  return { images, video: video ? { url: mediaUrlOf(ctx.baseUrl, video.mediaId), thumbnail_url: null, media_id: video.mediaId } : null };
+  const cover = video?.cover?.mediaId ?? null;
+  return { images, video: video ? { url: mediaUrlOf(ctx.baseUrl, video.mediaId), thumbnail_url: cover ? mediaUrlOf(ctx.baseUrl, cover) : null, media_id: video.mediaId } : null };
 }
 
 /**

@@ -143,12 +143,12 @@ export function createOperations(deps: RouteDeps) {
    * put in the library (not those it already had), so a refusal later can take them out again.
    */
   async function importMedia(media: MediaBody, added: string[], prefix: string): Promise<PartMedia[]> {
-    if (media.video?.thumbnail_url) {
-      throw invalidField(`${prefix}.video.thumbnail_url`, 'is not supported yet: Outbox has no per-post video cover; leave it out');
-    }
     const wanted: Array<{ url: string; field: string; altText: string }> = media.video
       ? [{ url: media.video.url, field: `${prefix}.video.url`, altText: '' }]
       : (media.images ?? []).map((image, i) => ({ url: image.url, field: `${prefix}.images.${i}.url`, altText: image.alt_text ?? '' }));
+    // The video's cover image (YouTube, Reels and Facebook take it as a thumbnail), fetched with the rest.
+    const thumbnail = media.video?.thumbnail_url ? { url: media.video.thumbnail_url, field: `${prefix}.video.thumbnail_url`, altText: '' } : null;
+    if (thumbnail) wanted.push(thumbnail);
     const fetched: FetchedMedia[] = [];
     try {
       for (const item of wanted) fetched.push(await deps.fetchMedia(item.url, item.field));
@@ -159,6 +159,11 @@ export function createOperations(deps: RouteDeps) {
         const imported = await invoke('media:import', { path: file.path });
         if (!imported.ok) throw fromEngineError(imported.error, () => item.field);
         if (before === null && !added.includes(imported.value.id)) added.push(imported.value.id);
+        if (item === thumbnail) {
+          if (imported.value.kind !== 'image') throw invalidField(item.field, 'must be an image (JPEG, PNG or WebP): it becomes the video\'s cover');
+          out[0] = { ...out[0]!, cover: { atMs: null, mediaId: imported.value.id } };
+          continue;
+        }
         out.push({ mediaId: imported.value.id, altText: item.altText });
       }
       return out;

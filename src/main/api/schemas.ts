@@ -58,7 +58,7 @@ export const imageInput = z.strictObject({
 
 export const videoInput = z.strictObject({
   url: mediaUrl,
-  thumbnail_url: mediaUrl.optional().meta({ description: 'Not supported yet: Outbox answers 422 when it is set (video covers come in a later version).' }),
+  thumbnail_url: mediaUrl.optional().meta({ description: "An image (JPEG, PNG or WebP, same rules as `url`) used as the video's cover: the thumbnail YouTube, Instagram Reels and Facebook show. Not an image: 422." }),
 });
 
 export const mediaInput = z
@@ -176,7 +176,7 @@ export const imageOutput = z.strictObject({
 
 export const videoOutput = z.strictObject({
   url: z.string(),
-  thumbnail_url: z.null().meta({ description: 'Always null for now: Outbox has no video covers yet.' }),
+  thumbnail_url: z.string().nullable().meta({ description: "The video's cover image (GET /v1/media/{id}): the one given as `thumbnail_url`, or the frame chosen in the app; null without one." }),
   media_id: z.string(),
 });
 
@@ -303,7 +303,7 @@ export const queueObject = z.strictObject({
 
 export const mediaObject = z.strictObject({
   id: z.string(),
-  kind: z.enum(['image', 'video']),
+  kind: z.enum(['image', 'video', 'document']),
   mime: z.string(),
   bytes: z.number().int(),
   width: z.number().int().nullable(),

@@ -2,12 +2,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestCore, snapshotDatabase, type TestCore } from '../../../test/support/core';
 import { createCore } from './create-core';
-import { PLATFORMS } from '../../shared/domain';
-import { platformModules } from '../platforms';
+import { platformModules, publishingPlatforms } from '../platforms';
 import { loadMigrations } from './db/migrate';
-
-/** The platforms with a publisher in the registry, in the catalog's order (the registry test checks the modules themselves). */
-const withPublisher = () => PLATFORMS.filter((p) => platformModules[p].publisher !== undefined);
 
 let t: TestCore;
 afterEach(async () => t?.dispose());
@@ -18,16 +14,18 @@ describe('createCore', () => {
     const info = await t.core.invoke('app:info');
     expect(info).toEqual({
       ok: true,
-      value: { version: '1.2.3', dataDir: t.dataDir, schemaVersion: loadMigrations().at(-1)!.version, publishingPlatforms: withPublisher(), oauthRedirectUri: 'http://127.0.0.1:17863/callback' },
+      value: { version: '1.2.3', dataDir: t.dataDir, schemaVersion: loadMigrations().at(-1)!.version, publishingPlatforms: publishingPlatforms(platformModules), oauthRedirectUri: 'http://127.0.0.1:17863/callback' },
     });
   });
 
   it('app:info lists the platforms a publish adapter exists for, so the app can say which ones cannot publish yet', async () => {
-    const x = { platform: 'x' as const, idempotent: false, publish: async () => ({ platformPostId: '1', platformUrl: null }) };
-    t = await makeTestCore({ adapters: { x } });
+    const telegram = { platform: 'telegram' as const, idempotent: false, publish: async () => ({ platformPostId: '1', platformUrl: null }) };
+    t = await makeTestCore({ adapters: { telegram }, modules: { x: { publisher: undefined } } });
     const info = await t.core.invoke('app:info');
-    // X has no publisher of its own (or it is replaced here): the test's adapter makes it publish.
-    expect(info.ok && info.value.publishingPlatforms).toEqual(PLATFORMS.filter((p) => p === 'x' || platformModules[p].publisher !== undefined));
+    const listed = info.ok ? info.value.publishingPlatforms : [];
+    expect(listed).toContain('telegram');
+    expect(listed).not.toContain('x');
+    expect(listed).toEqual(publishingPlatforms(platformModules).filter((p) => p !== 'x'));
   });
 
   it('settings default to the system time zone and publishing on', async () => {

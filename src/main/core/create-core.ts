@@ -17,13 +17,17 @@ import type { Db } from './db/database';
 import { loadMigrations, type Migration } from './db/migrate';
 import { createEventBus } from './events';
 import type { Handlers } from './handlers';
+import { createHostingHandlers } from './hosting/hosting.handlers';
+import { createHostingService } from './hosting/hosting.service';
 import { createInvoke, type Invoke } from './invoke';
 import { createLabelsHandlers } from './labels/labels.handlers';
 import { createLabelsRepo } from './labels/labels.repo';
 import { createLabelsService } from './labels/labels.service';
 import { createMediaHandlers } from './media/media.handlers';
+import { createMediaHygiene } from './media/media-hygiene';
 import { createMediaRepo } from './media/media.repo';
-import { createMediaService } from './media/media.service';
+import { mediaReferencedByKeptBackups } from './backups/backups.service';
+import { createMediaService, type KeptMedia } from './media/media.service';
 import type { CredentialsProvider } from './ports/credentials';
 import { createKeychainSecretStore } from './ports/keychain';
 import type { Clock, NetworkMonitor, Notifier, OpenBrowser, PlatformEndpoints, PowerMonitor, SecretStore } from './ports/ports';
@@ -74,13 +78,21 @@ export interface CoreOptions {
   adapters?: Partial<Record<PlatformId, PlatformAdapter>>;
   /** Any other part of a platform module replaced per platform (tests: lookups, schedulers). */
   modules?: Partial<Record<PlatformId, Partial<Omit<PlatformModule, 'id'>>>>;
-  /** Public media links from the creator's bucket (tests pass one over a local S3 peer). */
+  /**
+   * Public media links from the creator's bucket (tests pass one over a local S3 peer); default:
+   * the bucket saved in Settings -> Media hosting. Given, media hosting counts as set up.
+   */
   publicLinks?: () => Promise<PublicLinks | null>;
   /**
    * Whether the creator's bucket is set up, for the composer's rule that media for platforms
    * fetching from a URL (Threads, Instagram) need one; default: whether `publicLinks` is given.
    */
   mediaHosting?: () => boolean;
+  /**
+   * The media the kept backups reference, which the library sweep must keep (the backups
+   * service's `mediaReferencedByKeptBackups`); default: read from this folder's backups.
+   */
+  mediaKeptByBackups?: () => KeptMedia | Promise<KeptMedia>;
   /** Wraps the post store (tests inject database faults through it). */
   instrumentStore?: (store: PostStore) => PostStore;
   /** How long `close()` waits for publishes in flight before recording them as interrupted (default 10 s). */
@@ -152,6 +164,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const accountsRepo = createAccountsRepo(db);
     const mediaRepo = createMediaRepo(db);
 
+    const log = (message: string, error: unknown) => console.error(`[outbox] ${message}`, error);
+    // Closed after publishing (closers run in reverse): publishes in flight keep their bucket.
+    const hosting = createHostingService({ db, secrets, clock, log, onChange: () => bus.emit('settings:changed', { keys: ['mediaHosting'] }) });
+    closers.push(() => hosting.close());
     const accounts = createAccountsService({
       db,
       clock,
@@ -184,17 +200,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       publishers: Object.fromEntries(Object.values(modules).flatMap((m) => (m.publisher ? [[m.id, m.publisher]] : []))),
       schedulers: Object.fromEntries(Object.values(modules).flatMap((m) => (m.scheduler ? [[m.id, m.scheduler]] : []))),
       folder: { verify: () => lock.verify(), holds: () => ownership.holds() },
-      publicLinks: options.publicLinks,
+      publicLinks: options.publicLinks ?? (() => hosting.publicLinks()),
       drainTimeoutMs: options.drainTimeoutMs,
     });
     closers.push(() => publishing.close());
-    const mediaHosting = options.mediaHosting ?? (() => options.publicLinks !== undefined);
+    // Tests that inject a bucket have one; otherwise Settings -> Media hosting says.
+    const mediaHosting = options.mediaHosting ?? (options.publicLinks ? () => true : () => hosting.configured());
     const posts = createPostsService({ store, accounts: accountsRepo, media: mediaRepo, labels: createLabelsRepo(db), settings, clock, bus, publisher: publishing, mediaHosting });
     const labels = createLabelsService({ db, clock, bus, posts: store });
-    const media = createMediaService({ db, dataDir, clock, posts: store });
+    const media = createMediaService({ db, dataDir, clock, posts: store, onUnnamed: () => hygiene.rearm() });
+    // Media a kept backup still references are never swept (a restore needs them).
+    const hygiene = createMediaHygiene({ media, clock, bus, log, mediaKeptByBackups: options.mediaKeptByBackups ?? (() => mediaReferencedByKeptBackups(dataDir, options.nativeBinding)) });
+    closers.push(() => hygiene.close());
     const webhooks = createWebhooksService({ db, clock, secrets, bus, version: options.version });
     closers.push(() => webhooks.close());
-    const log = (message: string, error: unknown) => console.error(`[outbox] ${message}`, error);
     const backups = createBackupsService({
       db,
       dataDir,
@@ -220,6 +239,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...createPostsHandlers(posts),
       ...createLabelsHandlers(labels),
       ...createMediaHandlers(media),
+      ...createHostingHandlers(hosting),
       ...createApiSettingsHandlers({ settings, secrets, runtime: options.apiRuntime ?? createApiRuntime() }),
       ...createAccountsHandlers(accounts),
       ...createWebhooksHandlers(webhooks),
@@ -229,6 +249,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
     // Last, once every service is wired: recover, catch up, arm the timer.
     publishing.start();
+    hosting.start();
+    hygiene.start();
     closers.push(webhooks.start());
     // With injected credentials (tests) the accounts service does not hold the secrets: no daily check.
     if (!options.credentials) accounts.start();

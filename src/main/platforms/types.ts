@@ -34,7 +34,8 @@ export interface PublishMedia {
   mediaId: string;
   /** Absolute path of the stored file (never modified by adapters: re-encode into memory). */
   path: string;
-  kind: 'image' | 'video';
+  /** `document`: a PDF (LinkedIn only; the catalog refuses it elsewhere before publishing). */
+  kind: 'image' | 'video' | 'document';
   mime: string;
   bytes: number;
   width: number | null;

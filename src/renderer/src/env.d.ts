@@ -8,6 +8,8 @@ declare global {
     outbox: OutboxApi;
     /** The desktop shell's own API: present only in Electron. */
     outboxShell?: OutboxShellApi;
+    /** The browser harness's stand-in for the shell's media protocol (absent in Electron). */
+    outboxLibrary?: { url(sha256: string): string };
   }
 }
 

@@ -6,6 +6,7 @@ import { appChannels } from './app';
 import { backupsChannels } from './backups';
 import type { ChannelDef } from './define';
 import type { EventMap, EventName } from './events';
+import { hostingChannels } from './hosting';
 import { labelsChannels } from './labels';
 import { mediaChannels } from './media';
 import { postsChannels } from './posts';
@@ -24,6 +25,7 @@ export const contract = {
   ...postsChannels,
   ...labelsChannels,
   ...mediaChannels,
+  ...hostingChannels,
   ...accountsChannels,
   ...apiChannels,
   ...webhooksChannels,

@@ -7,6 +7,7 @@ export * from './settings';
 export * from './posts';
 export * from './labels';
 export * from './media';
+export * from './hosting';
 export * from './webhooks';
 export * from './backups';
 export * from './recovery';

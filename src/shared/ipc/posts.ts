@@ -127,6 +127,8 @@ export const postsCalendarInput = z
 
 /** One entry of a calendar chip. */
 export interface CalendarEntry {
+  /** The entry's id: upload progress (`publish:progress`) is reported per entry. */
+  id: string;
   platform: PlatformId;
   /** `handed_off` while a platform's own scheduler holds it. */
   status: EntryStatus;
@@ -167,7 +169,7 @@ export function calendarChip(post: Post): CalendarPost | null {
     overdue: post.overdue,
     text: Array.from(post.parts[0]?.text ?? '').slice(0, CHIP_TEXT_CHARS).join(''),
     labelIds: post.labelIds,
-    entries: post.entries.map((e) => ({ platform: e.platform, status: e.status, url: e.platformUrl, enabled: e.enabled })),
+    entries: post.entries.map((e) => ({ id: e.id, platform: e.platform, status: e.status, url: e.platformUrl, enabled: e.enabled })),
   };
 }
 

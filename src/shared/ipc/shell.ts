@@ -54,6 +54,12 @@ export const SHELL_CHANNELS = {
   open: 'shell:open',
 } as const satisfies Record<string, ShellChannel | 'shell:open'>;
 
+/** The page's scheme for library files: the shell streams them from the data folder, byte ranges included. */
+export const MEDIA_SCHEME = 'outbox-media';
+
+/** Where the page loads a library file from in Electron (`<video>`, `<img>`, a canvas). */
+export const libraryMediaUrl = (sha256: string) => `${MEDIA_SCHEME}://library/${sha256}`;
+
 /**
  * `window.outboxShell`: present only in Electron (absent in the browser harness), so the page
  * shows desktop-only settings when it exists.
@@ -67,4 +73,6 @@ export interface OutboxShellApi {
   onOpen(listener: (target: OpenTarget) => void): () => void;
   /** The file system path of a dropped or picked File, for `media:import` ('' if it has none). */
   pathForFile(file: File): string;
+  /** Where the page can load a library file by its sha256 (`outbox-media://library/<sha256>`), streamed with ranges. */
+  mediaUrl?(sha256: string): string;
 }

@@ -117,13 +117,17 @@ export interface MediaRules {
   maxItems: number;
   maxImages: number;
   maxVideos: number;
-  /** Whether images and videos may be attached together. */
+  /** Most documents (PDF); absent or 0: the content type takes none (only LinkedIn posts take one). */
+  maxDocuments?: number;
+  /** Whether images and videos may be attached together (a document never goes with anything). */
   mix: boolean;
   /** Largest accepted file per kind, in bytes. */
   imageMaxBytes: number;
   videoMaxBytes: number;
   /** Largest accepted GIF, when it differs from other images. */
   gifMaxBytes?: number;
+  /** Largest accepted document, where documents are taken. */
+  documentMaxBytes?: number;
   /** Video length bounds in seconds, where the platform sets them (checked when the length is known). */
   videoMinSeconds?: number;
   videoMaxSeconds?: number;
@@ -348,6 +352,8 @@ function linkedin(id: 'linkedin' | 'linkedin-page', name: string): PlatformSpec 
         label: 'Post',
         media: media({
           maxImages: 20, maxVideos: 1, imageMaxBytes: 10 * MB, videoMaxBytes: 5 * GB, videoMinSeconds: 3, videoMaxSeconds: 1_800,
+          // Documents API: one PDF (a carousel), up to 100 MB and 300 pages, never beside other media.
+          maxDocuments: 1, documentMaxBytes: 100 * MB,
           // Images API: JPG, GIF (up to 250 frames), PNG, under 36,152,320 pixels. Videos API: MP4.
           image: { formats: ['jpeg', 'png', 'gif'], maxPixels: 36_152_320, transparency: true, animatedGif: { maxFrames: 250 } },
           video: { containers: ['mp4'] },

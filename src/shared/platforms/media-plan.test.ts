@@ -70,3 +70,21 @@ describe('describeMedia: what will be sent, in words', () => {
     expect(line([photo()], 'x', 'x_reel').refusal).toBe('x_reel is not a post type here');
   });
 });
+
+describe('describeMedia: documents (PDF)', () => {
+  const pdf = (bytes = 2 * MB): MediaFactsForPlan => ({ kind: 'document', mime: 'application/pdf', bytes, width: null, height: null });
+  it('LinkedIn takes one PDF as it is, up to 100 MB, alone', () => {
+    expect(line([pdf()], 'linkedin', 'linkedin_post')).toEqual({ lines: [{ action: 'as_is', summary: 'sent as is (2 MB)' }], refusal: null });
+    expect(line([pdf(120 * MB)], 'linkedin-page', 'linkedin_post').lines[0]).toEqual({ action: 'refuse', summary: '120 MB; the limit is 100 MB' });
+    expect(line([pdf(), pdf()], 'linkedin', 'linkedin_post').refusal).toBe('too many documents: 2; at most 1');
+    expect(line([pdf(), photo()], 'linkedin', 'linkedin_post').refusal).toBe('a document (PDF) goes alone, without images or video');
+  });
+
+  it('every other platform refuses a PDF by its catalog rules', () => {
+    for (const [platform, type] of [['x', 'x_post'], ['bluesky', 'bluesky_post'], ['instagram', 'instagram_carousel'], ['telegram', 'telegram_message']] as const) {
+      const plan = line([pdf()], platform, type);
+      expect(plan.refusal, platform).toMatch(/cannot include a document \(PDF\)/);
+      expect(plan.lines[0]!.action, platform).toBe('refuse');
+    }
+  });
+});

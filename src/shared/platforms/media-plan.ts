@@ -9,7 +9,7 @@ export type AspectFit = 'crop' | 'pad';
 
 /** What the plan needs to know about a media item (the Media domain type has all of it). */
 export interface MediaFactsForPlan {
-  kind: 'image' | 'video';
+  kind: 'image' | 'video' | 'document';
   mime: string;
   bytes: number;
   /** As shown (EXIF orientation or video rotation applied); null when unknown. */
@@ -246,13 +246,23 @@ export function describeMedia(
   const rules = spec.media;
   const label = spec.label.toLowerCase();
   const images = items.filter((i) => i.kind === 'image').length;
-  const videos = items.length - images;
+  const documents = items.filter((i) => i.kind === 'document').length;
+  const videos = items.length - images - documents;
+  const maxDocuments = rules.maxDocuments ?? 0;
   let refusal: string | null = null;
-  if (images > rules.maxImages) refusal = rules.maxImages === 0 ? `a ${label} cannot include images` : `too many images: ${images}; at most ${rules.maxImages}`;
+  if (documents > maxDocuments) refusal = maxDocuments === 0 ? `a ${label} here cannot include a document (PDF)` : `too many documents: ${documents}; at most ${maxDocuments}`;
+  else if (documents > 0 && items.length > documents) refusal = 'a document (PDF) goes alone, without images or video';
+  else if (images > rules.maxImages) refusal = rules.maxImages === 0 ? `a ${label} cannot include images` : `too many images: ${images}; at most ${rules.maxImages}`;
   else if (videos > rules.maxVideos) refusal = rules.maxVideos === 0 ? `a ${label} cannot include video` : `too many videos: ${videos}; at most ${rules.maxVideos}`;
   else if (items.length > rules.maxItems) refusal = `too many items: ${items.length}; a ${label} takes at most ${rules.maxItems}`;
   else if (!rules.mix && images > 0 && videos > 0) refusal = 'images and video cannot be combined here';
   const lines = items.map((item, i): MediaPlanLine => {
+    if (item.kind === 'document') {
+      if (maxDocuments === 0) return { action: 'refuse', summary: `a ${label} here cannot include a document (PDF)` };
+      const max = rules.documentMaxBytes ?? 0;
+      if (max > 0 && item.bytes > max) return { action: 'refuse', summary: `${formatBytes(item.bytes)}; the limit is ${formatBytes(max)}` };
+      return { action: 'as_is', summary: `sent as is (${formatBytes(item.bytes)})` };
+    }
     if (item.kind === 'video') {
       const why = videoRefusal(item, rules, label);
       const length = item.durationMs != null ? `, ${formatSeconds(item.durationMs / 1000)}` : '';

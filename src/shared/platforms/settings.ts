@@ -12,10 +12,53 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
 const flag = (fallback: boolean) => z.boolean({ error: 'must be on or off' }).default(fallback);
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be a web address starting with https://' }).max(2_048);
 
-/** X: who can reply. */
-export const xSettings = z.strictObject({
-  replySettings: oneOf(['everyone', 'following', 'mentionedUsers', 'subscribers', 'verified']).default('everyone'),
-});
+/** An X post given by its link (x.com or twitter.com `/status/<id>`) or its number. */
+const X_POST_REF = /^(?:\d{1,19}|https?:\/\/(?:www\.|mobile\.)?(?:x|twitter)\.com\/(?:[A-Za-z0-9_]{1,15}|i(?:\/web)?)\/status(?:es)?\/(\d{1,19})(?:[/?#]\S*)?)$/;
+/** An X Community given by its link (`x.com/i/communities/<id>`) or its number. */
+const X_COMMUNITY_REF = /^(?:\d{1,19}|https?:\/\/(?:www\.)?(?:x|twitter)\.com\/i\/communities\/(\d{1,19})(?:[/?#]\S*)?)$/;
+const xPostRef = z.string({ error: 'must be a post link or number' }).trim().regex(X_POST_REF, 'must be a post link like https://x.com/name/status/1234567890 or its number');
+
+/** The numeric id in an X post link or number (settings keep what the creator pasted). */
+export function xPostId(ref: string): string {
+  const trimmed = ref.trim();
+  return X_POST_REF.exec(trimmed)?.[1] ?? trimmed;
+}
+
+/** The numeric id in an X Community link or number. */
+export function xCommunityId(ref: string): string {
+  const trimmed = ref.trim();
+  return X_COMMUNITY_REF.exec(trimmed)?.[1] ?? trimmed;
+}
+
+/**
+ * X (PostSyncer's create-post options): who can reply, a poll, a quoted post, the post this one
+ * replies to, a Community (optionally shared with all followers), and Super Followers only.
+ */
+export const xSettings = z
+  .strictObject({
+    replySettings: oneOf(['everyone', 'following', 'mentionedUsers', 'subscribers', 'verified']).default('everyone'),
+    /** X polls: 2-4 choices of at most 25 characters, open 5 minutes to 7 days; never with media. */
+    poll: z
+      .strictObject({
+        options: z
+          .array(z.string({ error: 'must be text' }).trim().min(1, 'a poll choice must not be empty').max(25, 'a poll choice is at most 25 characters'), { error: 'must be a list of choices' })
+          .min(2, 'a poll needs at least 2 choices')
+          .max(4, 'a poll has at most 4 choices'),
+        durationMinutes: z.number({ error: 'must be a number of minutes' }).int('must be whole minutes').min(5, 'must be at least 5 minutes').max(10_080, 'must be at most 7 days'),
+      })
+      .optional(),
+    /** The post quoted by this one (its link or number). */
+    quotePost: xPostRef.optional(),
+    /** The post the first part replies to (its link or number). */
+    replyTo: xPostRef.optional(),
+    /** The Community the post goes to (its link or number). */
+    community: z.string({ error: 'must be a Community link or number' }).trim().regex(X_COMMUNITY_REF, 'must be a Community link like https://x.com/i/communities/1234567890 or its number').optional(),
+    /** A Community post also shown to all the creator's followers. */
+    shareWithFollowers: flag(false),
+    forSuperFollowersOnly: flag(false),
+  })
+  .refine((s) => !(s.shareWithFollowers && !s.community), { path: ['shareWithFollowers'], message: 'is only for Community posts: choose the Community' })
+  .refine((s) => !(s.poll && s.quotePost), { path: ['poll'], message: 'cannot be combined with a quoted post' });
 
 /** Bluesky: the post's languages (BCP 47, at most 3), so feeds can filter by language. */
 export const blueskySettings = z.strictObject({
@@ -59,15 +102,36 @@ export const threadsSettings = z.strictObject({
     .optional(),
 });
 
-/** LinkedIn profile: who sees the post. */
-export const linkedinSettings = z.strictObject({
-  visibility: oneOf(['public', 'connections']).default('public'),
-});
+// LinkedIn's Posts API (learn.microsoft.com/linkedin/marketing/community-management/shares/posts-api):
+// `visibility`, `distribution.feedDistribution`, `isReshareDisabledByAuthor`, `content.article`
+// (source, title, description) and a document's `content.media.title`.
+const linkedinShared = {
+  /** MAIN_FEED shows the post in feeds; NONE keeps it off them (reachable by its link only). */
+  feedDistribution: oneOf(['main_feed', 'none']).default('main_feed'),
+  disableReshares: flag(false),
+  /** A link shown as an article card (`content.article`); not with media. */
+  articleUrl: httpUrl.optional(),
+  articleTitle: z.string({ error: 'must be text' }).trim().min(1, 'must not be empty').max(400, 'at most 400 characters').optional(),
+  articleDescription: z.string({ error: 'must be text' }).trim().min(1, 'must not be empty').max(4_086, 'at most 4,086 characters').optional(),
+  /** The title LinkedIn shows on a PDF carousel (required with a document). */
+  documentTitle: z.string({ error: 'must be text' }).trim().min(1, 'must not be empty').max(400, 'at most 400 characters').optional(),
+};
+type ArticleFields = { articleUrl?: string | undefined; articleTitle?: string | undefined; articleDescription?: string | undefined };
+const articleNeedsUrl = (s: ArticleFields) => !((s.articleTitle || s.articleDescription) && !s.articleUrl);
+// LinkedIn does not read the page (no scraping): an article card shows the title it is given.
+const urlNeedsTitle = (s: ArticleFields) => !(s.articleUrl && !s.articleTitle);
 
-/** LinkedIn page: who sees the post. */
-export const linkedinPageSettings = z.strictObject({
-  visibility: oneOf(['public', 'logged_in']).default('public'),
-});
+/** LinkedIn profile: who sees the post, feeds, reshares, an article link, a document's title. */
+export const linkedinSettings = z
+  .strictObject({ visibility: oneOf(['public', 'connections', 'logged_in']).default('public'), ...linkedinShared })
+  .refine(articleNeedsUrl, { path: ['articleUrl'], message: 'is needed for an article title or description' })
+  .refine(urlNeedsTitle, { path: ['articleTitle'], message: 'is needed with an article link (LinkedIn shows it on the card)' });
+
+/** LinkedIn page: the same, without connections (a page has followers). */
+export const linkedinPageSettings = z
+  .strictObject({ visibility: oneOf(['public', 'logged_in']).default('public'), ...linkedinShared })
+  .refine(articleNeedsUrl, { path: ['articleUrl'], message: 'is needed for an article title or description' })
+  .refine(urlNeedsTitle, { path: ['articleTitle'], message: 'is needed with an article link (LinkedIn shows it on the card)' });
 
 /** Instagram: the post type (mirrors the entry's content type), reel options, location and collaborators. */
 export const instagramSettings = z.strictObject({

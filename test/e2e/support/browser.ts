@@ -60,9 +60,22 @@ export function useApp(options: HarnessOptions = {}): E2E {
     state.page.on('console', (message) => {
       if (message.type() === 'error') console.error(`[page console] ${message.text()}`);
     });
+    // Events reach the page only once its WebSocket is open: a test that makes the engine emit
+    // right after a (re)load must not race the connection.
+    const connected = async (before: number) => {
+      const until = Date.now() + 30_000;
+      while (state.harness.connections() <= before) {
+        if (Date.now() > until) throw new Error('The page never connected to the harness');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    let before = state.harness.connections();
     await state.page.goto(state.harness.url);
+    await connected(before);
     state.reload = async () => {
+      before = state.harness.connections();
       await state.page.reload();
+      await connected(before);
       return state.page;
     };
     state.screenshot = async (name) => {

@@ -169,8 +169,8 @@ describe('POST /v1/posts', () => {
     expect(readdirSync(join(f.t.dataDir, 'media'))).toEqual(files);
   });
 
-  it('a video thumbnail_url is 422: Outbox has nowhere to put it', async () => {
-    const body = await refusedUnchanged(422, () => f.call('POST', '/v1/posts', { content: 'x', media: { video: { url: `${mediaBase}/v.mp4`, thumbnail_url: `${mediaBase}/dot.png` } } }));
+  it('a video thumbnail_url that cannot be fetched is 422 on its field (covers: thumbnail.test.ts)', async () => {
+    const body = await refusedUnchanged(422, () => f.call('POST', '/v1/posts', { content: 'x', media: { images: null, video: { url: `${mediaBase}/dot.png`, thumbnail_url: `${mediaBase}/missing.png` } } }));
     expect(body.details.issues[0].path).toBe('media.video.thumbnail_url');
   });
 });

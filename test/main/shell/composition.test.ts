@@ -3,7 +3,8 @@
 import { EventEmitter } from 'node:events';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHANNELS } from '../../../src/shared/ipc/contract';
 import { SHELL_CHANNELS } from '../../../src/shared/ipc/shell';
@@ -71,6 +72,19 @@ describe('composition root (src/main/index.ts) on a fake Electron', () => {
     expect(navigation.defaultPrevented).toBe(true);
     expect(contents.openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
     expect(electron.opened).toEqual(['https://example.com/']);
+  });
+
+  it('streams library files to the page on outbox-media: (registered before ready), with byte ranges', async () => {
+    expect(electron.protocols.privileged).toEqual([{ scheme: 'outbox-media', privileges: expect.objectContaining({ standard: true, secure: true, stream: true, supportFetchAPI: true }), beforeReady: true }]);
+    const sha = 'ab'.repeat(32);
+    mkdirSync(join(electron.userData, 'media'), { recursive: true });
+    writeFileSync(join(electron.userData, 'media', `${sha}.mp4`), Buffer.from('0123456789'));
+    const handle = electron.protocols.handlers.get('outbox-media')!;
+    const ranged = await handle(new Request(`outbox-media://library/${sha}`, { headers: { Range: 'bytes=2-5' } }));
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('content-range')).toBe('bytes 2-5/10');
+    expect(await ranged.text()).toBe('2345');
+    expect((await handle(new Request('outbox-media://library/../outbox.db'))).status).toBe(404);
   });
 
   it('shows a tray with the state icon and the menu', () => {

@@ -56,13 +56,17 @@ export function makeFakeElectron() {
   const userData = mkdtempSync(join(tmpdir(), 'outbox-shell-'));
   const state = { lockHeld: false, exited: null as number | null, quitCalls: 0, ready: false };
   let resolveReady!: () => void;
+  let readyFired = false;
   const ready = new Promise<void>((r) => (resolveReady = r));
   const app = Object.assign(new EventEmitter(), {
     state,
     isPackaged: false,
     requestSingleInstanceLock: () => !state.lockHeld,
     whenReady: () => ready,
-    fireReady: () => resolveReady(),
+    fireReady: () => {
+      readyFired = true;
+      resolveReady();
+    },
     quit() {
       state.quitCalls++;
       const event = new FakeEvent();
@@ -82,11 +86,19 @@ export function makeFakeElectron() {
   const handlers = new Map<string, Handler>();
   const permissionHandlers: Record<string, unknown> = {};
   const opened: string[] = [];
+  // Custom schemes: what was registered as privileged (and whether before ready), and their handlers.
+  const protocols = { privileged: [] as Array<{ scheme: string; privileges: unknown; beforeReady: boolean }>, handlers: new Map<string, (request: Request) => Promise<Response> | Response>() };
   return {
     userData,
     handlers,
     permissionHandlers,
     opened,
+    protocols,
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: Array<{ scheme: string; privileges: unknown }>) =>
+        void protocols.privileged.push(...schemes.map((s) => ({ ...s, beforeReady: !readyFired }))),
+      handle: (scheme: string, handler: (request: Request) => Promise<Response> | Response) => void protocols.handlers.set(scheme, handler),
+    },
     app,
     BrowserWindow: FakeBrowserWindow,
     Tray: FakeTray,

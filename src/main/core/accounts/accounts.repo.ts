@@ -129,6 +129,8 @@ export function createAccountsRepo(db: Db) {
   const setConnection = db.prepare('UPDATE accounts SET connection = @connection, updated_at = @now WHERE id = @id');
   const setExpiry = db.prepare('UPDATE accounts SET token_expires_at = @tokenExpiresAt, updated_at = @now WHERE id = @id');
   const remove = db.prepare('DELETE FROM accounts WHERE id = @id');
+  const noticeFor = db.prepare('SELECT expiry_notice_for AS at FROM accounts WHERE id = @id');
+  const setNotice = db.prepare('UPDATE accounts SET expiry_notice_for = @at WHERE id = @id');
   const many = db.prepare('SELECT * FROM accounts WHERE id IN (SELECT value FROM json_each(@ids))');
   const active = db.prepare('SELECT * FROM accounts WHERE active = 1 ORDER BY created_at, id');
 
@@ -185,6 +187,13 @@ export function createAccountsRepo(db: Db) {
     },
     setTokenExpiry(id: string, tokenExpiresAt: number | null, now: number) {
       setExpiry.run({ id, tokenExpiresAt, now });
+    },
+    /** The token expiry the creator was last told about ahead of time (migration 0010), or null. */
+    expiryNoticeFor(id: string): number | null {
+      return (noticeFor.get({ id }) as { at: number | null } | undefined)?.at ?? null;
+    },
+    setExpiryNotice(id: string, at: number) {
+      setNotice.run({ id, at });
     },
     /** Deletes the account; its entries keep their post with account_id NULL (the foreign key's ON DELETE SET NULL). */
     remove(id: string) {

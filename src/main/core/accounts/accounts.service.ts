@@ -29,6 +29,11 @@ export const OAUTH_REDIRECT_URI = `http://127.0.0.1:${OAUTH_REDIRECT_PORT}/callb
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 /** The daily check refreshes tokens expiring within this window (Meta's 60-day tokens die unused otherwise). */
 export const CHECK_REFRESH_WINDOW_MS = 7 * 86_400_000;
+/**
+ * A token that cannot be refreshed (LinkedIn gives most apps none) is announced this long before
+ * it expires, so the creator reconnects before a scheduled post fails.
+ */
+export const EXPIRY_NOTICE_MS = 7 * 86_400_000;
 /** How often every account is checked. */
 export const DAILY_CHECK_MS = 86_400_000;
 /** After a start, an overdue daily check waits this long (the app settles first). */
@@ -380,6 +385,7 @@ export function createAccountsService(deps: AccountsDeps) {
         refreshed = true;
         envelope = (await readSecrets(row.id)) ?? envelope;
       }
+      if (outcome === 'unsupported' && envelope.tokenExpiresAt !== null) announceExpiry(row, envelope.tokenExpiresAt, now);
     }
     const app = await appCredentialsFor(row.platform);
     const check = () => withFlow((signal) => connector.check(toPublishAccount(row), envelope!.secrets, connectContext(row.platform, app, signal)));
@@ -397,6 +403,23 @@ export function createAccountsService(deps: AccountsDeps) {
     if (!current) return;
     repo.recordCheck(row.id, result.connection, result.profile, clock.now());
     if (current.connection === 'connected' && result.connection !== 'connected') tellNeedsReconnect(current, result.connection, result.message ?? '');
+  }
+
+  /**
+   * A token with no refresh token (LinkedIn, for most apps) simply ends: once it is within
+   * EXPIRY_NOTICE_MS of its end, the creator is told once (per expiry) to reconnect before then.
+   */
+  function announceExpiry(row: AccountRow, expiresAt: number, now: number) {
+    if (expiresAt - now > EXPIRY_NOTICE_MS || expiresAt <= now || row.connection !== 'connected') return;
+    if (repo.expiryNoticeFor(row.id) === expiresAt) return;
+    repo.setExpiryNotice(row.id, expiresAt);
+    const days = Math.max(1, Math.ceil((expiresAt - now) / 86_400_000));
+    notifier.notify({
+      kind: 'account_needs_reconnect',
+      title: `Reconnect your ${label(row.platform)} account ${row.handle}`,
+      body: `Its sign-in ends in ${days} day${days === 1 ? '' : 's'} (${new Date(expiresAt).toISOString().slice(0, 10)}) and ${label(row.platform)} gives Outbox no way to renew it: reconnect it before then so your scheduled posts go out.`,
+      target: { accountId: row.id },
+    });
   }
 
   async function checkRows(rows: AccountRow[], quiet: boolean): Promise<string[]> {
@@ -492,6 +515,12 @@ export function createAccountsService(deps: AccountsDeps) {
         }
         if (outcome === 'refused') throw new CredentialsError('token_expired', `The sign-in of ${row.handle} on ${label(row.platform)} expired; reconnect the account.`);
         if (outcome === 'refreshed') envelope = (await readSecrets(accountId)) ?? envelope;
+        if (outcome === 'unsupported' && envelope.tokenExpiresAt !== null && envelope.tokenExpiresAt <= now) {
+          // No refresh token (LinkedIn) and the token has ended: no request would be accepted.
+          const message = `The sign-in of ${row.handle} on ${label(row.platform)} ended on ${new Date(envelope.tokenExpiresAt).toISOString().slice(0, 10)}; reconnect the account.`;
+          await markExpired(accountId, message);
+          throw new CredentialsError('token_expired', message);
+        }
       }
       return envelope.secrets;
     },

@@ -1,11 +1,11 @@
-import type { Media } from '../../../shared/domain';
+import type { Media, MediaKind } from '../../../shared/domain';
 import type { Db } from '../db/database';
 
 /** A `media` row. */
 export interface MediaRow {
   id: string;
   sha256: string;
-  kind: 'image' | 'video';
+  kind: MediaKind;
   mime: string;
   bytes: number;
   width: number | null;
@@ -24,6 +24,8 @@ export interface MediaRow {
   frames: number | null;
   has_alpha: number | null;
   color_space: string | null;
+  /** Since when no post names it (migration 0015); null when one does; -1 while that is being checked. */
+  unreferenced_since?: number | null;
 }
 
 /** The contract's view of a row. */
@@ -58,11 +60,19 @@ export function createMediaRepo(db: Db) {
     remove: db.prepare('DELETE FROM media WHERE id = @id'),
     sharingFile: db.prepare('SELECT count(*) AS n FROM media WHERE file = @file AND id != @id'),
     files: db.prepare('SELECT id, sha256, file FROM media ORDER BY id'),
+    // Library hygiene (migration 0015): `@inUse` is the JSON list of ids some post names.
+    unnamedCandidates: db.prepare('SELECT count(*) AS n FROM media WHERE unreferenced_since = -1'),
+    resolveCandidates: db.prepare(
+      'UPDATE media SET unreferenced_since = CASE WHEN id IN (SELECT value FROM json_each(@inUse)) THEN NULL ELSE @now END WHERE unreferenced_since = -1',
+    ),
+    earliestUnnamed: db.prepare('SELECT min(unreferenced_since) AS at FROM media WHERE unreferenced_since > 0'),
+    unnamedSince: db.prepare('SELECT * FROM media WHERE unreferenced_since > 0 AND unreferenced_since <= @cutoff ORDER BY unreferenced_since'),
+    restartCount: db.prepare('UPDATE media SET unreferenced_since = @now WHERE id = @id AND unreferenced_since > 0'),
     insert: db.prepare(
       `INSERT INTO media (id, sha256, kind, mime, bytes, width, height, duration_ms, file, original_name, alt_text, created_at,
-                          video_codec, audio_codec, frame_rate, rotation, container, frames, has_alpha, color_space)
+                          video_codec, audio_codec, frame_rate, rotation, container, frames, has_alpha, color_space, unreferenced_since)
        VALUES (@id, @sha256, @kind, @mime, @bytes, @width, @height, @duration_ms, @file, @original_name, @alt_text, @created_at,
-               @video_codec, @audio_codec, @frame_rate, @rotation, @container, @frames, @has_alpha, @color_space)
+               @video_codec, @audio_codec, @frame_rate, @rotation, @container, @frames, @has_alpha, @color_space, @created_at)
        ON CONFLICT (sha256) DO NOTHING`,
     ),
   };
@@ -75,6 +85,16 @@ export function createMediaRepo(db: Db) {
     remove: (id: string) => s.remove.run({ id }).changes > 0,
     /** Every stored file (backups record which media they reference). */
     files: () => s.files.all() as Array<{ id: string; sha256: string; file: string }>,
+    /** How many items a post stopped naming wait to be checked (migration 0015's -1). */
+    unnamedCandidates: () => (s.unnamedCandidates.get() as { n: number }).n,
+    /** Settles the checked ones: named by a post in `inUse` (null), else unnamed since `now`. */
+    resolveCandidates: (inUse: string[], now: number) => void s.resolveCandidates.run({ inUse: JSON.stringify(inUse), now }),
+    /** The earliest moment an item became unnamed, or null. */
+    earliestUnnamed: () => (s.earliestUnnamed.get() as { at: number | null }).at,
+    /** Items unnamed since `cutoff` or before. */
+    unnamedSince: (cutoff: number) => s.unnamedSince.all({ cutoff }) as MediaRow[],
+    /** Imported again while unnamed: its count starts over. */
+    restartCount: (id: string, now: number) => void s.restartCount.run({ id, now }),
     /** Inserts unless the same content is already stored; returns the row that holds it. */
     insert(row: MediaRow): MediaRow {
       s.insert.run(row);

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat, writeFile, copyFile, readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import type { fileTypeFromFile } from 'file-type';
-import type { Media } from '../../../shared/domain';
+import type { Media, MediaKind } from '../../../shared/domain';
 import type { Db } from '../db/database';
 import { AppError, invalid, notFound } from '../errors';
 import type { Clock } from '../ports/ports';
@@ -16,7 +16,7 @@ import type { PostStore } from '../posts/post-store.repo';
 const fileType = lazy(() => import('file-type'));
 
 /** File types the library accepts (what the platforms take), by detected mime. */
-export const SUPPORTED_MEDIA: Record<string, 'image' | 'video'> = {
+export const SUPPORTED_MEDIA: Record<string, MediaKind> = {
   'image/jpeg': 'image',
   'image/png': 'image',
   'image/gif': 'image',
@@ -25,8 +25,23 @@ export const SUPPORTED_MEDIA: Record<string, 'image' | 'video'> = {
   'video/quicktime': 'video',
   'video/webm': 'video',
   'video/x-m4v': 'video',
+  // A PDF carousel (LinkedIn's Documents API); the catalog refuses it for every other platform.
+  'application/pdf': 'document',
 };
-const SUPPORTED_NAMES = 'JPEG, PNG, GIF, WebP, MP4, MOV or WebM';
+const SUPPORTED_NAMES = 'JPEG, PNG, GIF, WebP, MP4, MOV, WebM or PDF';
+/** A PDF ends with `%%EOF` within its last 1,024 bytes (readers look no further): a truncated download does not. */
+const PDF_TAIL_BYTES = 1024;
+/** Library items no post or draft has named for this many days are removed by the sweep. */
+export const UNUSED_MEDIA_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Media a sweep must keep although no post names them (the kept backups' media), by any of these. */
+export interface KeptMedia {
+  ids: ReadonlySet<string>;
+  sha256?: ReadonlySet<string>;
+  /** Paths relative to the data folder (`media/<sha256>.<ext>`). */
+  files?: ReadonlySet<string>;
+}
 
 /** A stored file as the publishing engine needs it. */
 export interface MediaFile extends Media {
@@ -63,8 +78,36 @@ async function sha256OfFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * A PDF is taken as bytes and never parsed (no page count, nothing rendered): it must start with
+ * the `%PDF-` header (file-type found it there) and end with `%%EOF`, so a cut-off file is refused
+ * at import instead of by LinkedIn after the upload.
+ */
+async function checkPdf(path: string, name: string): Promise<void> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const head = Buffer.alloc(8);
+    await file.read(head, 0, 8, 0);
+    const tail = Buffer.alloc(Math.min(PDF_TAIL_BYTES, size));
+    await file.read(tail, 0, tail.length, size - tail.length);
+    if (!/^%PDF-\d\.\d/.test(head.toString('latin1')) || !tail.toString('latin1').includes('%%EOF')) {
+      throw invalid('path', `${name} looks like a PDF but is incomplete or damaged (it has no end-of-file marker); export it again`);
+    }
+  } finally {
+    await file.close();
+  }
+}
+
 /** The media library: content-addressed copies under `<dataDir>/media/`. */
-export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock; posts: Pick<PostStore, 'postIdsUsingMedia'> }) {
+export function createMediaService(deps: {
+  db: Db;
+  dataDir: string;
+  clock: Clock;
+  posts: Pick<PostStore, 'postIdsUsingMedia' | 'mediaIdsInUse'>;
+  /** Told when an item's unused count starts (a new import no post names yet): the sweep's timer may move. */
+  onUnnamed?: () => void;
+}) {
   const repo = createMediaRepo(deps.db);
   const mediaDir = join(deps.dataDir, 'media');
   const thumbsDir = join(mediaDir, 'thumbs');
@@ -72,9 +115,14 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
   /** Stores a detected file: copies it in (once per content), reads image dimensions, records the row. */
   async function store(name: string, sha256: string, mime: string, ext: string, bytes: number, write: (to: string) => Promise<void>): Promise<Media> {
     const kind = SUPPORTED_MEDIA[mime];
-    if (!kind) throw invalid('path', `${name} is not a supported image or video (it is ${mime}); use ${SUPPORTED_NAMES}`);
+    if (!kind) throw invalid('path', `${name} is not a supported image, video or PDF (it is ${mime}); use ${SUPPORTED_NAMES}`);
     const existing = repo.bySha(sha256);
-    if (existing) return toMedia(existing);
+    if (existing) {
+      // Brought in again: the creator means to use it, so its unused days start over.
+      repo.restartCount(existing.id, deps.clock.now());
+      deps.onUnnamed?.();
+      return toMedia(existing);
+    }
 
     const file = `media/${sha256}.${ext}`;
     const target = join(deps.dataDir, file);
@@ -95,6 +143,7 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
           throw invalid('path', `${name} looks like ${mime} but cannot be read as an image (damaged file?)`);
         }
       }
+      if (kind === 'document') await checkPdf(temp, name);
       let video: VideoFacts | null = null;
       if (kind === 'video') {
         // Best effort: a video ffprobe cannot read still imports, without its facts (validation
@@ -129,7 +178,9 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
         color_space: null,
         ...facts,
       };
-      return toMedia(repo.insert(row));
+      const stored = toMedia(repo.insert(row));
+      deps.onUnnamed?.();
+      return stored;
     } finally {
       await rm(temp, { force: true });
     }
@@ -215,6 +266,11 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
         } catch (error) {
           throw new AppError('not_found', `The stored copy of media ${id} cannot be read: ${reason(error)}`);
         }
+      } else if (row.kind === 'document') {
+        // A PDF is never rendered (no parser for untrusted files): a page tile stands in.
+        const u = size / 16;
+        const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="100%" height="100%" fill="#7f1d1d"/><path d="M${5 * u} ${3 * u}h${4 * u}l${2 * u} ${2 * u}v${8 * u}h-${6 * u}z" fill="#fef2f2"/><path d="M${6 * u} ${7 * u}h${4 * u}M${6 * u} ${9 * u}h${4 * u}M${6 * u} ${11 * u}h${3 * u}" stroke="#991b1b" stroke-width="${u / 2}"/></svg>`;
+        out = await sharp(Buffer.from(svg)).webp({ quality: 70 }).toBuffer();
       } else {
         // No frame grabber yet (video decoding needs ffmpeg): a play-button tile stands in.
         const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><rect width="100%" height="100%" fill="#1f2937"/><polygon points="${size * 0.38},${size * 0.3} ${size * 0.38},${size * 0.7} ${size * 0.72},${size * 0.5}" fill="#e5e7eb"/></svg>`;
@@ -235,14 +291,67 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
         { path: 'id', message: `used by ${users.join(', ')}` },
       ]);
     }
+    await removeRow(row);
+    return { id };
+  }
+
+  async function removeRow(row: MediaRow): Promise<void> {
     const shared = repo.fileShared(row);
-    repo.remove(id);
+    repo.remove(row.id);
     if (!shared) {
       await rm(join(deps.dataDir, row.file), { force: true });
       const previews = await readdir(thumbsDir).catch(() => [] as string[]);
       await Promise.all(previews.filter((name) => name.startsWith(`${row.sha256}-`)).map((name) => rm(join(thumbsDir, name), { force: true })));
     }
-    return { id };
+  }
+
+  /**
+   * Settles the items posts stopped naming (migration 0015's triggers mark them): still named by
+   * another post, or unnamed from now. Synchronous, so the moment is exact; cheap when none wait.
+   */
+  function settleUnnamed(): void {
+    if (repo.unnamedCandidates() === 0) return;
+    repo.resolveCandidates([...deps.posts.mediaIdsInUse()], deps.clock.now());
+  }
+
+  /** When the next item will have been unused for `UNUSED_MEDIA_DAYS`, or null when none is unused. */
+  function nextUnusedDue(): number | null {
+    const at = repo.earliestUnnamed();
+    return at === null ? null : at + UNUSED_MEDIA_DAYS * DAY_MS;
+  }
+
+  /** The items no post or draft has named for `UNUSED_MEDIA_DAYS` (as media or as a video's cover), for `removeUnused`. */
+  function staleUnused(): MediaRow[] {
+    settleUnnamed();
+    return repo.unnamedSince(deps.clock.now() - UNUSED_MEDIA_DAYS * DAY_MS);
+  }
+
+  /**
+   * Removes the stale items, never one a post names again by now nor one `keep` lists (the kept
+   * backups' media). Resolves with the removed ids.
+   */
+  async function removeUnused(stale: MediaRow[], options: { keep?: KeptMedia } = {}): Promise<{ removed: string[] }> {
+    const removed: string[] = [];
+    for (const row of stale) {
+      const keep = options.keep;
+      if (keep && (keep.ids.has(row.id) || keep.sha256?.has(row.sha256) || keep.files?.has(row.file))) continue;
+      // Named again meanwhile, or already gone: the check and the row's delete run together (synchronous).
+      if (!repo.get(row.id) || deps.posts.postIdsUsingMedia(row.id, 1).length > 0) continue;
+      await removeRow(row);
+      removed.push(row.id);
+    }
+    return { removed };
+  }
+
+  /** Removes what a crash left of imports (temp files older than a day). */
+  async function removeLeftovers(): Promise<void> {
+    const leftovers = await readdir(mediaDir).catch(() => [] as string[]);
+    for (const name of leftovers.filter((n) => n.startsWith('.import-'))) {
+      const path = join(mediaDir, name);
+      const info = await stat(path).catch(() => null);
+      // mtime is the file system's wall clock, not the engine's.
+      if (info && info.mtimeMs < Date.now() - DAY_MS) await rm(path, { force: true });
+    }
   }
 
   return {
@@ -252,6 +361,11 @@ export function createMediaService(deps: { db: Db; dataDir: string; clock: Clock
       return row ? toMedia(row) : null;
     },
     delete: remove,
+    settleUnnamed,
+    nextUnusedDue,
+    staleUnused,
+    removeUnused,
+    removeLeftovers,
     importData,
     get: (id: string): Media => toMedia(mustGet(id)),
     thumbnail,

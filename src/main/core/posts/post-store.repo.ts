@@ -264,7 +264,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 const CALENDAR_SELECT = `SELECT p.id, p.status, p.calendar_at, p.scheduled_at, p.overdue,
     substr(COALESCE(json_extract(p.parts, '$[0].text'), ''), 1, ${CHIP_TEXT_CHARS}) AS text,
-    (SELECT json_group_array(json_array(e.platform, e.status, e.platform_url, e.enabled) ORDER BY e.position, e.id) FROM entries e WHERE e.post_id = p.id) AS entries,
+    (SELECT json_group_array(json_array(e.id, e.platform, e.status, e.platform_url, e.enabled) ORDER BY e.position, e.id) FROM entries e WHERE e.post_id = p.id) AS entries,
     (SELECT json_group_array(pl.label_id ORDER BY l.name COLLATE NOCASE) FROM post_labels pl JOIN labels l ON l.id = pl.label_id WHERE pl.post_id = p.id) AS labels
   FROM posts p`;
 
@@ -280,7 +280,7 @@ interface CalendarRow {
 }
 
 function toCalendarPost(r: CalendarRow): CalendarPost {
-  const entries = parseJson<Array<[PlatformId, EntryStatus, string | null, number]>>(r.entries, []);
+  const entries = parseJson<Array<[string, PlatformId, EntryStatus, string | null, number]>>(r.entries, []);
   return {
     id: r.id,
     status: r.status,
@@ -289,7 +289,7 @@ function toCalendarPost(r: CalendarRow): CalendarPost {
     overdue: r.overdue === 1,
     text: r.text,
     labelIds: parseJson<string[]>(r.labels, []),
-    entries: entries.map(([platform, status, url, enabled]) => ({ platform, status, url, enabled: enabled === 1 })),
+    entries: entries.map(([id, platform, status, url, enabled]) => ({ id, platform, status, url, enabled: enabled === 1 })),
   };
 }
 
@@ -401,11 +401,16 @@ export function createPostStore(db: Db) {
     labelsOf: db.prepare('SELECT label_id FROM post_labels WHERE post_id = @postId ORDER BY label_id'),
     postsWithLabel: db.prepare('SELECT post_id FROM post_labels WHERE label_id = @labelId'),
     postsOfAccount: db.prepare('SELECT DISTINCT post_id FROM entries WHERE account_id = @accountId'),
-    // Posts keep media ids in their parts JSON (no foreign key to follow).
+    // Posts keep media ids in their parts JSON (no foreign key to follow), a video's cover image too.
     postsUsingMedia: db.prepare(
       `SELECT p.id FROM posts p
-       WHERE EXISTS (SELECT 1 FROM json_each(p.parts) part, json_each(part.value, '$.media') m WHERE json_extract(m.value, '$.mediaId') = @mediaId)
+       WHERE EXISTS (SELECT 1 FROM json_each(p.parts) part, json_each(part.value, '$.media') m
+                     WHERE json_extract(m.value, '$.mediaId') = @mediaId OR json_extract(m.value, '$.cover.mediaId') = @mediaId)
        ORDER BY p.created_at LIMIT @limit`,
+    ),
+    mediaInUse: db.prepare(
+      `SELECT json_extract(m.value, '$.mediaId') AS id FROM posts p, json_each(p.parts) part, json_each(part.value, '$.media') m
+       UNION SELECT json_extract(m.value, '$.cover.mediaId') FROM posts p, json_each(p.parts) part, json_each(part.value, '$.media') m`,
     ),
     // Only the columns a Post shows: building row objects is most of a page's cost.
     entriesFor: db.prepare(
@@ -1017,6 +1022,8 @@ export function createPostStore(db: Db) {
     postIdsOfAccount: (accountId: string): string[] => (s.postsOfAccount.all({ accountId }) as Array<{ post_id: string }>).map((r) => r.post_id),
     /** Posts (at most `limit`) whose parts name a media item (it cannot be deleted while they do). */
     postIdsUsingMedia: (mediaId: string, limit = 20): string[] => (s.postsUsingMedia.all({ mediaId, limit }) as Array<{ id: string }>).map((r) => r.id),
+    /** Every media id some post names (as media or a video's cover), drafts included: the library sweep keeps them. */
+    mediaIdsInUse: (): Set<string> => new Set((s.mediaInUse.all() as Array<{ id: string | null }>).flatMap((r) => (typeof r.id === 'string' ? [r.id] : []))),
     /** Times already taken by a non-draft post between `from` and `to` (queue slots). */
     takenTimes: (from: number, to: number): Set<number> => new Set((s.takenSlots.all({ from, to }) as Array<{ scheduled_at: number }>).map((r) => r.scheduled_at)),
     publishingPostIds: (): string[] => (s.publishingPosts.all() as Array<{ id: string }>).map((r) => r.id),

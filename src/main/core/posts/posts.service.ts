@@ -100,6 +100,34 @@ export function createPostsService(deps: PostsServiceDeps) {
     );
   }
 
+  /** What the platforms' rules need to know about the creator's setup, once per call. */
+
+  /**
+   * A video's cover must name an image of the library and a time inside the video; a cover on
+   * anything but a video is refused. Input errors, not platform problems: they stop a draft too.
+   */
+  function checkCovers(parts: PostPart[]) {
+    const ids = [...new Set(parts.flatMap((p) => p.media.flatMap((m) => (m.cover ? [m.mediaId, ...(m.cover.mediaId ? [m.cover.mediaId] : [])] : []))))];
+    if (ids.length === 0) return;
+    const rows = new Map(deps.media.many(ids).map((m) => [m.id, m]));
+    parts.forEach((part, i) =>
+      part.media.forEach((m, k) => {
+        if (!m.cover) return;
+        const path = `parts.${i}.media.${k}.cover`;
+        const item = rows.get(m.mediaId);
+        if (item && item.kind !== 'video') throw invalid(path, 'only a video has a cover; remove it from this image');
+        if (m.cover.mediaId) {
+          const image = rows.get(m.cover.mediaId);
+          if (!image) throw invalid(`${path}.mediaId`, `no media library item has id ${m.cover.mediaId}`);
+          if (image.kind !== 'image') throw invalid(`${path}.mediaId`, 'a cover must be an image (JPEG, PNG or WebP), not a video');
+        }
+        if (m.cover.atMs !== null && item?.duration_ms != null && m.cover.atMs > item.duration_ms) {
+          throw invalid(`${path}.atMs`, `the frame is at ${(m.cover.atMs / 1000).toFixed(1)} s but the video is ${(item.duration_ms / 1000).toFixed(1)} s long`);
+        }
+      }),
+    );
+  }
+
   /** Looks up the targets' accounts; an unknown or repeated account is a validation error. */
   function targetAccounts(targets: TargetInput[]): AccountRow[] {
     const seen = new Map<string, number>();
@@ -230,6 +258,7 @@ export function createPostsService(deps: PostsServiceDeps) {
     const entries = targets.map((t, j) => plan(t, accounts[j]!, j));
     const labelIds = checkLabels(input.labelIds);
     const parts = input.parts;
+    checkCovers(parts);
     const problems = problemsOf(parts, entries);
 
     let status: PostStatus = 'draft';
@@ -273,6 +302,7 @@ export function createPostsService(deps: PostsServiceDeps) {
       ]);
     }
     const parts = input.parts ?? row.parts;
+    if (input.parts) checkCovers(input.parts);
 
     let entries: PlannedEntry[];
     const byAccount = new Map(current.filter((e) => e.accountId !== null).map((e) => [e.accountId!, e]));
@@ -426,6 +456,7 @@ export function createPostsService(deps: PostsServiceDeps) {
 
   function validate(input: ValidateInput): { entries: EntryValidation[] } {
     const accounts = targetAccounts(input.targets);
+    checkCovers(input.parts);
     const media = mediaFacts(input.parts);
     const cache: CountCache = new Map();
     const planned = input.targets.map((t, j) => plan(t, accounts[j]!, j));

@@ -20,7 +20,7 @@ import { countText } from './count';
 /** What validation needs to know about a media item. */
 export interface MediaFacts {
   id: string;
-  kind: 'image' | 'video';
+  kind: 'image' | 'video' | 'document';
   mime: string;
   bytes: number;
   /** Null when the length is not known (not read for WebM). */
@@ -127,7 +127,13 @@ function settingMessage(field: string, message: string): string {
  * the field in a creator's words; paths point at the payload field to fix (`prefix` is the
  * target's path, e.g. `targets.2`).
  */
-export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: Map<string, MediaFacts>, prefix: string, cache: CountCache = new Map()): EntryValidation {
+export function validateEntry(
+  entry: EntryToValidate,
+  parts: PostPart[],
+  media: Map<string, MediaFacts>,
+  prefix: string,
+  cache: CountCache = new Map(),
+): EntryValidation {
   const spec: PlatformSpec = platformSpec(entry.platform);
   const name = spec.name;
   const problems: Issue[] = [];
@@ -236,7 +242,13 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
     const known = items.filter((x) => x.facts);
     const images = known.filter((x) => x.facts!.kind === 'image');
     const videos = known.filter((x) => x.facts!.kind === 'video');
+    const documents = known.filter((x) => x.facts!.kind === 'document');
     const label = (typeSpec ?? { label: 'post' }).label.toLowerCase();
+    // Documents (PDF carousels): only where the catalog takes them (LinkedIn), one, alone.
+    const maxDocuments = rules.maxDocuments ?? 0;
+    if (documents.length > 0 && maxDocuments === 0) problem(base, `a ${label} here cannot include a document (PDF); only LinkedIn takes PDFs`);
+    else if (documents.length > maxDocuments) problem(base, `at most ${maxDocuments === 1 ? 'one document' : `${maxDocuments} documents`} per post (${partName(i, sent.length)} has ${documents.length})`);
+    else if (documents.length > 0 && part.media.length > documents.length) problem(base, 'a document (PDF) goes alone, without images or video');
     if (i === 0 && rules.required && part.media.length < rules.minItems) {
       problem(base, `a ${label} needs ${mediaNoun(rules)}`);
     }
@@ -252,6 +264,11 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
     }
     for (const { k, facts } of known) {
       const f = facts!;
+      if (f.kind === 'document') {
+        const docMax = rules.documentMaxBytes ?? 0;
+        if (maxDocuments > 0 && docMax > 0 && f.bytes > docMax) problem(`${base}.${k}`, `${f.name || 'a document'} is ${formatBytes(f.bytes)}; the limit is ${formatBytes(docMax)} for documents`);
+        continue;
+      }
       const max =
         f.kind === 'video'
           ? (mastodon?.videoSizeLimit ?? rules.videoMaxBytes)
@@ -281,13 +298,11 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
     if (settings.locationId) problem(`${prefix}.settings.locationId`, 'a story cannot carry a location');
   }
 
-  // YouTube's description (snippet.description, videos.insert): at most 5,000 bytes of UTF-8, no < or >.
+  // YouTube's description (snippet.description, videos.insert) takes no < or > (its 5,000 bytes are
+  // the catalog's second limit, checked with the text).
   if (entry.platform === 'youtube') {
     const text = sent[0] ? (entry.textOverride ?? sent[0].text) : '';
-    const path = entry.textOverride !== null ? `${prefix}.textOverride` : 'parts.0.text';
-    if (/[<>]/.test(text)) problem(path, 'the description cannot contain < or >');
-    const bytes = new TextEncoder().encode(text).length;
-    if (bytes > 5_000 && countText(text, spec.text.counting) <= spec.text.limit) problem(path, `description is ${fmt(bytes)} bytes; YouTube takes at most 5,000 (accented letters, other scripts and emoji take 2 to 4 bytes each)`);
+    if (/[<>]/.test(text)) problem(entry.textOverride !== null ? `${prefix}.textOverride` : 'parts.0.text', 'the description cannot contain < or >');
   }
 
   // Titles (YouTube, Pinterest) live in settings.
@@ -305,6 +320,19 @@ export function validateEntry(entry: EntryToValidate, parts: PostPart[], media: 
       const length = countText(option, 'graphemes');
       if (length > mastodon.maxPollOptionCharacters) problem(`${prefix}.settings.poll.options.${k}`, `poll choice ${k + 1} is ${fmt(length)}/${fmt(mastodon.maxPollOptionCharacters)} characters`);
     });
+  }
+
+  // X: a poll goes without media (the first part carries it).
+  if (entry.platform === 'x' && parsed.success && settings.poll && (parts[0]?.media.length ?? 0) > 0) {
+    problem(`${prefix}.settings.poll`, 'a poll cannot be combined with media in the first part');
+  }
+
+  // LinkedIn: an article card replaces media; a document needs the title LinkedIn shows on it.
+  if ((entry.platform === 'linkedin' || entry.platform === 'linkedin-page') && parsed.success) {
+    const first = parts[0];
+    if (settings.articleUrl && first && first.media.length > 0) problem(`${prefix}.settings.articleUrl`, 'an article link cannot be combined with media: remove the media or the link');
+    const hasDocument = (first?.media ?? []).some((m) => media.get(m.mediaId)?.kind === 'document');
+    if (hasDocument && !settings.documentTitle) problem(`${prefix}.settings.documentTitle`, 'a document (PDF) needs a title: LinkedIn shows it on the carousel');
   }
 
   return {

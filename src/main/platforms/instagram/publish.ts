@@ -20,7 +20,8 @@ import type { PlatformId } from '../../../shared/domain';
 import { contentTypeSpec, type MediaRules } from '../../../shared/platforms/catalog';
 import { parsePlatformSettings, type PlatformSettings } from '../../../shared/platforms/settings';
 import { fitImage, fittedToTempFile } from '../media/fit';
-import { accessToken, field, GRAPH_VERSION, graphCall, graphUrl, IG_NOT_READY_SUBCODE, realSleep, type Sleep } from '../meta-graph/graph';
+import { accessToken, field, GRAPH_VERSION, graphCall, graphUrl, IG_NOT_READY_SUBCODE } from '../meta-graph/graph';
+import { abortableSleep as realSleep, type Sleep } from '../sleep';
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult } from '../types';
 
 /** The two Instagram account kinds. */

@@ -1,14 +1,14 @@
 import { type CheckResult, type ConnectChoice, type ConnectContext, type PlatformConnector, PublishError } from '../types';
 import { linkedInConfig } from '../linkedin/auth';
+import { LINKEDIN_HEADERS } from '../linkedin/rest';
 import { base, callJson, checkWith, expectOk, expiryOf, secretsFrom, standardRefresh, str } from '../oauth-connector';
 
 /** Community Management API: post as the organization, read its posts, list the pages the member administers. */
 export const LINKEDIN_PAGE_SCOPES = ['w_organization_social', 'r_organization_social', 'rw_organization_admin'];
-/** The versioned Marketing API release Outbox speaks (LinkedIn supports each for a year). */
-export const LINKEDIN_VERSION = '202510';
+export { LINKEDIN_VERSION } from '../linkedin/rest';
 
 const rest = (ctx: ConnectContext) => `${base(ctx.endpoints.apiBase, 'https://api.linkedin.com')}/rest`;
-const headers = { 'LinkedIn-Version': LINKEDIN_VERSION, 'X-Restli-Protocol-Version': '2.0.0' };
+const headers = { ...LINKEDIN_HEADERS };
 const orgId = (urn: string) => urn.split(':').pop() ?? '';
 
 async function organization(ctx: ConnectContext, token: string, id: string) {

@@ -4,6 +4,7 @@ import { PLATFORM_SPECS } from '../../../shared/platforms/catalog';
 import { parsePlatformSettings, type PlatformSettings } from '../../../shared/platforms/settings';
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult, type RemoteScheduler, type RemoteStatus } from '../types';
 import { classifyAnswer, mastodonCall, mastodonFetch } from './api';
+import { abortableSleep as realSleep, type Sleep } from '../sleep';
 
 /**
  * Mastodon keeps an Idempotency-Key for one hour. Keys are reused only well inside that window,
@@ -22,22 +23,7 @@ interface MastodonProgress {
   remote?: { id: string; at: number } | null;
 }
 
-/** Waits `ms` (the engine's own timers in production; tests pass one that returns at once). */
-export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
-const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 
 /** Options of the Mastodon adapter. */
 export interface MastodonAdapterOptions {
@@ -398,3 +384,5 @@ export function createMastodonAdapter(options: MastodonAdapterOptions = {}): Mas
 
 /** The Mastodon adapter with real timers. */
 export const mastodonAdapter: MastodonPublishing = createMastodonAdapter();
+
+export type { Sleep } from '../sleep';

@@ -23,6 +23,7 @@ import { request as httpsRequest } from 'node:https';
 import { Readable, type Writable } from 'node:stream';
 import { PublishError, type ProgressStore } from '../types';
 import { progressSlot } from './progress-slot';
+import { abortableSleep } from '../sleep';
 
 /** A byte range of the file: `start` included, `end` excluded. */
 export interface ByteRange {
@@ -454,20 +455,6 @@ function report(options: CommonOptions<unknown>, sent: number, total: number) {
   }
 }
 
-function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** Counts failures in a row without progress, waits between them, and decides what gives up. */
 class Retrier {
@@ -479,7 +466,7 @@ class Retrier {
     private readonly options: CommonOptions<unknown>,
     private readonly size: number,
   ) {
-    this.settings = { ...DEFAULTS, sleep: sleepFor, ...Object.fromEntries(Object.entries(options.retry ?? {}).filter(([, v]) => v !== undefined)) };
+    this.settings = { ...DEFAULTS, sleep: abortableSleep, ...Object.fromEntries(Object.entries(options.retry ?? {}).filter(([, v]) => v !== undefined)) };
   }
 
   checkAbort() {

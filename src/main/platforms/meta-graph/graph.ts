@@ -11,6 +11,7 @@
 //   100 and everything else   refused                        -> permanent, with Meta's own words
 import { GRAPH_VERSION } from '../meta-login';
 import { PublishError, retryAfterMs } from '../types';
+import { abortableSleep as realSleep, type Sleep } from '../sleep';
 
 /** The Graph API version Outbox calls: the connectors' (meta-login.ts), so sign-in and publishing never drift apart. */
 export { GRAPH_VERSION };
@@ -54,23 +55,8 @@ export interface GraphRequest {
   sending?: boolean;
 }
 
-/** Waits `ms` (the engine's clock in tests, real timers in the app); rejects when the signal aborts. */
-export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
 /** Real timers. */
-export const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 
 const AUTH_CODES = new Set([102, 190, 463, 467]);
 const RATE_CODES = new Set([4, 17, 32, 613]);

@@ -18,6 +18,7 @@ import { progressSlot } from '../media/progress-slot';
 import { forgetUpload, sendChunk, uploadSegments, UploadSessionGone, type RetryOptions } from '../media/upload';
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult } from '../types';
 import { classifyPinterest, pinterestCall, pinterestToken } from './api';
+import { abortableSleep as realSleep, type Sleep } from '../sleep';
 
 const VIDEO_KEY = 'video';
 const STATE_KEY = 'pinterest';
@@ -60,22 +61,7 @@ interface PinAnswer {
   media?: { media_type?: string };
 }
 
-/** Waits `ms` or rejects when the signal aborts. */
-export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
-const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 
 /** Options of the Pinterest adapter (tests shorten the waits). */
 export interface PinterestAdapterOptions {
@@ -290,3 +276,5 @@ export function createPinterestAdapter(options: PinterestAdapterOptions = {}): P
 
 /** The Pinterest adapter with real timers. */
 export const pinterestAdapter: PlatformAdapter = createPinterestAdapter();
+
+export type { Sleep } from '../sleep';

@@ -10,6 +10,7 @@ import { parsePlatformSettings, type PlatformSettings } from '../../../shared/pl
 import { fitImage, fittedToTempFile } from '../media/fit';
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult } from '../types';
 import { field, threadsCall } from './api';
+import { abortableSleep as realSleep, type Sleep } from '../sleep';
 
 /** How long Threads may take to process a container, from its creation, before Outbox gives up. */
 export const PROCESSING_DEADLINE_MS = 10 * 60_000;
@@ -21,22 +22,7 @@ export const WAIT_PER_ATTEMPT_MS = 3 * 60_000;
 /** Waits between status checks. Threads suggests about 30 s before publishing and checks once a minute at most for 5 minutes; images are usually ready in seconds. */
 const POLL_DELAYS_MS = [2_000, 3_000, 5_000, 10_000, 15_000, 30_000];
 
-/** Waits `ms` (real timers in production; tests pass the engine's clock). */
-export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
-const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 
 /** One media item of a part: its object in the creator's bucket and, in a carousel, its child container. */
 interface ItemProgress {
@@ -499,3 +485,5 @@ export function createThreadsAdapter(options: ThreadsAdapterOptions = {}): Platf
 
 /** The Threads adapter with real timers. */
 export const threadsAdapter: PlatformAdapter = createThreadsAdapter();
+
+export type { Sleep } from '../sleep';

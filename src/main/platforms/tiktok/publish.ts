@@ -26,6 +26,7 @@ import { forgetUpload, savedUpload, sendChunk, splitFile, uploadSegments, Upload
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult } from '../types';
 import { classifyTiktok, tiktokPost, tiktokToken } from './api';
 import { queryCreatorInfo } from './creator-info';
+import { abortableSleep as realSleep, type Sleep } from '../sleep';
 
 /** Bytes per chunk: inside the guide's 5-64 MB, small enough that a dropped connection costs little. */
 export const TIKTOK_CHUNK_BYTES = 10 * 1024 * 1024;
@@ -62,22 +63,7 @@ interface StatusData {
   uploaded_bytes?: number;
 }
 
-/** Waits `ms` or rejects when the signal aborts (tests pass one that returns at once). */
-export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
-const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 
 /** Options of the TikTok adapter (tests shorten the waits). */
 export interface TiktokAdapterOptions {
@@ -432,3 +418,5 @@ export function createTiktokAdapter(options: TiktokAdapterOptions = {}): Platfor
 /** The TikTok adapter with real timers. */
 export const tiktokAdapter: PlatformAdapter = createTiktokAdapter();
 
+
+export type { Sleep } from '../sleep';

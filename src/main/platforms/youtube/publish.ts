@@ -20,6 +20,7 @@ import { progressSlot } from '../media/progress-slot';
 import { forgetUpload, savedUpload, uploadResumable, type RetryOptions } from '../media/upload';
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult, type RemoteScheduler, type RemoteStatus } from '../types';
 import { accessToken, apiBase, classifyYouTube, youtubeCall } from './api';
+import { abortableSleep as realSleep, type Sleep } from '../sleep';
 
 type Settings = PlatformSettings<'youtube'>;
 
@@ -70,22 +71,7 @@ const THUMBNAIL_RULES: MediaRules = {
   image: { formats: ['jpeg', 'png'], maxBytes: 2 * 1024 * 1024, maxSide: 1280, transparency: false, animatedGif: false },
 };
 
-/** Waits `ms` or rejects when the signal aborts. */
-export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
-const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 
 /** Options of the YouTube adapter (tests make the waits short). */
 export interface YouTubeAdapterOptions {
@@ -459,3 +445,5 @@ export function createYouTubeAdapter(options: YouTubeAdapterOptions = {}): YouTu
 
 /** The YouTube adapter with real timers. */
 export const youtubeAdapter: YouTubePublishing = createYouTubeAdapter();
+
+export type { Sleep } from '../sleep';

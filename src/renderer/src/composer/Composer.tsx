@@ -17,6 +17,7 @@ import { useLabelsStore } from '../stores/labels.store';
 import { useSettingsStore } from '../stores/settings.store';
 import { useUiStore } from '../stores/ui.store';
 import { HighlightArea } from './HighlightArea';
+import { MediaPlan } from './MediaPlan';
 import { MediaStrip } from './MediaStrip';
 import { PlatformOptions } from './PlatformOptions';
 import { Preview } from './Preview';
@@ -94,6 +95,7 @@ function PartEditor({
   problems,
   overflow,
   counters,
+  plan,
   onChange,
   onRemove,
 }: {
@@ -103,6 +105,8 @@ function PartEditor({
   problems: Array<{ message: string; platform?: string }>;
   overflow: Overflow | null;
   counters: React.ReactNode;
+  /** What will be sent of this part's media, per platform. */
+  plan: React.ReactNode;
   onChange: (part: PostPart) => void;
   onRemove: () => void;
 }) {
@@ -140,6 +144,7 @@ function PartEditor({
         </p>
       ) : null}
       <MediaStrip media={part.media} partLabel={partLabel} dropTarget={box} onChange={(media) => onChange({ ...part, media })} />
+      {plan}
       {counters}
       {problems.length > 0 ? (
         <ul className="problems" aria-label={`Problems with ${partLabel}`}>
@@ -356,6 +361,12 @@ export function Composer() {
                   ))}
                 </div>
               )}
+              {canPublishTo(info, 'x') && draft.targets.some((t) => accounts.find((a) => a.id === t.accountId)?.platform === 'x') ? (
+                <p className="callout" role="note">
+                  <span aria-hidden="true">ⓘ </span>
+                  Posting to X spends your X API credits: X bills your developer app for each post it makes (see your usage in the X developer portal).
+                </p>
+              ) : null}
               {unpublishable.length > 0 ? (
                 <p className="callout callout-warning" role="note">
                   <span aria-hidden="true">⚠ </span>
@@ -375,6 +386,7 @@ export function Composer() {
                   problems={partProblems(i)}
                   overflow={showChecks ? overflowOf(part.text, draft.targets, accounts, validation) : null}
                   counters={i === 0 ? <Counters checks={validation} onOpen={openPlatform} /> : null}
+                  plan={<MediaPlan part={part} index={i} count={draft.parts.length} targets={draft.targets} accounts={accounts} validation={validation} onChange={(media) => setPart(i, { ...part, media })} />}
                   onChange={(p) => setPart(i, p)}
                   onRemove={() => change((d) => ({ ...d, parts: d.parts.filter((_, j) => j !== i) }))}
                 />

@@ -13,6 +13,7 @@ import { useSettingsStore } from '../stores/settings.store';
 import { AttemptLog } from './AttemptLog';
 import { HighlightArea } from './HighlightArea';
 import { PLATFORM_SECTIONS } from './platforms';
+import { XPoll } from './platforms/XPoll';
 import { humanize, optionLabel, settingFields, type SettingField } from './settings-fields';
 
 function Field({ field, value, onChange, idPrefix }: { field: SettingField; value: unknown; onChange: (v: unknown) => void; idPrefix: string }) {
@@ -283,6 +284,17 @@ export function PlatformOptions({
           </p>
         ))}
         {entry ? <AttemptLog entry={entry} zone={zone} label={`${name} ${account.handle}`} /> : null}
+        {account.platform === 'x' ? (
+          <XPoll
+            value={target.settings['poll']}
+            onChange={(poll) => {
+              const settings = { ...target.settings };
+              if (poll === undefined) delete settings['poll'];
+              else settings['poll'] = poll;
+              onChange({ settings });
+            }}
+          />
+        ) : null}
         {problems.length > 0 ? (
           <ul className="problems">
             {problems.map((p, i) => (

@@ -28,6 +28,7 @@ export function Preview({ parts, targets, accounts }: { parts: PostPart[]; targe
   const chosen = targets.map((t) => ({ target: t, account: accounts.find((a) => a.id === t.accountId) })).filter((x): x is { target: ComposerTarget; account: Account } => !!x.account);
   const [selected, setSelected] = useState<string | null>(null);
   const thumbs = useMediaStore((s) => s.thumbs);
+  const items = useMediaStore((s) => s.items);
   const current = chosen.find((c) => c.account.id === selected) ?? chosen[0];
   if (!current) return <p className="muted preview-empty">Choose an account to see a preview.</p>;
   const { account, target } = current;
@@ -62,7 +63,21 @@ export function Preview({ parts, targets, accounts }: { parts: PostPart[]; targe
               {part.text ? <Text text={part.text} /> : <p className="muted preview-text">Nothing written yet</p>}
               {part.media.length > 0 ? (
                 <div className={`preview-media n${Math.min(part.media.length, 4)}`}>
-                  {part.media.slice(0, 4).map((m) => (thumbs[m.mediaId] ? <img key={m.mediaId} src={thumbs[m.mediaId]} alt={m.altText} /> : <span key={m.mediaId} className="preview-media-empty" />))}
+                  {part.media.slice(0, 4).map((m) => {
+                    // A video shows its cover, as the platforms do before it plays.
+                    const src = (m.cover?.mediaId ? thumbs[m.cover.mediaId] : undefined) ?? thumbs[m.mediaId];
+                    const video = items[m.mediaId]?.kind === 'video';
+                    return (
+                      <span key={m.mediaId} className={`preview-media-item${video ? ' is-video' : ''}`}>
+                        {src ? <img src={src} alt={m.altText || (video ? (m.cover ? 'Video, shown by its cover' : 'Video') : '')} /> : <span className="preview-media-empty" />}
+                        {video ? (
+                          <span className="preview-play" aria-hidden="true">
+                            ▶
+                          </span>
+                        ) : null}
+                      </span>
+                    );
+                  })}
                 </div>
               ) : null}
             </div>

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { Account, Post } from '../../../shared/domain';
 import { PlatformMark, StatusBadge } from '../components/Badges';
+import { EntryUploadProgress } from '../components/UploadProgress';
 import { platformName } from '../lib/platforms';
 import { ENTRY_STATUS, POST_STATUS } from '../lib/status';
 import { linkify } from '../lib/text';
@@ -15,7 +16,7 @@ import { AttemptLog } from './AttemptLog';
  */
 export function PublishedPost({ post, accounts, zone, onDuplicate, onClose }: { post: Post; accounts: Account[]; zone: string; onDuplicate: () => void; onClose: () => void }) {
   const { thumbs, ensure } = useMediaStore();
-  useEffect(() => ensure(post.parts.flatMap((p) => p.media.map((m) => m.mediaId))), [post, ensure]);
+  useEffect(() => ensure(post.parts.flatMap((p) => p.media.flatMap((m) => [m.mediaId, ...(m.cover?.mediaId ? [m.cover.mediaId] : [])]))), [post, ensure]);
   const when = post.publishedAt;
   return (
     <div className="published">
@@ -46,7 +47,10 @@ export function PublishedPost({ post, accounts, zone, onDuplicate, onClose }: { 
               </p>
               {part.media.length > 0 ? (
                 <div className={`preview-media n${Math.min(part.media.length, 4)}`}>
-                  {part.media.map((m) => (thumbs[m.mediaId] ? <img key={m.mediaId} src={thumbs[m.mediaId]} alt={m.altText} /> : <span key={m.mediaId} className="preview-media-empty" />))}
+                  {part.media.map((m) => {
+                    const src = (m.cover?.mediaId ? thumbs[m.cover.mediaId] : undefined) ?? thumbs[m.mediaId];
+                    return src ? <img key={m.mediaId} src={src} alt={m.altText} /> : <span key={m.mediaId} className="preview-media-empty" />;
+                  })}
                 </div>
               ) : null}
             </article>
@@ -62,6 +66,7 @@ export function PublishedPost({ post, accounts, zone, onDuplicate, onClose }: { 
                   <PlatformMark platform={e.platform} />
                   <span className="entry-handle">{account?.handle ?? (e.accountId ? platformName(e.platform) : 'Disconnected account')}</span>
                   <StatusBadge look={ENTRY_STATUS[e.status]} />
+                  <EntryUploadProgress entryId={e.id} publishing={e.status === 'publishing'} label={`Uploading to ${platformName(e.platform)} ${account?.handle ?? ''}`.trim()} />
                   {e.platformUrl ? (
                     <a href={e.platformUrl} target="_blank" rel="noreferrer">
                       View on {platformName(e.platform)}

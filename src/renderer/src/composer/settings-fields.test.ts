@@ -41,3 +41,19 @@ describe('per-platform settings fields follow the shared schemas', () => {
     expect(['youtube', 'creativeCommon', 'PUBLIC_TO_EVERYONE'].map(optionLabel)).toEqual(['Standard YouTube licence', 'Creative Commons (attribution)', 'Public to everyone']);
   });
 });
+
+describe('X and LinkedIn fields come from their schemas', () => {
+  it('X: who can reply, quote, reply, Community, sharing, Super Followers; the poll has its own editor', () => {
+    const fields = settingFields('x');
+    expect(fields.map((f) => f.key)).toEqual(['replySettings', 'quotePost', 'replyTo', 'community', 'shareWithFollowers', 'forSuperFollowersOnly']);
+    expect(fields.find((f) => f.key === 'replySettings')).toMatchObject({ kind: 'select', fallback: 'everyone', label: 'Who can reply' });
+    expect(fields.find((f) => f.key === 'quotePost')).toMatchObject({ kind: 'text', required: false, label: 'Quote a post (link or number)' });
+  });
+
+  it('LinkedIn: visibility (with connections on a profile only), feeds, resharing, article link, document title', () => {
+    expect(settingFields('linkedin').map((f) => f.key)).toEqual(['visibility', 'feedDistribution', 'disableReshares', 'articleUrl', 'articleTitle', 'articleDescription', 'documentTitle']);
+    expect(settingFields('linkedin').find((f) => f.key === 'visibility')).toMatchObject({ options: ['public', 'connections', 'logged_in'], fallback: 'public' });
+    expect(settingFields('linkedin-page').find((f) => f.key === 'visibility')).toMatchObject({ options: ['public', 'logged_in'] });
+    expect(settingFields('linkedin').find((f) => f.key === 'documentTitle')).toMatchObject({ kind: 'text', label: 'Document (PDF) title' });
+  });
+});

@@ -73,6 +73,18 @@ const LABELS: Record<string, string> = {
   notifySubscribers: 'Notify subscribers',
   embeddable: 'Allow embedding on other sites',
   license: 'Licence',
+  quotePost: 'Quote a post (link or number)',
+  replyTo: 'Reply to a post (link or number)',
+  community: 'Post in a Community (link or number)',
+  shareWithFollowers: 'Also show it to all followers',
+  forSuperFollowersOnly: 'Super Followers only',
+  visibility: 'Who can see it',
+  feedDistribution: 'Show in feeds',
+  disableReshares: 'Turn off resharing',
+  articleUrl: 'Article link',
+  articleTitle: 'Article title',
+  articleDescription: 'Article description',
+  documentTitle: 'Document (PDF) title',
 };
 
 /** Choices whose value does not read well humanized. */

@@ -9,10 +9,11 @@ import { backupDate, contents, shortDate } from './format';
 import { ExportDialog } from './ExportDialog';
 import { ImportDialog } from './ImportDialog';
 import './data.css';
+import { backupsApi } from '../stores/data.store';
 
 /**
  * Settings → Backups (the list, "Back up now", restore with confirmation, the second folder)
- * and Settings → Your data (export and import). Talks only to window.outbox.
+ * and Settings → Your data (export and import). Talks to the engine through stores/data.store.
  */
 export default function DataSettings() {
   const zone = useSettingsStore((s) => s.settings?.timeZone) ?? systemZone();
@@ -25,7 +26,7 @@ export default function DataSettings() {
   const [dialog, setDialog] = useState<'export' | 'import' | null>(null);
 
   const load = useCallback(async () => {
-    const result = await window.outbox.backups.list();
+    const result = await backupsApi.list();
     if (!result.ok) return setError(plainError(result.error));
     setState(result.value);
     setMirror((m) => (document.activeElement?.id === 'backup-mirror' ? m : (result.value.mirror?.folder ?? '')));
@@ -34,7 +35,7 @@ export default function DataSettings() {
   useEffect(() => {
     void load();
     // A restore restarts the engine, which then tells every view to refetch.
-    const off = window.outbox.on('settings:changed', () => void load());
+    const off = backupsApi.onSettingsChanged(() => void load());
     return off;
   }, [load]);
 
@@ -52,11 +53,11 @@ export default function DataSettings() {
     }
   }
 
-  const backUp = () => run(() => window.outbox.backups.create(), (b) => `Backed up: ${contents(b)}.`);
+  const backUp = () => run(() => backupsApi.create(), (b) => `Backed up: ${contents(b)}.`);
 
   const restore = (b: BackupInfo) =>
     run(
-      () => window.outbox.backups.restore({ id: b.id }),
+      () => backupsApi.restore(b.id),
       (o) =>
         `Restored the backup from ${backupDate(b.createdAt, zone)}: ${o.posts} post${o.posts === 1 ? '' : 's'}.` +
         (o.carriedOver > 0 ? ` ${o.carriedOver} sent since then stay marked as sent.` : '') +
@@ -66,7 +67,7 @@ export default function DataSettings() {
 
   const saveMirror = (folder: string | null) =>
     run(
-      () => window.outbox.backups.setMirror({ folder }),
+      () => backupsApi.setMirror(folder),
       (s) => (s.mirror ? `Every backup is now also copied to ${s.mirror.folder}.` : 'Backups are no longer copied to a second folder.'),
     );
 

@@ -7,6 +7,7 @@ import { POST_STATUS } from '../lib/status';
 import { useLabelsStore } from '../stores/labels.store';
 import { size } from './format';
 import './data.css';
+import { transferApi } from '../stores/data.store';
 
 const FORMATS: Array<{ id: ExportFormat; name: string; hint: string }> = [
   { id: 'json', name: 'JSON', hint: 'Everything about each post (labels, accounts, settings, history). Outbox can import it again.' },
@@ -35,7 +36,7 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
     setResult(null);
     try {
       const filter = { ...(status ? { status } : {}), ...(labelId ? { labelId } : {}) };
-      const res = await window.outbox.transfer.export({ format, ...(Object.keys(filter).length ? { filter } : {}), ...(folder.trim() ? { folder: folder.trim() } : {}) });
+      const res = await transferApi.export({ format, ...(Object.keys(filter).length ? { filter } : {}), ...(folder.trim() ? { folder: folder.trim() } : {}) });
       if (res.ok) setResult(res.value);
       else setError(plainError(res.error));
     } finally {

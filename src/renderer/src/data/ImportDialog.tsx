@@ -6,6 +6,7 @@ import { Dialog } from '../components/Dialog';
 import { plainError } from '../lib/errors';
 import { dateTimeLabel } from '../lib/time';
 import './data.css';
+import { transferApi } from '../stores/data.store';
 
 type Source = { csv: string } | { json: string } | { path: string } | { rows: Array<{ row: number; values: ImportRowValues }> };
 
@@ -80,7 +81,7 @@ export function ImportDialog({ zone, onClose }: { zone: string; onClose: () => v
     setBusy(true);
     setError(null);
     try {
-      const res = await window.outbox.transfer.importPreview({ source: next, skip: nextSkip });
+      const res = await transferApi.importPreview({ source: next, skip: nextSkip });
       if (!res.ok) return setError(plainError(res.error));
       setPreview(res.value);
       setSkip(nextSkip);
@@ -100,7 +101,7 @@ export function ImportDialog({ zone, onClose }: { zone: string; onClose: () => v
     const text = await file.text();
     const json = file.name.toLowerCase().endsWith('.json') || text.trimStart().startsWith('{');
     // In the desktop app a JSON export is read from its path, so the media folder beside it is found.
-    const path = json ? (window.outboxShell?.pathForFile(file) ?? '') : '';
+    const path = json ? transferApi.pathForFile(file) : '';
     await check(path ? { path } : json ? { json: text } : { csv: text }, []);
   }
 
@@ -120,7 +121,7 @@ export function ImportDialog({ zone, onClose }: { zone: string; onClose: () => v
     setBusy(true);
     setError(null);
     try {
-      const res = await window.outbox.transfer.importCommit({ source, skip });
+      const res = await transferApi.importCommit({ source, skip });
       if (!res.ok) return setError(describe(res.error));
       setDone(res.value);
     } finally {

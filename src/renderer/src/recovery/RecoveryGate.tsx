@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { RecoveryStatus } from '../../../shared/ipc/recovery';
 import { RecoveryView } from './RecoveryView';
+import { recoveryApi } from '../stores/data.store';
 
 /**
  * Shows the recovery screen instead of the app while Outbox's database needs the creator
@@ -9,7 +10,7 @@ import { RecoveryView } from './RecoveryView';
 export function RecoveryGate({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<RecoveryStatus | null>(null);
   useEffect(() => {
-    void window.outbox.recovery.status().then((result) => setStatus(result.ok ? result.value : { mode: 'running' }));
+    void recoveryApi.status().then((result) => setStatus(result.ok ? result.value : { mode: 'running' }));
   }, []);
   if (!status) return null;
   if (status.mode === 'recovery') return <RecoveryView status={status} onRecovered={() => setStatus({ mode: 'running' })} />;

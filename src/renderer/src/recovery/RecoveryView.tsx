@@ -7,6 +7,7 @@ import { backupDate, contents } from '../data/format';
 import { plainError } from '../lib/errors';
 import { systemZone } from '../lib/time';
 import '../data/data.css';
+import { recoveryApi } from '../stores/data.store';
 
 type Recovery = Extract<RecoveryStatus, { mode: 'recovery' }>;
 
@@ -24,7 +25,7 @@ export function RecoveryView({ status, onRecovered }: { status: Recovery; onReco
     setError(null);
     setWorking(`Restoring the backup from ${backupDate(b.createdAt, zone)}…`);
     try {
-      const res = await window.outbox.recovery.restore({ id: b.id });
+      const res = await recoveryApi.restore(b.id);
       if (!res.ok) return setError(plainError(res.error));
       onRecovered();
     } finally {
@@ -37,7 +38,7 @@ export function RecoveryView({ status, onRecovered }: { status: Recovery; onReco
     setBusy(true);
     setError(null);
     try {
-      const res = await window.outbox.recovery.startFresh({ confirm: true });
+      const res = await recoveryApi.startFresh();
       if (!res.ok) return setError(plainError(res.error));
       onRecovered();
     } finally {

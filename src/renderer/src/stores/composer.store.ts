@@ -84,6 +84,10 @@ interface ComposerState {
   unschedule(): Promise<boolean>;
   saveChanges(): Promise<boolean>;
   restore(): void;
+  /** Checks the post again (something the checks depend on changed, e.g. media hosting). */
+  revalidate(): void;
+  /** A post being published is shown read-only: its outcome replaces it as it comes (posts:changed). */
+  refreshLoaded(ids: string[]): Promise<void>;
 }
 
 const STORAGE_KEY = 'outbox.composer.v1';
@@ -467,6 +471,16 @@ export const useComposerStore = create<ComposerState>((set, get) => {
       const saved = { ...get().draft, status: result.value.post.status };
       update({ submitting: false, dirty: false, saveState: 'saved', draft: saved, original: get().original ? saved : null, loaded: result.value.post });
       return true;
+    },
+    revalidate() {
+      if (get().open) scheduleValidate();
+    },
+    async refreshLoaded(ids) {
+      const loaded = get().loaded;
+      if (!get().open || !loaded || loaded.status !== 'publishing' || !ids.includes(loaded.id)) return;
+      const result = await outbox().posts.get({ id: loaded.id });
+      if (!result.ok || get().loaded?.id !== loaded.id) return;
+      update({ loaded: result.value, draft: { ...get().draft, status: result.value.status } });
     },
     restore() {
       try {

@@ -41,6 +41,8 @@ interface PostsState {
   /** The calendar's visible range and its posts as chips (posts:calendar), in calendar order. */
   range: { from: string; to: string } | null;
   calendarPosts: CalendarPost[];
+  /** The range `calendarPosts` belong to (the previous one while a new range loads). */
+  shownRange: { from: string; to: string } | null;
   calendarLoading: boolean;
   calendarError: string | null;
   /** The posts list. */
@@ -171,10 +173,10 @@ export const usePostsStore = create<PostsState>((set, get) => {
     if (token !== rangeToken) return;
     if (!result.ok) {
       loadedRange = null;
-      set({ calendarLoading: false, calendarError: plainError(result.error), calendarPosts: [] });
+      set({ calendarLoading: false, calendarError: plainError(result.error), calendarPosts: [], shownRange: null });
       return;
     }
-    set({ calendarPosts: visible(result.value.posts, get().hidden), calendarLoading: false, calendarError: null });
+    set({ calendarPosts: visible(result.value.posts, get().hidden), shownRange: { from, to }, calendarLoading: false, calendarError: null });
   }
 
   async function commitDelete(id: string) {
@@ -196,6 +198,7 @@ export const usePostsStore = create<PostsState>((set, get) => {
   return {
     range: null,
     calendarPosts: [],
+    shownRange: null,
     calendarLoading: false,
     calendarError: null,
     filters: { view: 'upcoming' },

@@ -4,6 +4,7 @@ import { useAppStore } from './app.store';
 import { useComposerStore } from './composer.store';
 import { useLabelsStore } from './labels.store';
 import { usePostsStore } from './posts.store';
+import { useProgressStore } from './progress.store';
 import { useSettingsStore } from './settings.store';
 import { useShellStore } from './shell.store';
 import { useUiStore } from './ui.store';
@@ -50,11 +51,17 @@ export function startSync(): () => void {
   }, 120);
   const api = outbox();
   const offs = [
-    api.on('settings:changed', () => void useSettingsStore.getState().load()),
+    api.on('settings:changed', ({ keys }) => {
+      void useSettingsStore.getState().load();
+      // Whether a bucket is set up changes what some platforms' checks say.
+      if (keys.includes('mediaHosting')) useComposerStore.getState().revalidate();
+    }),
+    api.on('publish:progress', (event) => useProgressStore.getState().report(event)),
     api.on('posts:changed', ({ ids }) => {
       if (ids.length === 0) changedIds = null;
       else if (changedIds) for (const id of ids) changedIds.add(id);
       refreshPostsSoon();
+      void useComposerStore.getState().refreshLoaded(ids);
     }),
     api.on('accounts:changed', () => void useAccountsStore.getState().load()),
     api.on('scheduler:state', (state) => ui.setScheduler(state)),

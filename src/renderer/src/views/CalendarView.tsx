@@ -5,6 +5,7 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useStat
 import type { CalendarPost } from '../../../shared/ipc/posts';
 import { PlatformMark, StatusBadge } from '../components/Badges';
 import { handOffLine } from '../../../shared/platforms/hand-off-text';
+import { PostUploadProgress } from '../components/UploadProgress';
 import { platformName } from '../lib/platforms';
 import { POST_STATUS } from '../lib/status';
 import { firstWords } from '../lib/text';
@@ -132,6 +133,7 @@ const PostChip = memo(function PostChip({
           ) : null}
         </span>
       </button>
+      <PostUploadProgress post={post} />
       {links.map((e) => (
         <a key={e.platform} className="chip-link" href={e.url!} target="_blank" rel="noreferrer" aria-label={`Open on ${platformName(e.platform)}`}>
           ↗
@@ -279,6 +281,7 @@ function TimeGrid({
   days,
   zone,
   byDay,
+  showGhosts,
   todayKey,
   onOpen,
   onCompose,
@@ -287,6 +290,8 @@ function TimeGrid({
   days: Date[];
   zone: string;
   byDay: Map<string, Post[]>;
+  /** False while the period's posts are still loading: a slot a post takes must never show as free. */
+  showGhosts: boolean;
   todayKey: string;
   onOpen: (p: Post) => void;
   onCompose: (day: string, time: string) => void;
@@ -301,7 +306,7 @@ function TimeGrid({
   const keys = days.map((d) => format(d, 'yyyy-MM-dd'));
   const queueSlots = useSettingsStore((s) => s.settings?.queueSlots);
   const allPosts = useMemo(() => [...byDay.values()].flat(), [byDay]);
-  const ghosts = useMemo(() => freeQueueSlots(keys, queueSlots ?? [], zone, allPosts, now), [keys.join(), queueSlots, zone, allPosts]); // eslint-disable-line react-hooks/exhaustive-deps
+  const ghosts = useMemo(() => (showGhosts ? freeQueueSlots(keys, queueSlots ?? [], zone, allPosts, now) : new Map<string, string[]>()), [keys.join(), queueSlots, zone, allPosts, showGhosts]); // eslint-disable-line react-hooks/exhaustive-deps
   // Posts of each day by hour.
   const byHour = useMemo(() => {
     const out = new Map<string, Post[]>();
@@ -368,6 +373,7 @@ export function CalendarView() {
   const setAnchor = useCalendarStore((s) => s.setAnchor);
   const calendarPosts = usePostsStore((s) => s.calendarPosts);
   const calendarError = usePostsStore((s) => s.calendarError);
+  const shownRange = usePostsStore((s) => s.shownRange);
   const loadRange = usePostsStore((s) => s.loadRange);
   const reschedule = usePostsStore((s) => s.reschedule);
   const openPost = useComposerStore((s) => s.openPost);
@@ -575,7 +581,7 @@ export function CalendarView() {
             </ol>
           </div>
         ) : (
-          <TimeGrid days={days} zone={zone} byDay={byDay} todayKey={todayKey} onOpen={onOpen} onCompose={composeAt} onKeyMove={onKeyMove} />
+          <TimeGrid days={days} zone={zone} byDay={byDay} showGhosts={shownRange?.from === from && shownRange.to === to} todayKey={todayKey} onOpen={onOpen} onCompose={composeAt} onKeyMove={onKeyMove} />
         )}
         <DragOverlay dropAnimation={null}>
           {dragging ? (

@@ -4,6 +4,7 @@ import type { Post } from '../../../shared/domain';
 import type { PostListView } from '../../../shared/ipc/posts';
 import { handOffLine } from '../../../shared/platforms/hand-off-text';
 import { PlatformMark, StatusBadge } from '../components/Badges';
+import { EntryUploadProgress } from '../components/UploadProgress';
 import { platformName } from '../lib/platforms';
 import { ENTRY_STATUS, POST_STATUS } from '../lib/status';
 import { firstWords } from '../lib/text';
@@ -72,6 +73,7 @@ function PostRow({ post, zone, onDelete }: { post: Post; zone: string; onDelete:
                   <PlatformMark platform={e.platform} />
                   <span className="entry-handle">{account?.handle ?? (e.accountId ? platformName(e.platform) : 'Disconnected account')}</span>
                   <StatusBadge look={ENTRY_STATUS[e.status]} />
+                  <EntryUploadProgress entryId={e.id} publishing={e.status === 'publishing'} label={`Uploading to ${platformName(e.platform)} ${account?.handle ?? ''}`.trim()} />
                   {e.platformUrl ? (
                     <a href={e.platformUrl} target="_blank" rel="noreferrer">
                       View on {platformName(e.platform)}

@@ -9,6 +9,7 @@ import { Dialog } from '../components/Dialog';
 import { plainError } from '../lib/errors';
 import { timeLabel } from '../lib/time';
 import { useUiStore } from '../stores/ui.store';
+import { MediaHostingSettings } from '../components/MediaHostingSettings';
 
 // The local API's section belongs to the API work; it is shown once that file exists.
 const apiSection = import.meta.glob<{ default?: ComponentType; ApiSettings?: ComponentType }>('../components/ApiSettings.tsx', { eager: true });
@@ -287,6 +288,7 @@ export function SettingsView() {
 
           <DataSettings />
 
+          <MediaHostingSettings />
           {ApiSettings ? <ApiSettings /> : null}
           <WebhookSettings />
         </div>

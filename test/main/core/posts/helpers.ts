@@ -23,7 +23,7 @@ export function value<T>(result: Result<T>): T {
 /** Inserts a media row without a file (validation reads only the row). */
 export function insertMedia(
   dataDir: string,
-  media: { kind: 'image' | 'video'; bytes: number; mime?: string; name?: string; durationMs?: number; container?: string; videoCodec?: string; audioCodec?: string; frameRate?: number },
+  media: { kind: 'image' | 'video' | 'document'; bytes: number; mime?: string; name?: string; durationMs?: number; container?: string; videoCodec?: string; audioCodec?: string; frameRate?: number },
 ): string {
   const id = randomUUID();
   withDb(dataDir, (db) =>
@@ -36,7 +36,7 @@ export function insertMedia(
         id,
         sha: randomUUID(),
         kind: media.kind,
-        mime: media.mime ?? (media.kind === 'image' ? 'image/jpeg' : 'video/mp4'),
+        mime: media.mime ?? (media.kind === 'image' ? 'image/jpeg' : media.kind === 'document' ? 'application/pdf' : 'video/mp4'),
         bytes: media.bytes,
         durationMs: media.durationMs ?? null,
         file: `media/${id}`,

@@ -138,7 +138,7 @@ describe('text limits, counted as each platform counts', () => {
     const settings = { settings: { title: 'T', madeForKids: false } };
     // 2,000 characters of 3 bytes each: within the character count, over YouTube's bytes.
     expect(messages(await check('youtube', [{ text: '音'.repeat(2_000), media: [{ mediaId: v }] }], settings))).toEqual([
-      'YouTube: description is 6,000 bytes; YouTube takes at most 5,000 (accented letters, other scripts and emoji take 2 to 4 bytes each)',
+      'YouTube: description is 6,000/5,000 bytes',
     ]);
     expect(messages(await check('youtube', [{ text: '音'.repeat(1_666), media: [{ mediaId: v }] }], settings))).toEqual([]);
     expect(messages(await check('youtube', [{ text: 'a <b> c', media: [{ mediaId: v }] }], settings))).toEqual(['YouTube: the description cannot contain < or >']);

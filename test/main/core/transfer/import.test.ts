@@ -224,14 +224,20 @@ describe('fixing and skipping rows', () => {
     expect(thread.parts.map((p) => p.text)).toEqual(['Thread start', 'Part two', 'Part four']);
   });
 
-  it('a thread to a platform without threads is refused on the row that makes it a thread', async () => {
+  it('a thread to a platform without threads goes out joined; refused on the row that makes the joined message too long', async () => {
     fx.account('linkedin', 'me-on-linkedin');
-    const text = csv(HEADER, [
+    const fits = csv(HEADER, [
       { group: 'g', date: '2026-03-01', time: '10:00', text: 'first', accounts: 'linkedin:@me-on-linkedin' },
       { group: 'g', text: 'second' },
     ]);
-    const preview = must(await t.core.invoke('transfer:importPreview', { source: { csv: text } }));
-    expect(preview.rows[1]).toMatchObject({ state: 'error', issues: [{ field: 'group', message: expect.stringMatching(/LinkedIn: threads are not supported/) }] });
+    const ok = must(await t.core.invoke('transfer:importPreview', { source: { csv: fits } }));
+    expect(ok.rows.map((r) => r.state)).toEqual(['ok', 'ok']);
+    const long = csv(HEADER, [
+      { group: 'h', date: '2026-03-01', time: '10:00', text: 'a'.repeat(2_000), accounts: 'linkedin:@me-on-linkedin' },
+      { group: 'h', text: 'b'.repeat(2_000) },
+    ]);
+    const preview = must(await t.core.invoke('transfer:importPreview', { source: { csv: long } }));
+    expect(preview.rows.some((r) => r.state === 'error' && r.issues.some((i) => /LinkedIn/.test(i.message)))).toBe(true);
   });
 
   it('media: full paths are imported into the library with their alt text; a missing file is named', async () => {

@@ -8,7 +8,7 @@ import S3rver from '@20minutes/s3rver';
 import sharp from 'sharp';
 import { flushPromises, type ManualClock } from '../../../../src/main/core/ports/doubles';
 import { createMediaHost, publicLinksOf, type BucketConfig, type MediaHost } from '../../../../src/main/platforms/media/hosting';
-import type { Sleep } from '../../../../src/main/platforms/meta-graph/graph';
+import type { Sleep } from '../../../../src/main/platforms/sleep';
 import type { PublicLinks, PublishAccount, PublishContext, PublishMedia } from '../../../../src/main/platforms/types';
 import type { MetaGraphFake } from '../../../fakes/meta-graph';
 import { publishMedia } from '../../../support/publish-media';
