@@ -6,7 +6,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
 import { chromium } from 'playwright-core';
 import { ManualClock } from '../src/main/core/ports/doubles';
 import { startHarness } from '../test/harness/server';
@@ -90,12 +89,6 @@ async function mainProcess() {
     const t0 = performance.now();
     // Seeded at the real time: posts before now are published, later ones scheduled (none is late).
     await seeded(big, new ManualClock(new Date().toISOString()));
-    // The seed's 30,000 pending Mastodon, Facebook and YouTube entries would all be handed to
-    // their platforms right after start (it has no tokens, so each would fail); a creator's were
-    // handed over when written. Start measures the app, not that one-time catch-up.
-    const db = new Database(join(big, 'outbox.db'));
-    db.prepare('UPDATE accounts SET hand_off = 0').run();
-    db.close();
     console.log(`seeded 100,000 posts (300,000 entries, 10 accounts) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const runs: Array<{ ready: AppEvent; tray: AppEvent }> = [];
     for (let i = 0; i < RUNS; i++) runs.push(await startOnce(entry, big));
