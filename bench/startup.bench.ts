@@ -154,6 +154,10 @@ async function firstPaint() {
       const page = await context.newPage();
       await page.goto(harness.url);
       await page.getByRole('button', { name: 'Next month' }).waitFor();
+      // Paint entries are queued after the frame: wait for it (a run without one counts as NaN, and says so).
+      await page
+        .waitForFunction(() => (performance as unknown as { getEntriesByType(type: string): Array<{ name: string }> }).getEntriesByType('paint').some((e) => e.name === 'first-contentful-paint'), undefined, { timeout: 5000 })
+        .catch(() => undefined);
       // Page callbacks: the node tsconfig has no DOM types, so they name what they touch.
       const figures = (await page.evaluate(() => {
         type Entry = { name: string; startTime: number; duration: number };

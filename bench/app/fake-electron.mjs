@@ -119,6 +119,8 @@ export const ipcMain = anything({ handle: () => {}, on: () => {}, removeHandler:
 export const dialog = anything({ showErrorBox: (title, body) => process.stderr.write(`${title}: ${body}\n`) });
 export const shell = anything({ openExternal: async () => {} });
 export const session = anything();
+// The library's media:// scheme: registered and handled, never requested here (no page loads).
+export const protocol = anything({ registerSchemesAsPrivileged: () => {}, handle: () => {} });
 export class BrowserWindow extends EventEmitter {
   constructor() {
     super();
@@ -156,4 +158,4 @@ for (const name of ['show', 'hide', 'focus', 'restore', 'setMenuBarVisibility', 
 }
 BrowserWindow.getAllWindows = () => [];
 
-export default { app, powerMonitor, net, Tray, Menu, nativeImage, nativeTheme, Notification, screen, ipcMain, dialog, shell, session, BrowserWindow };
+export default { app, powerMonitor, net, Tray, Menu, nativeImage, nativeTheme, Notification, screen, ipcMain, dialog, shell, session, protocol, BrowserWindow };
