@@ -99,6 +99,17 @@ module.exports = {
       to: { pathNot: '^src/shared/|(^|/)node_modules/(zod|date-fns|@date-fns/tz)/' },
     },
     {
+      name: 'heavy-modules-on-first-use',
+      comment:
+        'Start-up loads only what it uses (issue 21): platform SDKs, image, archive, parsing and keychain libraries load on first use, through lazy() in src/main/platforms/lazy.ts (a dynamic import), or as types only. The date-fns index loads ~250 files: import its functions one by one (date-fns/addDays). A new heavy dependency goes on this list.',
+      severity: 'error',
+      from: { path: '^src/main/', pathNot: '^src/main/api/mcp/' },
+      to: {
+        path: '(^|/)node_modules/(@atproto/|@aws-sdk/|sharp/|file-type/|htmlparser2/|yazl/|csv-parse/|@napi-rs/keyring/|twitter-text/|@ffprobe-installer/|@modelcontextprotocol/|date-fns/index\\.)',
+        dependencyTypesNot: ['dynamic-import', 'type-only'],
+      },
+    },
+    {
       name: 'not-to-unresolvable',
       comment: 'An import that cannot be resolved is a typo or a missing dependency.',
       severity: 'error',

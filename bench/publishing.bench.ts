@@ -157,7 +157,7 @@ async function idleWakeUps() {
     await create(e.core, [e.fx.account('mastodon')], clock.now() + 3 * 3600_000, 'far away');
     const before = clock.fired;
     await clock.advance(3600_000);
-    console.log(`timer wake-ups per hour with nothing due: ${clock.fired - before} (target <= 60)`);
+    console.log(`timer wake-ups per hour with nothing due, engine alone (always-online network double; the shell ports are in idle.bench): ${clock.fired - before} (goal <= 12)`);
   } finally {
     await e.dispose();
   }

@@ -18,7 +18,7 @@ describe('boundaries check', () => {
     expect(result.status).toBe(0);
   });
 
-  it('fails on deliberate violations: electron in the engine, node:* and src/main in the renderer, a library in shared, a store importing a component, a view skipping the stores', () => {
+  it('fails on deliberate violations: electron in the engine, node:* and src/main in the renderer, a library in shared, a store importing a component, a view skipping the stores, a heavy module loaded at start', () => {
     // The fixture resolves packages through the project's node_modules.
     const link = join(fixture, 'node_modules');
     if (!existsSync(link)) symlinkSync(join(root, 'node_modules'), link, 'dir');
@@ -35,6 +35,10 @@ describe('boundaries check', () => {
       expect(output).toMatch(/renderer-stores-no-ui: src\/renderer\/src\/stores\/bad\.store\.ts → src\/renderer\/src\/components\/thing\.ts/);
       expect(output).toMatch(/renderer-no-cycles: src\/renderer\/src\/(components\/thing|stores\/bad\.store)\.ts/);
       expect(output).toMatch(/renderer-engine-through-stores: src\/renderer\/src\/views\/bad-view\.ts → src\/renderer\/src\/api\.ts/);
+      // Heavy modules load on first use: a static import is refused, import() and import type are not.
+      expect(output).toMatch(/heavy-modules-on-first-use: src\/main\/platforms\/heavy\.ts → (\.\.\/)*([\w-]+\/)?node_modules\/@atproto\/api/);
+      expect(output).toMatch(/heavy-modules-on-first-use: src\/main\/platforms\/heavy\.ts → (\.\.\/)*([\w-]+\/)?node_modules\/date-fns\/index/);
+      expect(output.match(/heavy-modules-on-first-use: [^\n]*node_modules\/sharp/g)).toBeNull();
     } finally {
       rmSync(link, { force: true });
     }

@@ -236,17 +236,26 @@ export function createOperations(deps: RouteDeps) {
     }
   }
 
+  /** Octopost's `offset` paging, passed through (a page without `after` always carries its total). */
+  async function offsetPage(payload: { labelId?: string; accountId?: string; query?: string; status?: Post['status']; limit: number; offset: number }) {
+    const page = unwrap(await invoke('posts:list', payload));
+    return { posts: page.posts, total: page.total ?? 0 };
+  }
+
   /** One page of posts of several statuses, in the engine's order (schedule, then creation). */
   async function mergedPage(statuses: Post['status'][], filters: { labelId?: string; accountId?: string; query?: string }, offset: number, limit: number) {
     const lists = await Promise.all(
       statuses.map(async (status) => {
         const posts: Post[] = [];
         let total = 0;
-        for (let at = 0; posts.length < offset + limit; at += 100) {
-          const page = unwrap(await invoke('posts:list', { ...filters, status, limit: 100, offset: at }));
-          total = page.total;
+        // Keyset pages: the total is counted with the first, each later page costs the same.
+        let after: string | undefined;
+        while (posts.length < offset + limit) {
+          const page = unwrap(await invoke('posts:list', { ...filters, status, limit: 100, ...(after ? { after } : {}) }));
+          if (page.total !== null) total = page.total;
           posts.push(...page.posts);
-          if (page.posts.length < 100) break;
+          if (!page.next) break;
+          after = page.next;
         }
         return { posts, total };
       }),
@@ -282,7 +291,7 @@ export function createOperations(deps: RouteDeps) {
       const { posts, total } =
         query.status === 'published'
           ? await mergedPage(['published', 'partially_published'], filters, query.offset, query.limit)
-          : unwrap(await invoke('posts:list', { ...filters, ...(query.status ? { status: query.status } : {}), limit: query.limit, offset: query.offset }));
+          : await offsetPage({ ...filters, ...(query.status ? { status: query.status } : {}), limit: query.limit, offset: query.offset });
       const ctx = await contextFor(posts, baseUrl);
       return { posts: posts.map((post) => toPostObject(post, ctx)), total };
     },

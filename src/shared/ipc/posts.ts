@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { POST_STATUSES, REPEAT_UNITS, type PlatformId, type Post } from '../domain';
+import { POST_STATUSES, REPEAT_UNITS, type EntryStatus, type PlatformId, type Post, type PostStatus } from '../domain';
 import type { Issue } from '../result';
 import { channel, isoUtc, timeZoneName } from './define';
 
@@ -100,9 +100,78 @@ export const postsListInput = z
      */
     view: z.enum(POST_LIST_VIEWS).optional(),
     limit: z.number().int().min(1).max(100).default(10),
+    /**
+     * The next page: the `next` cursor of the page before, with the same filters (keyset paging:
+     * each page costs the same however deep it is). Its answer has `total: null`: the total was
+     * counted with the first page.
+     */
+    after: z.string().min(1).max(2_000).optional(),
+    /** Skips this many posts (the local API's Octopost-style `offset`); `after` is the cheaper way on. */
     offset: z.number().int().min(0).default(0),
   })
+  .refine((input) => input.after === undefined || input.offset === 0, { path: ['after'], message: 'cannot be combined with offset: use one or the other' })
   .default({ limit: 10, offset: 0 });
+
+/** How far `posts:calendar` reaches at once: a month grid is 42 days, so a few months with room to spare. */
+export const CALENDAR_MAX_DAYS = 100;
+
+export const postsCalendarInput = z
+  .strictObject({
+    from: isoUtc,
+    to: isoUtc,
+    /** Only these posts (those a `posts:changed` event named): the ones still in the range come back. */
+    ids: z.array(id).max(1_000).optional(),
+  })
+  .refine((r) => Date.parse(r.from) < Date.parse(r.to), { path: ['to'], message: 'must be after from' })
+  .refine((r) => Date.parse(r.to) - Date.parse(r.from) <= CALENDAR_MAX_DAYS * 86_400_000, { path: ['to'], message: `must be at most ${CALENDAR_MAX_DAYS} days after from` });
+
+/** One entry of a calendar chip. */
+export interface CalendarEntry {
+  /** The entry's id: upload progress (`publish:progress`) is reported per entry. */
+  id: string;
+  platform: PlatformId;
+  /** `handed_off` while a platform's own scheduler holds it. */
+  status: EntryStatus;
+  /** Where it was published, once it was. */
+  url: string | null;
+  enabled: boolean;
+}
+
+/** A post as a calendar chip shows it (`posts:calendar`); opening the chip reads the whole post with `posts:get`. */
+export interface CalendarPost {
+  id: string;
+  status: PostStatus;
+  /** Its moment on the calendar (`Post.calendarAt`): when it was or will be published. */
+  at: string;
+  /** Its planned time: a move starts from it, and it takes that queue slot. */
+  scheduledAt: string | null;
+  overdue: boolean;
+  /** The first 100 characters of its first part. */
+  text: string;
+  labelIds: string[];
+  entries: CalendarEntry[];
+}
+
+/** How many characters of the first part a chip carries (posts:calendar cuts them in SQL, by code point). */
+export const CHIP_TEXT_CHARS = 100;
+
+/**
+ * The chip a whole post makes: what `posts:calendar` answers for it, built from the post the
+ * page already has (after an edit or a move); null for a post that is not on the calendar.
+ */
+export function calendarChip(post: Post): CalendarPost | null {
+  if (post.calendarAt === null) return null;
+  return {
+    id: post.id,
+    status: post.status,
+    at: post.calendarAt,
+    scheduledAt: post.scheduledAt,
+    overdue: post.overdue,
+    text: Array.from(post.parts[0]?.text ?? '').slice(0, CHIP_TEXT_CHARS).join(''),
+    labelIds: post.labelIds,
+    entries: post.entries.map((e) => ({ id: e.id, platform: e.platform, status: e.status, url: e.platformUrl, enabled: e.enabled })),
+  };
+}
 
 export const postsValidateInput = z.strictObject({
   parts: z.array(postPartInput).min(1).max(50),
@@ -146,7 +215,13 @@ export const postsChannels = {
   'posts:delete': channel(byId).returns<{ id: string; message: string }>(),
   'posts:duplicate': channel(byId).returns<Post>(),
   'posts:get': channel(byId).returns<Post>(),
-  'posts:list': channel(postsListInput).returns<{ posts: Post[]; total: number }>(),
+  /**
+   * A page of posts. `total` counts every post the filters match (null on an `after` page: it was
+   * counted with the first); `next` is the cursor for `after`, null on the last page.
+   */
+  'posts:list': channel(postsListInput).returns<{ posts: Post[]; total: number | null; next: string | null }>(),
+  /** Every post whose calendar moment is in [from, to), as chips, in one answer (no paging, no count). */
+  'posts:calendar': channel(postsCalendarInput).returns<{ posts: CalendarPost[] }>(),
   'posts:publish': channel(byId).returns<Post>(),
   'posts:validate': channel(postsValidateInput).returns<{ entries: EntryValidation[] }>(),
   /** The next free queue slots (ISO UTC), soonest first; fewer when the queue runs out. */

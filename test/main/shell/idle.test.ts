@@ -2,7 +2,7 @@
 // power ports over fakes of Electron's objects, on a clock that counts every timer armed.
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../src/main/core/ports/doubles';
+import { flushPromises, ManualClock } from '../../../src/main/core/ports/doubles';
 import type { TimerHandle } from '../../../src/main/core/ports/ports';
 import { createNetworkPort, createPowerPort } from '../../../src/main/shell/os-ports';
 import { makeTestCore, type TestCore } from '../../support/core';
@@ -36,7 +36,8 @@ async function start() {
   } };
   const power = new EventEmitter();
   const adapter = new ScriptedAdapter('bluesky', true);
-  t = await makeTestCore({ clock, network: createNetworkPort(net, clock), power: createPowerPort(power), adapters: { bluesky: adapter }, credentials: new TestCredentials(() => fx ?? undefined) });
+  // The real daily timers too (backup and integrity check): they are wake-ups of an idle app.
+  t = await makeTestCore({ dailyUpkeep: true, clock, network: createNetworkPort(net, clock), power: createPowerPort(power), adapters: { bluesky: adapter }, credentials: new TestCredentials(() => fx ?? undefined) });
   fx = new PublishingFixture(t.dataDir);
   const account = fx.account('bluesky');
   await clock.advance(0);
@@ -49,12 +50,32 @@ async function schedule(account: string, clock: ManualClock, inMs: number) {
   return created.value.post.id;
 }
 
+/** Waits for disk work a timer started (the daily backup is real I/O), up to two seconds. */
+async function until(done: () => Promise<boolean>) {
+  const end = Date.now() + 2000;
+  while (!(await done()) && Date.now() < end) {
+    await flushPromises(2);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 describe('idle cost', () => {
-  it('an idle hour arms at most 12 timers', async () => {
+  it('an idle hour arms at most 12 timers, the daily backup and integrity check included', async () => {
     const { clock } = await start();
     const before = clock.armed;
     await clock.advance(60 * MIN);
+    // The first hour after start holds the first backup and the first full integrity check.
+    const upkeep = async () => {
+      const r = await t!.core.invoke('backups:list');
+      return r.ok && r.value.backups.some((b) => b.kind === 'daily') && r.value.lastIntegrityCheck !== null && Date.parse(r.value.nextBackupAt ?? '') > clock.now();
+    };
+    await until(upkeep);
+    expect(await upkeep()).toBe(true);
     expect(clock.armed - before).toBeLessThanOrEqual(12);
+    // And any later idle hour.
+    const later = clock.armed;
+    await clock.advance(60 * MIN);
+    expect(clock.armed - later).toBeLessThanOrEqual(12);
   });
 
   it('a post due in 3 hours wakes the engine at its time, not before (and at most 12 times an hour meanwhile)', async () => {

@@ -1,5 +1,7 @@
 import { TZDate } from '@date-fns/tz';
-import { getISOWeek, getISOWeekYear } from 'date-fns';
+// One file per function: the date-fns index loads ~250 modules (0.1 s at start).
+import { getISOWeek } from 'date-fns/getISOWeek';
+import { getISOWeekYear } from 'date-fns/getISOWeekYear';
 import type { BackupKind } from '../../../shared/ipc/backups';
 
 /** How many backups of each kind are kept (automatic ones: 7 days plus 4 weeks). */

@@ -1,16 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat, writeFile, copyFile, readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
-import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
-import sharp from 'sharp';
+import type { fileTypeFromFile } from 'file-type';
 import type { Media, MediaKind } from '../../../shared/domain';
 import type { Db } from '../db/database';
 import { AppError, invalid, notFound } from '../errors';
 import type { Clock } from '../ports/ports';
 import { createMediaRepo, toMedia, type MediaRow } from './media.repo';
-import { readImageFacts } from '../../platforms/media/fit';
+import { loadSharp, readImageFacts } from '../../platforms/media/fit';
+import { lazy } from '../../platforms/lazy';
 import { readVideoFacts, type VideoFacts } from './video-facts';
 import type { PostStore } from '../posts/post-store.repo';
+
+/** Reads a file's type from its bytes: loaded with the first media import. */
+const fileType = lazy(() => import('file-type'));
 
 /** File types the library accepts (what the platforms take), by detected mime. */
 export const SUPPORTED_MEDIA: Record<string, MediaKind> = {
@@ -201,7 +204,7 @@ export function createMediaService(deps: {
     let type: Awaited<ReturnType<typeof fileTypeFromFile>>;
     let sha256: string;
     try {
-      type = await fileTypeFromFile(path);
+      type = await (await fileType()).fileTypeFromFile(path);
       sha256 = await sha256OfFile(path);
     } catch (error) {
       throw invalid('path', `cannot read ${name}: ${reason(error)}`);
@@ -230,7 +233,7 @@ export function createMediaService(deps: {
     if (!/^[A-Za-z0-9+/\r\n]*={0,2}\s*$/.test(base64)) throw invalid('data', `${name}: must be base64`);
     const bytes = Buffer.from(base64, 'base64');
     if (bytes.length === 0) throw invalid('data', `${name} is empty`);
-    const type = await fileTypeFromBuffer(bytes);
+    const type = await (await fileType()).fileTypeFromBuffer(bytes);
     if (!type) throw new AppError('validation', `${name} is not a supported image or video; use ${SUPPORTED_NAMES}`, [{ path: 'data', message: `${name}: type not recognised; use ${SUPPORTED_NAMES}` }]);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (!SUPPORTED_MEDIA[type.mime]) throw invalid('data', `${name} is not a supported image or video (it is ${type.mime}); use ${SUPPORTED_NAMES}`);
@@ -256,6 +259,7 @@ export function createMediaService(deps: {
     try {
       out = await readFile(cached);
     } catch {
+      const sharp = await loadSharp();
       if (row.kind === 'image') {
         try {
           out = await sharp(join(deps.dataDir, row.file), { animated: false }).rotate().resize(size, size, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 70 }).toBuffer();

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { AsyncEntry } from '@napi-rs/keyring';
+import { lazy } from '../../platforms/lazy';
 import type { SecretStore } from './ports';
+
+/** The native keyring binding: loaded with the first secret read or written (start-up reads none). */
+const keyring = lazy(() => import('@napi-rs/keyring'));
 
 /** The keychain service name every Outbox secret is stored under. */
 export const KEYCHAIN_SERVICE = 'Outbox';
@@ -40,7 +43,7 @@ export interface KeychainOptions {
  */
 export function createKeychainSecretStore(service = KEYCHAIN_SERVICE, options: KeychainOptions = {}): SecretStore {
   const max = options.maxEntryChars ?? (process.platform === 'win32' ? WINDOWS_MAX_CHARS : Number.POSITIVE_INFINITY);
-  const entry = (key: string) => new AsyncEntry(service, key);
+  const entry = async (key: string) => new (await keyring()).AsyncEntry(service, key);
   const chunkKey = (key: string, generation: string, index: number) => `${key}#${generation}.${index}`;
   const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
@@ -50,9 +53,9 @@ export function createKeychainSecretStore(service = KEYCHAIN_SERVICE, options: K
     }
   };
   const raw = {
-    get: (key: string) => guard(async () => (await entry(key).getPassword()) ?? null),
-    set: (key: string, value: string) => guard(() => entry(key).setPassword(value)),
-    delete: (key: string) => guard(async () => void (await entry(key).deleteCredential())),
+    get: (key: string) => guard(async () => (await (await entry(key)).getPassword()) ?? null),
+    set: (key: string, value: string) => guard(async () => (await entry(key)).setPassword(value)),
+    delete: (key: string) => guard(async () => void (await (await entry(key)).deleteCredential())),
   };
   const parseHead = (text: string | null) => {
     if (text === null || !text.startsWith(CHUNKED)) return null;

@@ -5,8 +5,9 @@ import type { CountingMethod } from '../../../shared/platforms/catalog';
 // twitter-text is CommonJS that sets `module.exports = exports.default`, so Node's ESM loader
 // (tsx, the electron-vite bundle, which keeps dependencies external) sees only a `default`
 // export and no named ones, while vite's SSR interop in vitest sees both. `require` gives the
-// same object everywhere.
-const twitterText = createRequire(import.meta.url)('twitter-text') as typeof TwitterText;
+// same object everywhere. Required on the first X count (it costs ~50 ms to load), not at start.
+let twitterText: typeof TwitterText | undefined;
+const twitter = () => (twitterText ??= createRequire(import.meta.url)('twitter-text') as typeof TwitterText);
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
@@ -41,7 +42,7 @@ export function countCodePoints(text: string): number {
 
 /** X's weighted length (twitter-text `parseTweet`): URLs 23, CJK and emoji 2. */
 export function countX(text: string): number {
-  return twitterText.parseTweet(text).weightedLength;
+  return twitter().parseTweet(text).weightedLength;
 }
 
 // Mastodon's own countable-text rules (app/javascript/mastodon/features/compose/util/counter.js

@@ -24,7 +24,7 @@ it('migration 0016 gives the posts that existed before it their calendar moment,
   migrate(db, all);
 
   const store = createPostStore(db);
-  const ids = (f: Partial<Parameters<typeof store.list>[0]>) => store.list({ limit: 10, offset: 0, ...f }).posts.map((p) => p.id);
+  const ids = (f: Partial<Parameters<typeof store.list>[0]>) => store.list({ limit: 10, offset: 0, ...f })!.posts.map((p) => p.id);
   expect(Object.fromEntries(['planned', 'sent', 'draft'].map((id) => [id, store.get(id)!.calendarAt]))).toEqual({
     planned: new Date(5_000).toISOString(),
     sent: new Date(7_000).toISOString(),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Attempt, EntryStatus, PlatformEntry, PlatformId, Post, PostPart, PostStatus, Repeat } from '../../../shared/domain';
 import type { Db } from '../db/database';
 import type { ThreadMode } from '../../../shared/platforms/thread-mode';
+import { CHIP_TEXT_CHARS, type CalendarPost } from '../../../shared/ipc/posts';
 import { parseJson } from '../db/json';
 
 // The post aggregate (posts, entries, attempts, post_labels) has one owner: this store. Every SQL
@@ -180,6 +181,22 @@ export interface ListFilter {
   view?: ListView | undefined;
   limit: number;
   offset: number;
+  /** A `next` cursor of this list (keyset paging: no OFFSET to walk through). */
+  after?: string | undefined;
+}
+
+/** A page of posts: `total` only when counted (not on an `after` page), `next` unless it is the last. */
+export interface ListPage {
+  posts: Post[];
+  total: number | null;
+  next: string | null;
+}
+
+/** One sort key of a list: an SQL expression, its direction, and whether it may be NULL. */
+interface SortKey {
+  sql: string;
+  desc?: boolean;
+  nullable?: boolean;
 }
 
 /**
@@ -244,6 +261,37 @@ interface AttemptRow {
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+const CALENDAR_SELECT = `SELECT p.id, p.status, p.calendar_at, p.scheduled_at, p.overdue,
+    substr(COALESCE(json_extract(p.parts, '$[0].text'), ''), 1, ${CHIP_TEXT_CHARS}) AS text,
+    (SELECT json_group_array(json_array(e.id, e.platform, e.status, e.platform_url, e.enabled) ORDER BY e.position, e.id) FROM entries e WHERE e.post_id = p.id) AS entries,
+    (SELECT json_group_array(pl.label_id ORDER BY l.name COLLATE NOCASE) FROM post_labels pl JOIN labels l ON l.id = pl.label_id WHERE pl.post_id = p.id) AS labels
+  FROM posts p`;
+
+interface CalendarRow {
+  id: string;
+  status: PostStatus;
+  calendar_at: number;
+  scheduled_at: number | null;
+  overdue: number;
+  text: string;
+  entries: string;
+  labels: string;
+}
+
+function toCalendarPost(r: CalendarRow): CalendarPost {
+  const entries = parseJson<Array<[string, PlatformId, EntryStatus, string | null, number]>>(r.entries, []);
+  return {
+    id: r.id,
+    status: r.status,
+    at: iso(r.calendar_at)!,
+    scheduledAt: iso(r.scheduled_at),
+    overdue: r.overdue === 1,
+    text: r.text,
+    labelIds: parseJson<string[]>(r.labels, []),
+    entries: entries.map(([id, platform, status, url, enabled]) => ({ id, platform, status, url, enabled: enabled === 1 })),
+  };
+}
 
 function toPostRecord(r: PostRow): PostRecord {
   return {
@@ -379,6 +427,13 @@ export function createPostStore(db: Db) {
        WHERE entry_id IN (SELECT value FROM json_each(@ids)) ORDER BY entry_id, started_at, id`,
     ),
 
+    // The calendar's chips: one statement, each post's entries and labels folded into JSON arrays
+    // (what a chip shows of them only), the first part's opening words cut in SQL.
+    calendar: db.prepare(`${CALENDAR_SELECT} WHERE p.calendar_at >= @from AND p.calendar_at < @to ORDER BY p.calendar_at, p.created_at, p.rowid`),
+    calendarOf: db.prepare(
+      `${CALENDAR_SELECT} WHERE p.id IN (SELECT value FROM json_each(@ids)) AND p.calendar_at >= @from AND p.calendar_at < @to ORDER BY p.calendar_at, p.created_at, p.rowid`,
+    ),
+
     // The engine's statements.
     dueScheduled: db.prepare(
       "SELECT id FROM posts WHERE status = 'scheduled' AND overdue = 0 AND scheduled_at IS NOT NULL AND scheduled_at <= @now ORDER BY scheduled_at, created_at LIMIT @limit",
@@ -391,7 +446,7 @@ export function createPostStore(db: Db) {
     // every pending entry of every scheduled post: this runs on each re-arm.
     runnable: db.prepare(
       `SELECT e.id, e.post_id, e.account_id FROM posts p CROSS JOIN entries e ON e.post_id = p.id
-       WHERE p.status = 'publishing' AND e.enabled = 1 AND e.status = 'pending' AND COALESCE(e.next_attempt_at, 0) <= @now
+       WHERE p.status = 'publishing' AND e.enabled = 1 AND +e.status = 'pending' AND COALESCE(e.next_attempt_at, 0) <= @now
        ORDER BY COALESCE(e.next_attempt_at, 0), p.scheduled_at, p.created_at, e.position LIMIT @limit`,
     ),
     claimEntry: db.prepare(
@@ -404,7 +459,7 @@ export function createPostStore(db: Db) {
     retryEntry: db.prepare("UPDATE entries SET status = 'pending', next_attempt_at = @at, attempt_count = @attemptCount WHERE id = @id"),
     deferAccount: db.prepare(
       `UPDATE entries SET next_attempt_at = MAX(COALESCE(next_attempt_at, 0), @until)
-       WHERE account_id = @accountId AND status = 'pending' AND enabled = 1 AND post_id IN (SELECT id FROM posts WHERE status = 'publishing')`,
+       WHERE account_id = @accountId AND +status = 'pending' AND enabled = 1 AND post_id IN (SELECT id FROM posts WHERE status = 'publishing')`,
     ),
     saveProgress: db.prepare('UPDATE entries SET progress = @progress WHERE id = @id'),
     startAttempt: db.prepare("INSERT INTO attempts (entry_id, attempt_key, started_at, outcome) VALUES (@entryId, @key, @now, 'in_flight')"),
@@ -421,13 +476,13 @@ export function createPostStore(db: Db) {
     nextScheduled: db.prepare("SELECT MIN(scheduled_at) AS at FROM posts WHERE status = 'scheduled' AND overdue = 0 AND scheduled_at IS NOT NULL"),
     nextRetry: db.prepare(
       `SELECT MIN(COALESCE(e.next_attempt_at, 0)) AS at FROM posts p CROSS JOIN entries e ON e.post_id = p.id
-       WHERE p.status = 'publishing' AND e.enabled = 1 AND e.status = 'pending'`,
+       WHERE p.status = 'publishing' AND e.enabled = 1 AND +e.status = 'pending'`,
     ),
     // A post whose entries a platform holds (or that went out already) has nothing for Outbox to
     // send late: it is not overdue, its entries settle from the platforms' answers.
     lateScheduled: db.prepare(
       `SELECT id FROM posts WHERE status = 'scheduled' AND overdue = 0 AND scheduled_at IS NOT NULL AND scheduled_at <= @cutoff
-         AND EXISTS (SELECT 1 FROM entries e WHERE e.post_id = posts.id AND e.enabled = 1 AND e.status = 'pending')
+         AND EXISTS (SELECT 1 FROM entries e WHERE e.post_id = posts.id AND e.enabled = 1 AND +e.status = 'pending')
        ORDER BY scheduled_at`,
     ),
     markOverdue: db.prepare('UPDATE posts SET overdue = 1, updated_at = @now WHERE id = @id'),
@@ -448,24 +503,24 @@ export function createPostStore(db: Db) {
     // The hand-off part's statements.
     handOffCandidates: db.prepare(
       `SELECT e.id, e.post_id, e.account_id, e.platform, e.status, p.status AS post_status, p.scheduled_at FROM posts p CROSS JOIN entries e ON e.post_id = p.id
-       WHERE p.status = 'scheduled' AND p.overdue = 0 AND p.scheduled_at > @now AND e.status = 'pending' AND e.enabled = 1 AND e.hand_off = 'auto'
+       WHERE p.status = 'scheduled' AND p.overdue = 0 AND p.scheduled_at > @now AND +e.status = 'pending' AND e.enabled = 1 AND e.hand_off = 'auto'
          AND e.remote_note IS NULL AND (e.remote_check_at IS NULL OR e.remote_check_at <= @now)
-         AND e.platform IN (SELECT value FROM json_each(@platforms)) AND e.account_id IN (SELECT value FROM json_each(@accounts))
+         AND e.platform IN (SELECT value FROM json_each(@platforms)) AND +e.account_id IN (SELECT value FROM json_each(@accounts))
        ORDER BY p.scheduled_at LIMIT @limit`,
     ),
     remoteDue: db.prepare(
       `SELECT e.id, e.post_id, e.account_id, e.platform, e.status, p.status AS post_status, p.scheduled_at FROM entries e JOIN posts p ON p.id = e.post_id
-       WHERE e.remote_check_at <= @now AND e.status IN ('handed_off', 'publishing') AND e.account_id IS NOT NULL ORDER BY e.remote_check_at LIMIT @limit`,
+       WHERE e.remote_check_at <= @now AND +e.status IN ('handed_off', 'publishing') AND e.account_id IS NOT NULL ORDER BY e.remote_check_at LIMIT @limit`,
     ),
     // Exactly what the hand-off part acts on (else the timer would wake for nothing, again and again).
     nextRemoteCheck: db.prepare(
       `SELECT MIN(at) AS at FROM (
          SELECT MIN(remote_check_at) AS at FROM entries WHERE remote_check_at IS NOT NULL AND status IN ('handed_off', 'publishing') AND account_id IS NOT NULL
          UNION ALL
-         SELECT MIN(e.remote_check_at) FROM posts p CROSS JOIN entries e ON e.post_id = p.id
-         WHERE e.remote_check_at IS NOT NULL AND p.status = 'scheduled' AND p.overdue = 0 AND p.scheduled_at > @now AND e.status = 'pending' AND e.enabled = 1
+         SELECT MIN(e.remote_check_at) FROM entries e CROSS JOIN posts p ON p.id = e.post_id
+         WHERE e.remote_check_at IS NOT NULL AND p.status = 'scheduled' AND p.overdue = 0 AND p.scheduled_at > @now AND +e.status = 'pending' AND e.enabled = 1
            AND e.hand_off = 'auto' AND e.remote_note IS NULL
-           AND e.platform IN (SELECT value FROM json_each(@platforms)) AND e.account_id IN (SELECT value FROM json_each(@accounts))
+           AND e.platform IN (SELECT value FROM json_each(@platforms)) AND +e.account_id IN (SELECT value FROM json_each(@accounts))
        )`,
     ),
     beginHandOff: db.prepare(
@@ -540,11 +595,9 @@ export function createPostStore(db: Db) {
     pendingOfPlatform: db.prepare(
       `SELECT p.id AS post_id, p.scheduled_at, e.account_id, e.hand_off, e.settings FROM posts p CROSS JOIN entries e ON e.post_id = p.id
        WHERE p.status = 'scheduled' AND p.overdue = 0 AND p.scheduled_at IS NOT NULL AND p.scheduled_at < @until
-         AND e.platform = @platform AND e.enabled = 1 AND e.status = 'pending' AND e.account_id IS NOT NULL`,
+         AND e.platform = @platform AND e.enabled = 1 AND +e.status = 'pending' AND e.account_id IS NOT NULL`,
     ),
   };
-  const listCache = new Map<string, { page: ReturnType<Db['prepare']>; count: ReturnType<Db['prepare']> }>();
-  const idsCache = new Map<string, ReturnType<Db['prepare']>>();
 
   const postRow = (id: string) => s.post.get({ id }) as PostRow | undefined;
   const entryRow = (id: string) => s.entry.get({ id }) as EntryRow | undefined;
@@ -606,8 +659,47 @@ export function createPostStore(db: Db) {
     }));
   }
 
+  /**
+   * Where a list starts after the row with key values `values` (keyset paging), for keys sorted
+   * as `keys` say: SQLite sorts NULL first ascending and last descending, so a NULL key value
+   * changes the comparison (the statement is built per pattern of NULLs). The first key also
+   * bounds the range, so an index on it seeks instead of scanning.
+   */
+  function afterClause(keys: SortKey[], values: unknown[]): string {
+    const clause = (i: number): string => {
+      const k = keys[i]!;
+      const v = `@k${i}`;
+      const isNull = values[i] === null;
+      let gt: string;
+      let eq: string;
+      if (!k.desc) {
+        gt = isNull ? `${k.sql} IS NOT NULL` : `${k.sql} > ${v}`;
+        eq = isNull ? `${k.sql} IS NULL` : `${k.sql} = ${v}`;
+      } else {
+        gt = isNull ? '0' : k.nullable ? `(${k.sql} < ${v} OR ${k.sql} IS NULL)` : `${k.sql} < ${v}`;
+        eq = isNull ? `${k.sql} IS NULL` : `${k.sql} = ${v}`;
+      }
+      return i === keys.length - 1 ? gt : `(${gt} OR (${eq} AND ${clause(i + 1)}))`;
+    };
+    const first = keys[0]!;
+    const bound = values[0] === null ? null : first.desc ? (first.nullable ? null : `${first.sql} <= @k0`) : `${first.sql} >= @k0`;
+    return bound ? `${bound} AND ${clause(0)}` : clause(0);
+  }
+
+  const orderBy = (keys: SortKey[]) => keys.map((k) => `${k.sql}${k.desc ? ' DESC' : ''}`).join(', ');
+  const keyColumns = (keys: SortKey[]) => keys.map((k, i) => `${k.sql} AS k${i}`).join(', ');
+
+  /** A list's shape: its order (named, for cursors), keys, and how to build its statements. */
+  interface ListShape {
+    order: string;
+    keys: SortKey[];
+    /** The page statement, with an extra WHERE term for keyset paging. */
+    page(after: string | null): string;
+    count: string;
+  }
+
   /** A tab of the Posts view: its statuses and order, over posts (a search narrows it by id). */
-  function viewStatements(f: ListFilter & { view: ListView }) {
+  function viewShape(f: ListFilter & { view: ListView }): ListShape {
     const where: string[] = [];
     if (f.match !== undefined) where.push('p.id IN (SELECT ps.post_id FROM posts_fts f JOIN post_search ps ON ps.id = f.rowid WHERE posts_fts MATCH @match)');
     const statuses: Record<ListView, string | null> = {
@@ -628,29 +720,29 @@ export function createPostStore(db: Db) {
     if (f.accountId !== undefined) where.push('EXISTS (SELECT 1 FROM entries e WHERE e.post_id = p.id AND e.account_id = @accountId)');
     // The latest failure of a post: its newest failed attempt (an edit afterwards is not news).
     const failedAt = `COALESCE((SELECT MAX(COALESCE(a.ended_at, a.started_at)) FROM entries e JOIN attempts a ON a.entry_id = e.id
-      WHERE e.post_id = p.id AND e.status = 'failed' AND a.outcome NOT IN ('published', 'handed_off', 'in_flight')), p.updated_at)`;
-    const order: Record<ListView, string> = {
-      upcoming: 'p.calendar_at, p.created_at, p.rowid',
-      drafts: 'p.updated_at DESC, p.rowid DESC',
-      published: 'p.calendar_at DESC, p.rowid DESC',
-      failed: `${failedAt} DESC, p.rowid DESC`,
-      all: 'COALESCE(p.calendar_at, p.updated_at) DESC, p.rowid DESC',
+      WHERE e.post_id = p.id AND +e.status = 'failed' AND a.outcome NOT IN ('published', 'handed_off', 'in_flight')), p.updated_at)`;
+    const keys: Record<ListView, SortKey[]> = {
+      upcoming: [{ sql: 'p.calendar_at', nullable: true }, { sql: 'p.created_at' }, { sql: 'p.rowid' }],
+      drafts: [{ sql: 'p.updated_at', desc: true }, { sql: 'p.rowid', desc: true }],
+      published: [{ sql: 'p.calendar_at', desc: true, nullable: true }, { sql: 'p.rowid', desc: true }],
+      failed: [{ sql: failedAt, desc: true }, { sql: 'p.rowid', desc: true }],
+      all: [{ sql: 'COALESCE(p.calendar_at, p.updated_at)', desc: true }, { sql: 'p.rowid', desc: true }],
     };
-    const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
-    const key = `view:${f.view}${filter}`;
-    let cached = listCache.get(key);
-    if (!cached) {
-      cached = {
-        page: db.prepare(`SELECT p.* FROM posts p${filter} ORDER BY ${order[f.view]} LIMIT @limit OFFSET @offset`),
-        count: db.prepare(`SELECT count(*) AS n FROM posts p${filter}`),
-      };
-      listCache.set(key, cached);
-    }
-    return cached;
+    const k = keys[f.view];
+    const filter = (extra: string | null) => {
+      const all = extra ? [...where, extra] : where;
+      return all.length ? ` WHERE ${all.join(' AND ')}` : '';
+    };
+    return {
+      order: f.view,
+      keys: k,
+      page: (after) => `SELECT p.*, ${keyColumns(k)} FROM posts p${filter(after)} ORDER BY ${orderBy(k)} LIMIT @limit OFFSET @offset`,
+      count: `SELECT count(*) AS n FROM posts p${filter(null)}`,
+    };
   }
 
-  function listStatements(f: ListFilter) {
-    if (f.view !== undefined) return viewStatements({ ...f, view: f.view });
+  function listShape(f: ListFilter): ListShape {
+    if (f.view !== undefined) return viewShape({ ...f, view: f.view });
     // A search filters and sorts its matches on post_search (a small mirror of the columns it
     // needs, see migration 0003) and reads posts rows for one page only.
     const t = f.match !== undefined ? 'ps' : 'p';
@@ -664,40 +756,84 @@ export function createPostStore(db: Db) {
     const postId = f.match !== undefined ? 'ps.post_id' : 'p.id';
     if (f.labelId !== undefined) where.push(`EXISTS (SELECT 1 FROM post_labels pl WHERE pl.post_id = ${postId} AND pl.label_id = @labelId)`);
     if (f.accountId !== undefined) where.push(`EXISTS (SELECT 1 FROM entries e WHERE e.post_id = ${postId} AND e.account_id = @accountId)`);
-    const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
-    const key = `${t}${filter}`;
-    let cached = listCache.get(key);
-    if (!cached) {
-      // Posts without a time (drafts) sort first, as SQLite sorts NULL; the rowid tie-break keeps
-      // the order total and lets the (scheduled_at, created_at) index give it without sorting.
-      if (f.match !== undefined) {
-        const from = 'posts_fts f JOIN post_search ps ON ps.id = f.rowid';
-        cached = {
-          page: db.prepare(
-            `SELECT p.* FROM (SELECT ps.post_id, ps.scheduled_at, ps.created_at, ps.id FROM ${from}${filter}
-               ORDER BY ps.scheduled_at, ps.created_at, ps.id LIMIT @limit OFFSET @offset) s
-             JOIN posts p ON p.id = s.post_id ORDER BY s.scheduled_at, s.created_at, s.id`,
-          ),
-          count: db.prepare(`SELECT count(*) AS n FROM ${from}${filter}`),
-        };
-      } else {
-        // One entry per account and post (UNIQUE (post_id, account_id)): counting an account's
-        // entries counts its posts, from the account index instead of a scan of every post.
-        const countSql = where.length === 1 && f.accountId !== undefined ? 'SELECT count(*) AS n FROM entries WHERE account_id = @accountId' : `SELECT count(*) AS n FROM posts p${filter}`;
-        cached = {
-          page: db.prepare(`SELECT p.* FROM posts p${filter} ORDER BY p.scheduled_at, p.created_at, p.rowid LIMIT @limit OFFSET @offset`),
-          count: db.prepare(countSql),
-        };
-      }
-      listCache.set(key, cached);
+    const filter = (extra: string | null) => {
+      const all = extra ? [...where, extra] : where;
+      return all.length ? ` WHERE ${all.join(' AND ')}` : '';
+    };
+    // Posts without a time (drafts) sort first, as SQLite sorts NULL; the rowid tie-break keeps
+    // the order total and lets the (scheduled_at, created_at) index give it without sorting.
+    if (f.match !== undefined) {
+      const from = 'posts_fts f JOIN post_search ps ON ps.id = f.rowid';
+      const keys: SortKey[] = [{ sql: 'ps.scheduled_at', nullable: true }, { sql: 'ps.created_at' }, { sql: 'ps.id' }];
+      return {
+        order: 'search',
+        keys,
+        page: (after) =>
+          `SELECT p.*, s.k0, s.k1, s.k2 FROM (SELECT ps.post_id, ${keyColumns(keys)} FROM ${from}${filter(after)}
+             ORDER BY ${orderBy(keys)} LIMIT @limit OFFSET @offset) s
+           JOIN posts p ON p.id = s.post_id ORDER BY s.k0, s.k1, s.k2`,
+        count: `SELECT count(*) AS n FROM ${from}${filter(null)}`,
+      };
     }
-    return cached;
+    // One entry per account and post (UNIQUE (post_id, account_id)): counting an account's
+    // entries counts its posts, from the account index instead of a scan of every post.
+    const keys: SortKey[] = [{ sql: 'p.scheduled_at', nullable: true }, { sql: 'p.created_at' }, { sql: 'p.rowid' }];
+    return {
+      order: 'time',
+      keys,
+      page: (after) => `SELECT p.*, ${keyColumns(keys)} FROM posts p${filter(after)} ORDER BY ${orderBy(keys)} LIMIT @limit OFFSET @offset`,
+      count: where.length === 1 && f.accountId !== undefined ? 'SELECT count(*) AS n FROM entries WHERE account_id = @accountId' : `SELECT count(*) AS n FROM posts p${filter(null)}`,
+    };
+  }
+
+  const statementCache = new Map<string, ReturnType<Db['prepare']>>();
+  const prepared = (sql: string) => {
+    let statement = statementCache.get(sql);
+    if (!statement) statementCache.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  };
+
+  /** A cursor: the list's order and the last row's sort keys, opaque to callers. */
+  const encodeCursor = (order: string, values: unknown[]) => Buffer.from(JSON.stringify([order, ...values])).toString('base64url');
+  function decodeCursor(cursor: string, shape: ListShape): unknown[] | null {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    } catch {
+      return null;
+    }
+    if (!Array.isArray(parsed) || parsed[0] !== shape.order || parsed.length !== shape.keys.length + 1) return null;
+    const values = parsed.slice(1);
+    const fits = values.every((v, i) => typeof v === 'number' || typeof v === 'string' || (v === null && shape.keys[i]!.nullable === true));
+    return fits ? values : null;
   }
 
   function listParams(f: ListFilter) {
     const out: Record<string, unknown> = { limit: f.limit, offset: f.offset };
     for (const k of ['match', 'status', 'from', 'to', 'labelId', 'accountId'] as const) if (f[k] !== undefined) out[k] = f[k];
     return out;
+  }
+
+  /** A page of the list; null when `after` is not a cursor of this list. */
+  function listPage(f: ListFilter): ListPage | null {
+    const shape = listShape(f);
+    const params = listParams(f);
+    let after: unknown[] | null = null;
+    if (f.after !== undefined) {
+      after = decodeCursor(f.after, shape);
+      if (!after) return null;
+      after.forEach((v, i) => (params[`k${i}`] = v));
+    }
+    // One row more than asked tells whether a next page exists.
+    const rows = prepared(shape.page(after ? afterClause(shape.keys, after) : null)).all({ ...params, limit: f.limit + 1 }) as Array<PostRow & Record<`k${number}`, unknown>>;
+    const more = rows.length > f.limit;
+    if (more) rows.length = f.limit;
+    const last = rows.at(-1);
+    const next = more && last ? encodeCursor(shape.order, shape.keys.map((_, i) => last[`k${i}`])) : null;
+    // Counted once per filter: an `after` page leaves it to the first; a short first page is its own count.
+    let total: number | null = null;
+    if (after === null) total = !more && (rows.length > 0 || f.offset === 0) ? f.offset + rows.length : (prepared(shape.count).get(params) as { n: number }).n;
+    return { posts: hydrate(rows), total, next };
   }
 
   function insertEntry(e: NewEntry): string {
@@ -868,13 +1004,12 @@ export function createPostStore(db: Db) {
       const order = new Map(ids.map((id, i) => [id, i]));
       return hydrate(rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!));
     },
-    list(f: ListFilter): { posts: Post[]; total: number } {
-      const { page, count } = listStatements(f);
-      const p = listParams(f);
-      const rows = page.all(p) as PostRow[];
-      // The count only needs computing when the page does not already tell it.
-      const total = rows.length < f.limit && (rows.length > 0 || f.offset === 0) ? f.offset + rows.length : (count.get(p) as { n: number }).n;
-      return { posts: hydrate(rows), total };
+    /** A page of posts (keyset with `after`, else from `offset`); null when `after` is not a cursor of this list. */
+    list: listPage,
+    /** Every post whose calendar moment is in [from, to) as a chip (optionally only `ids`), in one statement. */
+    calendar(from: number, to: number, ids?: string[]): CalendarPost[] {
+      const rows = (ids === undefined ? s.calendar.all({ from, to }) : s.calendarOf.all({ from, to, ids: JSON.stringify(ids) })) as CalendarRow[];
+      return rows.map(toCalendarPost);
     },
     entry: (id: string): EntryRecord | undefined => {
       const row = entryRow(id);
@@ -902,11 +1037,9 @@ export function createPostStore(db: Db) {
     },
 
     /** Every post id the filter matches, in list order (exports). */
-    ids(f: Omit<ListFilter, 'limit' | 'offset'>): string[] {
-      const { page } = listStatements({ ...f, limit: -1, offset: 0 });
-      let ids = idsCache.get(page.source);
-      if (!ids) idsCache.set(page.source, (ids = db.prepare(`SELECT id FROM (${page.source})`)));
-      return (ids.all(listParams({ ...f, limit: -1, offset: 0 })) as Array<{ id: string }>).map((r) => r.id);
+    ids(f: Omit<ListFilter, 'limit' | 'offset' | 'after'>): string[] {
+      const shape = listShape({ ...f, limit: -1, offset: 0 });
+      return (prepared(`SELECT id FROM (${shape.page(null)})`).all(listParams({ ...f, limit: -1, offset: 0 })) as Array<{ id: string }>).map((r) => r.id);
     },
     /** Which of these post ids exist (imports keep the ids of an export). */
     existingPostIds: (ids: string[]): Set<string> => new Set((s.existingPosts.all({ ids: JSON.stringify(ids) }) as Array<{ id: string }>).map((r) => r.id)),

@@ -10,6 +10,7 @@ export function createPostsHandlers(posts: PostsService): DomainHandlers<'posts'
     'posts:duplicate': ({ id }) => posts.duplicate(id),
     'posts:get': ({ id }) => posts.get(id),
     'posts:list': (input) => posts.list(input),
+    'posts:calendar': (input) => posts.calendar(input),
     'posts:validate': (input) => posts.validate(input),
     'posts:publish': ({ id }) => posts.publish(id),
     'posts:nextSlots': ({ count }) => ({ slots: posts.nextSlots(count) }),

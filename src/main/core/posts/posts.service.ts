@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Post, PostPart, PostStatus, Repeat } from '../../../shared/domain';
-import type { EntryValidation, PostWithWarnings, postsCreateInput, postsListInput, postsUpdateInput, postsValidateInput, targetInput } from '../../../shared/ipc/posts';
+import type { CalendarPost, EntryValidation, PostWithWarnings, postsCalendarInput, postsCreateInput, postsListInput, postsUpdateInput, postsValidateInput, targetInput } from '../../../shared/ipc/posts';
 import { platformSpec } from '../../../shared/platforms/catalog';
 import { contentTypeFromPostType } from '../../../shared/platforms/settings';
 import type { ThreadMode } from '../../../shared/platforms/thread-mode';
@@ -15,7 +15,7 @@ import type { LabelsRepo } from '../labels/labels.repo';
 import type { MediaRepo } from '../media/media.repo';
 import type { Clock } from '../ports/ports';
 import { firstFreeSlot, sameWallTime } from './calendar';
-import type { EntryRecord, PostStore } from './post-store.repo';
+import type { EntryRecord, ListPage, PostStore } from './post-store.repo';
 import { createQuotaCheck } from './quota-check';
 import { resolveContentType, validateEntry, type CountCache, type EntryToValidate, type MediaFacts } from './validate';
 
@@ -45,6 +45,7 @@ const QUEUE_HORIZON_MS = 400 * 86_400_000;
 type CreateInput = z.output<typeof postsCreateInput>;
 type UpdateInput = z.output<typeof postsUpdateInput>;
 type ListInput = z.output<typeof postsListInput>;
+type CalendarInput = z.output<typeof postsCalendarInput>;
 type ValidateInput = z.output<typeof postsValidateInput>;
 type TargetInput = z.output<typeof targetInput>;
 
@@ -423,15 +424,15 @@ export function createPostsService(deps: PostsServiceDeps) {
     return mustGet(id);
   }
 
-  function list(input: ListInput): { posts: Post[]; total: number } {
+  function list(input: ListInput): ListPage {
     let match: string | undefined;
     if (input.query !== undefined && input.query.trim() !== '') {
       const q = ftsQuery(input.query);
       // Only punctuation: nothing can match it.
-      if (q === null) return { posts: [], total: 0 };
+      if (q === null) return { posts: [], total: input.after === undefined ? 0 : null, next: null };
       match = q;
     }
-    return store.list({
+    const page = store.list({
       status: input.status,
       labelId: input.labelId,
       accountId: input.accountId,
@@ -442,7 +443,15 @@ export function createPostsService(deps: PostsServiceDeps) {
       view: input.view,
       limit: input.limit,
       offset: input.offset,
+      after: input.after,
     });
+    if (!page) throw invalid('after', 'is not a cursor of this list: start again from the first page');
+    return page;
+  }
+
+  /** `posts:calendar`: the chips of [from, to), or of those of `ids` still in it. */
+  function calendar(input: CalendarInput): { posts: CalendarPost[] } {
+    return { posts: store.calendar(Date.parse(input.from), Date.parse(input.to), input.ids) };
   }
 
   function validate(input: ValidateInput): { entries: EntryValidation[] } {
@@ -499,6 +508,7 @@ export function createPostsService(deps: PostsServiceDeps) {
     publish,
     get: mustGet,
     list,
+    calendar,
     validate,
     /** `posts:nextSlots`: the next free queue slots, as ISO times. */
     nextSlots: (count: number): string[] => freeSlots(clock.now(), count).map((ms) => new Date(ms).toISOString()),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { TZDate } from '@date-fns/tz';
-import yazl from 'yazl';
+import type Yazl from 'yazl';
 import type { Post } from '../../../shared/domain';
 import { platformSpec } from '../../../shared/platforms/catalog';
 import type { ExportFormat, ExportResult, exportFilter } from '../../../shared/ipc/transfer';
@@ -18,6 +18,10 @@ import type { Clock } from '../ports/ports';
 import type { PostStore } from '../posts/post-store.repo';
 import { ftsQuery } from '../posts/posts.service';
 import { csvLine } from './csv';
+import { defaultOf, lazy } from '../../platforms/lazy';
+
+/** The zip writer: loaded with the first archive export. */
+const yazlModule = lazy(() => import('yazl'));
 
 /** Posts are read and written this many at a time, yielding to the event loop between (publishing goes on). */
 const CHUNK = 500;
@@ -151,6 +155,7 @@ export function createExportService(deps: ExportDeps) {
     const json = `${path}.json.partial`;
     try {
       const media = await writeJson(json, postIds);
+      const yazl = defaultOf<typeof Yazl>(await yazlModule());
       const zip = new yazl.ZipFile();
       zip.addFile(json, 'outbox-export.json');
       let files = 0;

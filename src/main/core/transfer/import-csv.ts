@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { parse } from 'csv-parse/sync';
+import { lazy } from '../../platforms/lazy';
 import { PLATFORMS, type PlatformId } from '../../../shared/domain';
 import { isTimeZone } from '../../../shared/ipc/define';
 import type { ImportIssue, ImportRowValues } from '../../../shared/ipc/transfer';
@@ -36,6 +36,9 @@ const ALIASES: Record<string, ImportColumn> = {
   tags: 'labels',
 };
 
+/** The CSV parser: loaded with the first CSV import. */
+const csvParse = lazy(() => import('csv-parse/sync'));
+
 function columnOf(header: string): ImportColumn | null {
   const name = header.trim().toLowerCase().replace(/[\s-]+/g, '_');
   if ((IMPORT_COLUMNS as readonly string[]).includes(name)) return name as ImportColumn;
@@ -46,7 +49,8 @@ function columnOf(header: string): ImportColumn | null {
  * Parses the CSV text into rows keyed by column. Problems with the file itself (not CSV, no
  * text column, unknown columns) come back as file issues; blank lines are left out.
  */
-export function parseCsv(text: string): { rows: CsvRow[]; fileIssues: ImportIssue[]; fatal: boolean } {
+export async function parseCsv(text: string): Promise<{ rows: CsvRow[]; fileIssues: ImportIssue[]; fatal: boolean }> {
+  const { parse } = await csvParse();
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
     records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: false, info: true }) as unknown as typeof records;

@@ -268,7 +268,7 @@ export function createImportService(deps: ImportDeps) {
     const source = input.source;
     if ('rows' in source) return planCsv(source.rows, skip, []);
     if ('csv' in source) {
-      const parsed = parseCsv(source.csv);
+      const parsed = await parseCsv(source.csv);
       if (parsed.fatal) return { format: 'csv', previews: [], posts: [], newLabels: new Map(), fileIssues: parsed.fileIssues };
       return planCsv(parsed.rows, skip, parsed.fileIssues);
     }
@@ -291,7 +291,7 @@ export function createImportService(deps: ImportDeps) {
       const dir = dirname(path);
       return planJson(deps, text, existsSync(join(dir, 'media')) ? dir : null, skip);
     }
-    const parsed = parseCsv(text);
+    const parsed = await parseCsv(text);
     if (parsed.fatal) return { format: 'csv', previews: [], posts: [], newLabels: new Map(), fileIssues: parsed.fileIssues };
     return planCsv(parsed.rows, skip, parsed.fileIssues);
   }

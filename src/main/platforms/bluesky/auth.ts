@@ -1,12 +1,14 @@
-import { type Agent, BlobRef, XRPCError } from '@atproto/api';
+import type { Agent } from '@atproto/api';
 import { type CheckResult, type ConnectContext, type ConnectedAccount, type PlatformConnector, PublishError, type PublishAccount } from '../types';
 import {
   anonymousAgent,
+  atproto,
   type BlueskySecrets,
   classify,
   DEFAULT_SERVICE,
   isAccountGone,
   isSessionError,
+  isXrpcError,
   jwtExpiry,
   jwtScope,
   parseSecrets,
@@ -43,13 +45,13 @@ export const blueskyConnector: PlatformConnector<BlueskyConnectInput> = {
     const identifier = input.identifier.trim().replace(/^@/, '');
     let data;
     try {
-      data = (await anonymousAgent(service).com.atproto.server.createSession({ identifier, password: input.appPassword }, { signal: ctx.signal })).data;
+      data = (await (await anonymousAgent(service)).com.atproto.server.createSession({ identifier, password: input.appPassword }, { signal: ctx.signal })).data;
     } catch (err) {
       throw connectError(err, service, ctx);
     }
     if (jwtScope(data.accessJwt) === MAIN_PASSWORD_SCOPE) {
       // Outbox keeps what it is given; the main password would let it change email or delete the account.
-      await anonymousAgent(service)
+      await (await anonymousAgent(service))
         .com.atproto.server.deleteSession(undefined, { headers: { authorization: `Bearer ${data.refreshJwt}` } })
         .catch(() => undefined);
       throw new PublishError('permanent', 'That is the account password. Create an app password in Bluesky (Settings → Privacy and security → App passwords) and use it instead.');
@@ -89,7 +91,7 @@ export const blueskyConnector: PlatformConnector<BlueskyConnectInput> = {
     const base = ctx.endpoints.apiBase ?? secrets.service;
     let replaced: BlueskySecrets | undefined;
     try {
-      const session = await sessionAgent(base, secrets.did, secrets.accessJwt).com.atproto.server.getSession(undefined, { signal: ctx.signal });
+      const session = await (await sessionAgent(base, secrets.did, secrets.accessJwt)).com.atproto.server.getSession(undefined, { signal: ctx.signal });
       if (session.data.active === false) return { connection: 'disconnected', message: `The Bluesky account is ${session.data.status ?? 'deactivated'}` };
       if (session.data.handle !== secrets.handle) replaced = { ...secrets, handle: session.data.handle };
     } catch (err) {
@@ -124,7 +126,7 @@ type Renewal = { ok: true; secrets: BlueskySecrets } | { ok: false; gone: boolea
  */
 async function renew(secrets: BlueskySecrets, ctx: ConnectContext): Promise<Renewal> {
   const base = ctx.endpoints.apiBase ?? secrets.service;
-  const agent = anonymousAgent(base);
+  const agent = await anonymousAgent(base);
   if (secrets.refreshJwt) {
     try {
       const { data } = await agent.com.atproto.server.refreshSession(undefined, { headers: { authorization: `Bearer ${secrets.refreshJwt}` }, signal: ctx.signal });
@@ -146,7 +148,7 @@ async function renew(secrets: BlueskySecrets, ctx: ConnectContext): Promise<Rene
 }
 
 function connectError(err: unknown, service: string, ctx: ConnectContext): PublishError {
-  if (err instanceof XRPCError) {
+  if (isXrpcError(err)) {
     if (err.error === 'AuthFactorTokenRequired') {
       return new PublishError('permanent', 'Bluesky asks for a sign-in code: use an app password (Settings → Privacy and security → App passwords), which needs none', { httpStatus: err.status, cause: err });
     }
@@ -157,7 +159,7 @@ function connectError(err: unknown, service: string, ctx: ConnectContext): Publi
 
 /** The account's display name and avatar, read from its own repo (works on any PDS, no AppView needed). */
 async function readProfile(secrets: BlueskySecrets, ctx: ConnectContext): Promise<{ displayName: string; avatarUrl: string | null }> {
-  const agent: Agent = anonymousAgent(secrets.pdsUrl);
+  const agent: Agent = await anonymousAgent(secrets.pdsUrl);
   const res = await agent.com.atproto.repo.getRecord({ repo: secrets.did, collection: 'app.bsky.actor.profile', rkey: 'self' }, { signal: ctx.signal });
   const value = res.data.value as { displayName?: unknown; avatar?: unknown };
   const displayName = typeof value.displayName === 'string' ? value.displayName.trim() : '';
@@ -166,7 +168,9 @@ async function readProfile(secrets: BlueskySecrets, ctx: ConnectContext): Promis
 }
 
 function blobCid(blob: unknown): string | null {
-  if (blob instanceof BlobRef) return blob.ref.toString();
+  // A BlobRef exists only once the SDK has loaded (it made the answer this reads).
+  const BlobRef = atproto.loaded()?.BlobRef;
+  if (BlobRef && blob instanceof BlobRef) return blob.ref.toString();
   const ref = (blob as { ref?: unknown } | undefined)?.ref;
   if (ref && typeof ref === 'object' && typeof (ref as { $link?: unknown }).$link === 'string') return (ref as { $link: string }).$link;
   return null;

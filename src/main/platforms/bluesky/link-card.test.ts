@@ -2,8 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { parseHead, readLinkCard } from './link-card';
 
 describe('parseHead', () => {
-  test('reads og and twitter meta tags (first value wins) and the <title>, entities decoded', () => {
-    const { title, meta } = parseHead(`<html><HEAD>
+  test('reads og and twitter meta tags (first value wins) and the <title>, entities decoded', async () => {
+    const { title, meta } = await parseHead(`<html><HEAD>
       <title> A  &amp; B
       </title>
       <meta property="og:title" content="Tom &amp; Jerry&#39;s &quot;show&quot;">
@@ -18,8 +18,8 @@ describe('parseHead', () => {
     expect(meta.has('og:image')).toBe(false);
   });
 
-  test('a page with no head tags gives nothing', () => {
-    expect(parseHead('<p>hello</p>')).toEqual({ title: null, meta: new Map() });
+  test('a page with no head tags gives nothing', async () => {
+    expect(await parseHead('<p>hello</p>')).toEqual({ title: null, meta: new Map() });
   });
 });
 

@@ -1,5 +1,8 @@
-import { Parser } from 'htmlparser2';
+import { lazy } from '../lazy';
 import { BLUESKY_LIMITS } from './limits';
+
+/** The HTML parser: loaded with the first link card. */
+const htmlparser = lazy(() => import('htmlparser2'));
 
 /** What a page says about itself, for an app.bsky.embed.external card. */
 export interface LinkCard {
@@ -46,7 +49,7 @@ export async function readLinkCard(url: string, options: LinkCardOptions): Promi
       return null;
     }
     const html = decode(await readAtMost(page, MAX_PAGE_BYTES, '</head>'), page.headers.get('content-type'));
-    const tags = parseHead(html);
+    const tags = await parseHead(html);
     const title = (tags.meta.get('og:title') ?? tags.meta.get('twitter:title') ?? tags.title ?? '').trim();
     const description = (tags.meta.get('og:description') ?? tags.meta.get('twitter:description') ?? tags.meta.get('description') ?? '').trim();
     if (!title && !description) return null;
@@ -127,7 +130,8 @@ function includes(haystack: Uint8Array, needle: Uint8Array): boolean {
 }
 
 /** The <title> and <meta property|name=... content=...> of a page's head, first value wins. */
-export function parseHead(html: string): { title: string | null; meta: Map<string, string> } {
+export async function parseHead(html: string): Promise<{ title: string | null; meta: Map<string, string> }> {
+  const { Parser } = await htmlparser();
   const meta = new Map<string, string>();
   let title: string | null = null;
   let inTitle = false;

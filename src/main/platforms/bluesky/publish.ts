@@ -1,11 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { type Agent, RichText } from '@atproto/api';
-import { TID } from '@atproto/common-web';
+import type { Agent, RichText } from '@atproto/api';
 import { type PlatformAdapter, type PublishContext, type PublishMedia, type PublishPart, type PublishResult, PublishError } from '../types';
 import { type FittedImage, fitImage } from './image';
 import { BLUESKY_LIMITS } from './limits';
 import { readLinkCard } from './link-card';
-import { type BlueskySecrets, classify, parseSecrets, sessionAgent } from './session';
+import { lazy } from '../lazy';
+import { atproto, type BlueskySecrets, classify, parseSecrets, sessionAgent } from './session';
+
+/** Record keys (TIDs): with the SDK, loaded on the first Bluesky publish. */
+const commonWeb = lazy(() => import('@atproto/common-web'));
 
 const POST = 'app.bsky.feed.post';
 
@@ -47,13 +50,14 @@ export function createBlueskyAdapter(options: BlueskyAdapterOptions = {}): Platf
 
   async function publish(ctx: PublishContext): Promise<PublishResult> {
     checkParts(ctx.parts);
-    const session = open(ctx);
+    const session = await open(ctx);
     const saved = loadProgress(ctx, session.secrets.did);
     let progress: BlueskyProgress;
     if (saved && saved.parts.length === ctx.parts.length) {
       progress = saved;
     } else {
       // New keys for parts without one, committed before anything is sent.
+      const { TID } = await commonWeb();
       progress = { did: session.secrets.did, parts: ctx.parts.map((_, i) => saved?.parts[i] ?? { rkey: TID.nextStr() }) };
       await ctx.progress.save(progress);
     }
@@ -65,7 +69,7 @@ export function createBlueskyAdapter(options: BlueskyAdapterOptions = {}): Platf
     const saved = loadProgress(ctx, parseSecrets(ctx.credentials).did);
     // No keys committed means createRecord was never called.
     if (!saved) return null;
-    const session = open(ctx);
+    const session = await open(ctx);
     let changed = false;
     for (const part of saved.parts) {
       if (part.uri && part.cid) continue;
@@ -108,6 +112,7 @@ export function createBlueskyAdapter(options: BlueskyAdapterOptions = {}): Platf
   }
 
   async function buildRecord(ctx: PublishContext, session: Session, part: PublishPart, reply: { root: StrongRef; parent: StrongRef } | undefined, mentions: Map<string, string | null>) {
+    const { RichText } = await atproto();
     const rt = new RichText({ text: part.text });
     rt.detectFacetsWithoutResolution();
     const facets = await resolveFacets(rt, session.agent, ctx, mentions);
@@ -156,10 +161,10 @@ interface Session {
   agent: Agent;
 }
 
-function open(ctx: PublishContext): Session {
+async function open(ctx: PublishContext): Promise<Session> {
   const secrets = parseSecrets(ctx.credentials);
   const base = ctx.endpoints.apiBase ?? secrets.pdsUrl;
-  return { secrets, agent: sessionAgent(base, secrets.did, secrets.accessJwt) };
+  return { secrets, agent: await sessionAgent(base, secrets.did, secrets.accessJwt) };
 }
 
 function checkParts(parts: PublishPart[]) {

@@ -1,5 +1,15 @@
-import { Agent, XRPCError } from '@atproto/api';
+import type { Agent, XRPCError } from '@atproto/api';
+import { lazy } from '../lazy';
 import { PublishError } from '../types';
+
+/** @atproto/api (with its lexicons, the heaviest module Outbox has): loaded when Bluesky is first used. */
+export const atproto = lazy(() => import('@atproto/api'));
+
+/** True for an XRPC error of the SDK (only thrown once it has loaded). */
+export function isXrpcError(err: unknown): err is XRPCError {
+  const sdk = atproto.loaded();
+  return sdk !== undefined && err instanceof sdk.XRPCError;
+}
 
 /** Where a creator's Bluesky account lives when they name no other service. */
 export const DEFAULT_SERVICE = 'https://bsky.social';
@@ -43,7 +53,8 @@ export function parseSecrets(raw: Record<string, unknown>): BlueskySecrets {
 }
 
 /** An agent without a session (createSession, refreshSession, public reads). */
-export function anonymousAgent(service: string): Agent {
+export async function anonymousAgent(service: string): Promise<Agent> {
+  const { Agent } = await atproto();
   return new Agent({ did: undefined, fetchHandler: (url: string, init: RequestInit) => fetch(new URL(url, service), init) });
 }
 
@@ -53,7 +64,8 @@ export function anonymousAgent(service: string): Agent {
  * answer, and a rotated token the accounts service never saw would be lost. Here an expired token
  * surfaces as an `auth` failure and the accounts service refreshes and stores the new session.
  */
-export function sessionAgent(baseUrl: string, did: string, accessJwt: string): Agent {
+export async function sessionAgent(baseUrl: string, did: string, accessJwt: string): Promise<Agent> {
+  const { Agent } = await atproto();
   return new Agent({
     did,
     fetchHandler: (url: string, init: RequestInit) => {
@@ -119,12 +131,12 @@ function header(headers: Record<string, string | undefined> | undefined, name: s
 
 /** True when the XRPC error is the PDS saying the session is expired or invalid. */
 export function isSessionError(err: unknown): boolean {
-  return err instanceof XRPCError && (err.status === 401 || AUTH_ERRORS.has(err.error));
+  return isXrpcError(err) && (err.status === 401 || AUTH_ERRORS.has(err.error));
 }
 
 /** True when the XRPC error means the account cannot be used any more (taken down, deactivated). */
 export function isAccountGone(err: unknown): boolean {
-  return err instanceof XRPCError && ACCOUNT_ERRORS.has(err.error);
+  return isXrpcError(err) && ACCOUNT_ERRORS.has(err.error);
 }
 
 /**
@@ -135,7 +147,7 @@ export function classify(err: unknown, options: { now: number; sending?: boolean
   if (err instanceof PublishError) return err;
   const what = options.what ? `${options.what}: ` : '';
   const sending = options.sending ?? false;
-  if (err instanceof XRPCError) {
+  if (isXrpcError(err)) {
     const message = err.message || err.error || `HTTP ${err.status}`;
     const httpStatus = err.status >= 100 ? err.status : undefined;
     if (isAccountGone(err)) return new PublishError('permanent', `${what}Bluesky: ${message}`, { httpStatus, cause: err });

@@ -7,10 +7,19 @@ import { randomUUID } from 'node:crypto';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import type SharpModule from 'sharp';
+import type { Metadata, Sharp } from 'sharp';
+import { defaultOf, lazy } from '../lazy';
 import type { ImageFormat, MediaRules } from '../../../shared/platforms/catalog';
 import { describeImagePlan, planImage, type AspectFit, type ImagePlan, type MediaFactsForPlan } from '../../../shared/platforms/media-plan';
 import { stripJpegMetadata } from './jpeg-metadata';
+
+/** sharp (libvips, with its native binding): loaded with the first image read or fitted. */
+const sharpModule = lazy(() => import('sharp'));
+/** The sharp function, once loaded. */
+export async function loadSharp(): Promise<typeof SharpModule> {
+  return defaultOf<typeof SharpModule>(await sharpModule());
+}
 
 /** Choices the creator makes for a fit. */
 export interface FitOptions {
@@ -50,6 +59,7 @@ const SMALLEST_SIDE = 200;
 
 /** Reads what the plan needs from an image: displayed size, frames, transparency actually used, colour space. */
 export async function readImageFacts(source: string | Uint8Array): Promise<ImageFacts> {
+  const sharp = await loadSharp();
   let meta: Metadata;
   try {
     meta = await sharp(source).metadata();
@@ -121,6 +131,7 @@ interface Encoded {
 const view = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
 async function fitStill(source: string | Uint8Array, plan: ImagePlan, rules: MediaRules, background: string): Promise<Encoded> {
+  const sharp = await loadSharp();
   // Decode once, oriented and already at the planned size (crop or pad included), in sRGB, with
   // alpha only when it is kept; then encode from the raw pixels at each step.
   let pipeline: Sharp = sharp(source, { pages: 1 }).autoOrient();
@@ -187,6 +198,7 @@ async function fitStill(source: string | Uint8Array, plan: ImagePlan, rules: Med
 }
 
 async function fitAnimated(source: string | Uint8Array, plan: ImagePlan): Promise<Encoded> {
+  const sharp = await loadSharp();
   // GIFs shrink with fewer colours first, then with fewer pixels per frame.
   let width = plan.width;
   let height = plan.height;

@@ -7,10 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { lazy } from '../lazy';
 import type { PublicLinks } from '../types';
+
+// The AWS SDK (hundreds of modules) loads with the first request to a bucket, never at start.
+const s3 = lazy(() => import('@aws-sdk/client-s3'));
+const libStorage = lazy(() => import('@aws-sdk/lib-storage'));
+const presigner = lazy(() => import('@aws-sdk/s3-request-presigner'));
 
 /** Where the creator's bucket is and how to sign in to it (the secret lives in the keychain). */
 export interface BucketConfig {
@@ -92,32 +96,36 @@ export function checkBucketConfig(config: BucketConfig): Required<Omit<BucketCon
 export function createMediaHost(input: BucketConfig, options: { now?: () => number } = {}): MediaHost {
   const config = checkBucketConfig(input);
   const now = options.now ?? Date.now;
-  const client = new S3Client({
-    region: config.region,
-    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-    forcePathStyle: config.forcePathStyle,
-    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
-    // Since 3.729 the SDK adds CRC32 checksums to every upload, which R2, B2 and older MinIO
-    // refuse; only where S3 requires them (https://github.com/aws/aws-sdk-js-v3/issues/6810).
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 },
-    maxAttempts: 3,
-  });
   const { bucket, prefix } = config;
-  if (config.forcePathStyle) {
-    // Bucket-level requests (listing) go to /bucket rather than /bucket/: some S3-compatible
-    // servers canonicalise the path without the slash and then refuse the signature
-    // (https://github.com/nginx/nginx-s3-gateway/pull/43); S3 itself takes both.
-    client.middlewareStack.add(
-      (next) => (args) => {
-        const request = args.request as { path?: unknown };
-        if (request.path === `/${bucket}/`) request.path = `/${bucket}`;
-        return next(args);
-      },
-      { step: 'build', name: 'outboxBucketPath' },
-    );
-  }
+  const clientOf = lazy(async (): Promise<S3Client> => {
+    const { S3Client } = await s3();
+    const client = new S3Client({
+      region: config.region,
+      ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+      forcePathStyle: config.forcePathStyle,
+      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+      // Since 3.729 the SDK adds CRC32 checksums to every upload, which R2, B2 and older MinIO
+      // refuse; only where S3 requires them (https://github.com/aws/aws-sdk-js-v3/issues/6810).
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 },
+      maxAttempts: 3,
+    });
+    if (config.forcePathStyle) {
+      // Bucket-level requests (listing) go to /bucket rather than /bucket/: some S3-compatible
+      // servers canonicalise the path without the slash and then refuse the signature
+      // (https://github.com/nginx/nginx-s3-gateway/pull/43); S3 itself takes both.
+      client.middlewareStack.add(
+        (next) => (args) => {
+          const request = args.request as { path?: unknown };
+          if (request.path === `/${bucket}/`) request.path = `/${bucket}`;
+          return next(args);
+        },
+        { step: 'build', name: 'outboxBucketPath' },
+      );
+    }
+    return client;
+  });
   const own = (key: string) => {
     if (!key.startsWith(prefix)) throw new Error(`${key} is not under Outbox's prefix ${prefix}`);
     return key;
@@ -128,6 +136,7 @@ export function createMediaHost(input: BucketConfig, options: { now?: () => numb
       const bytes = (await stat(path)).size;
       const ext = extname(path).toLowerCase().replace(/[^.a-z0-9]/g, '');
       const key = `${prefix}${new Date(now()).toISOString().slice(0, 10)}/${randomUUID()}${ext}`;
+      const [{ Upload }, client] = await Promise.all([libStorage(), clientOf()]);
       const upload = new Upload({
         client,
         params: { Bucket: bucket, Key: key, Body: createReadStream(path, { highWaterMark: 1 << 20 }), ContentLength: bytes, ...(opts.contentType ? { ContentType: opts.contentType } : {}) },
@@ -147,12 +156,15 @@ export function createMediaHost(input: BucketConfig, options: { now?: () => numb
       return { key, bytes };
     },
     async presign(key, expiresInSeconds = DEFAULT_EXPIRY_SECONDS) {
+      const [{ getSignedUrl }, { GetObjectCommand }, client] = await Promise.all([presigner(), s3(), clientOf()]);
       return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: own(key) }), { expiresIn: expiresInSeconds, signingDate: new Date(now()) });
     },
     async delete(key) {
+      const [{ DeleteObjectCommand }, client] = await Promise.all([s3(), clientOf()]);
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: own(key) }));
     },
     async sweep(opts = {}) {
+      const [{ DeleteObjectCommand, ListObjectsV2Command }, client] = await Promise.all([s3(), clientOf()]);
       const cutoff = now() - (opts.olderThanMs ?? DAY_MS);
       const old: string[] = [];
       let token: string | undefined;
@@ -172,6 +184,14 @@ export function createMediaHost(input: BucketConfig, options: { now?: () => numb
       const key = `${prefix}probe-${randomUUID()}.txt`;
       const body = `Outbox checks it can use this bucket (${new Date(now()).toISOString()})`;
       const where = config.endpoint || `AWS S3 (${config.region})`;
+      let sdk: Awaited<ReturnType<typeof s3>>;
+      let client: S3Client;
+      try {
+        [sdk, client] = await Promise.all([s3(), clientOf()]);
+      } catch (error) {
+        return { ok: false, step: 'endpoint', message: `The storage client could not be loaded (${reason(error)})` };
+      }
+      const { DeleteObjectCommand, PutObjectCommand } = sdk;
       try {
         await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'text/plain' }));
       } catch (error) {
@@ -200,7 +220,7 @@ export function createMediaHost(input: BucketConfig, options: { now?: () => numb
       return result;
     },
     close() {
-      client.destroy();
+      clientOf.loaded()?.destroy();
     },
   };
   return host;
@@ -215,7 +235,9 @@ function s3Code(xml: string): string | null {
 }
 
 function s3Name(error: unknown): string | null {
-  return error instanceof S3ServiceException ? error.name : null;
+  // An S3 error exists only once the SDK has loaded (it threw it).
+  const S3ServiceException = s3.loaded()?.S3ServiceException;
+  return S3ServiceException && error instanceof S3ServiceException ? error.name : null;
 }
 
 function reason(error: unknown): string {

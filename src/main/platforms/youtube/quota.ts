@@ -7,7 +7,9 @@
 // now also describes a separate videos.insert bucket for some projects; 1,600 of 10,000 is the
 // figure every project has had, so the estimate warns early rather than late.
 import { TZDate } from '@date-fns/tz';
-import { addDays, startOfDay } from 'date-fns';
+// One file per function: the date-fns index loads ~250 modules (0.1 s at start).
+import { addDays } from 'date-fns/addDays';
+import { startOfDay } from 'date-fns/startOfDay';
 
 /** Units a project gets a day. */
 export const DAILY_QUOTA = 10_000;

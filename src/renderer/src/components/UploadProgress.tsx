@@ -1,4 +1,4 @@
-import type { Post } from '../../../shared/domain';
+import type { CalendarPost } from '../../../shared/ipc/posts';
 import { progressText, useProgressStore } from '../stores/progress.store';
 
 /**
@@ -17,8 +17,8 @@ export function EntryUploadProgress({ entryId, label, publishing }: { entryId: s
   );
 }
 
-/** The post's uploads together, as a thin bar under a calendar chip. */
-export function PostUploadProgress({ post }: { post: Post }) {
+/** The post's uploads together, as a thin bar under a calendar chip (a chip carries its entries' ids and statuses). */
+export function PostUploadProgress({ post }: { post: Pick<CalendarPost, 'id' | 'status' | 'entries'> }) {
   const byEntry = useProgressStore((s) => s.byEntry);
   if (post.status !== 'publishing') return null;
   const mine = post.entries.filter((e) => e.status === 'publishing').flatMap((e) => (byEntry[e.id] ? [byEntry[e.id]!] : []));

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Post, PostStatus } from '../../../shared/domain';
-import type { PostListView } from '../../../shared/ipc/posts';
+import { calendarChip, type CalendarPost, type PostListView } from '../../../shared/ipc/posts';
 import { outbox } from '../api';
 import { plainError } from '../lib/errors';
 import { platformName } from '../lib/platforms';
@@ -22,7 +22,8 @@ export interface PostFilters {
   query?: string;
 }
 
-const PAGE = 100;
+/** More posts named by one posts:changed than this: the calendar reloads its range instead. */
+const CHANGED_MAX = 500;
 /** How long a deleted post can be brought back from its toast. */
 export const UNDO_MS = 6000;
 const PENDING_KEY = 'outbox.pendingDeletes.v1';
@@ -37,9 +38,9 @@ interface PendingDelete {
 }
 
 interface PostsState {
-  /** Posts of the calendar's visible range, by id. */
+  /** The calendar's visible range and its posts as chips (posts:calendar), in calendar order. */
   range: { from: string; to: string } | null;
-  calendarPosts: Post[];
+  calendarPosts: CalendarPost[];
   /** The range `calendarPosts` belong to (the previous one while a new range loads). */
   shownRange: { from: string; to: string } | null;
   calendarLoading: boolean;
@@ -48,7 +49,12 @@ interface PostsState {
   filters: PostFilters;
   page: number;
   pageSize: number;
+  /** The `after` cursor of each page reached so far (keyset paging; page 0 has none). */
+  cursors: Array<string | undefined>;
+  /** Whether a page follows this one. */
+  hasNext: boolean;
   list: Post[];
+  /** Counted when the filters change (with the first page), not for every page. */
   total: number;
   listError: string | null;
   listLoading: boolean;
@@ -61,8 +67,10 @@ interface PostsState {
   blockers: Record<string, string>;
   /** Posts deleted but still inside their Undo window: hidden everywhere. */
   hidden: Record<string, true>;
+  /** Shows [from, to): fetched unless it is already the range shown (events keep that one current). */
   loadRange(from: string, to: string): Promise<void>;
-  refreshRange(): Promise<void>;
+  /** After posts:changed: only the posts it named (every post of the range when `ids` is empty). */
+  refreshRange(ids?: string[]): Promise<void>;
   setFilters(filters: PostFilters): void;
   setPage(page: number): void;
   loadList(): Promise<void>;
@@ -70,7 +78,7 @@ interface PostsState {
   loadFailures(): Promise<void>;
   loadTotal(): Promise<void>;
   /** Moves a scheduled post; refuses the past. Returns an error message or null. */
-  reschedule(post: Post, at: string): Promise<string | null>;
+  reschedule(post: CalendarPost, at: string): Promise<string | null>;
   duplicate(id: string): Promise<Post | null>;
   /** Deletes after an Undo window (see UNDO_MS); the post disappears at once. */
   remove(post: Post): Promise<boolean>;
@@ -83,6 +91,10 @@ interface PostsState {
 }
 
 let rangeToken = 0;
+/** Bumped by every full load of the range: a partial refresh started before one is dropped. */
+let rangeGeneration = 0;
+/** The range being loaded or loaded (`from/to`). */
+let loadedRange: string | null = null;
 let listToken = 0;
 const pending = new Map<string, PendingDelete>();
 /** Failures already announced (post and its failed attempts): each is toasted once. */
@@ -98,7 +110,9 @@ function savePending() {
   }
 }
 
-const visible = (posts: Post[], hidden: Record<string, true>) => (Object.keys(hidden).length === 0 ? posts : posts.filter((p) => !hidden[p.id]));
+const visible = <T extends { id: string }>(posts: T[], hidden: Record<string, true>) => (Object.keys(hidden).length === 0 ? posts : posts.filter((p) => !hidden[p.id]));
+/** Calendar order: by moment (ISO UTC strings sort as times), as posts:calendar answers. */
+const byMoment = (a: CalendarPost, b: CalendarPost) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
 
 /** Why a post cannot be published now, from the engine's own check; null when it can. */
 async function blockerOf(post: Post): Promise<string | null> {
@@ -148,6 +162,23 @@ export const usePostsStore = create<PostsState>((set, get) => {
     });
   }
 
+  /** Every chip of [from, to) in one posts:calendar answer. */
+  async function loadCalendar(from: string, to: string) {
+    const token = ++rangeToken;
+    rangeGeneration++;
+    loadedRange = `${from}/${to}`;
+    // The previous period's posts stay until the new ones arrive: one render instead of an empty flash.
+    set({ range: { from, to }, calendarLoading: true });
+    const result = await outbox().posts.calendar({ from, to });
+    if (token !== rangeToken) return;
+    if (!result.ok) {
+      loadedRange = null;
+      set({ calendarLoading: false, calendarError: plainError(result.error), calendarPosts: [], shownRange: null });
+      return;
+    }
+    set({ calendarPosts: visible(result.value.posts, get().hidden), shownRange: { from, to }, calendarLoading: false, calendarError: null });
+  }
+
   async function commitDelete(id: string) {
     const entry = pending.get(id);
     if (!entry) return;
@@ -173,6 +204,8 @@ export const usePostsStore = create<PostsState>((set, get) => {
     filters: { view: 'upcoming' },
     page: 0,
     pageSize: 20,
+    cursors: [undefined],
+    hasNext: false,
     list: [],
     total: 0,
     listError: null,
@@ -184,53 +217,55 @@ export const usePostsStore = create<PostsState>((set, get) => {
     hidden: {},
 
     async loadRange(from, to) {
-      const token = ++rangeToken;
-      // The previous period's posts stay until the new ones arrive: one render instead of an empty flash.
-      set({ range: { from, to }, calendarLoading: true });
-      const first = await outbox().posts.list({ from, to, limit: PAGE, offset: 0 });
-      if (token !== rangeToken) return;
-      if (!first.ok) {
-        set({ calendarLoading: false, calendarError: plainError(first.error), calendarPosts: [], shownRange: null });
-        return;
-      }
-      let posts = first.value.posts;
-      const total = first.value.total;
-      if (total > PAGE) {
-        // The contract caps a page at 100; the rest of a busy month comes in parallel.
-        const offsets = Array.from({ length: Math.ceil(total / PAGE) - 1 }, (_, i) => (i + 1) * PAGE);
-        const pages = await Promise.all(offsets.map((offset) => outbox().posts.list({ from, to, limit: PAGE, offset })));
-        if (token !== rangeToken) return;
-        for (const page of pages) if (page.ok) posts = posts.concat(page.value.posts);
-      }
-      set({ calendarPosts: visible(posts, get().hidden), shownRange: { from, to }, calendarLoading: false, calendarError: null });
+      // Back to the range already shown (another view and back): posts:changed kept it current.
+      if (loadedRange === `${from}/${to}` && !get().calendarError) return;
+      await loadCalendar(from, to);
     },
-    async refreshRange() {
+    async refreshRange(ids) {
       const range = get().range;
-      if (range) await get().loadRange(range.from, range.to);
+      if (!range) return;
+      if (!ids || ids.length === 0 || ids.length > CHANGED_MAX) return void (await loadCalendar(range.from, range.to));
+      const generation = rangeGeneration;
+      const result = await outbox().posts.calendar({ from: range.from, to: range.to, ids });
+      // A newer full load (or another range) answers for these posts already.
+      if (generation !== rangeGeneration || get().range !== range || !result.ok) return;
+      const named = new Set(ids);
+      const kept = get().calendarPosts.filter((p) => !named.has(p.id));
+      set({ calendarPosts: visible(kept.concat(result.value.posts), get().hidden).sort(byMoment) });
     },
 
     setFilters(filters) {
-      set({ filters, page: 0 });
+      set({ filters, page: 0, cursors: [undefined] });
       void get().loadList();
     },
     setPage(page) {
+      // Keyset paging goes one page at a time, to pages whose cursor is known.
+      if (page !== 0 && get().cursors[page] === undefined) return;
       set({ page });
       void get().loadList();
     },
     async loadList() {
       const token = ++listToken;
-      const { filters, page, pageSize } = get();
+      const { filters, page, pageSize, cursors } = get();
+      const after = page > 0 ? cursors[page] : undefined;
       set({ listLoading: true });
       // The engine picks each tab's posts and order (Failed: failed and partly published, the latest failure first).
       const payload = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined && v !== '')) as PostFilters;
-      const result = await outbox().posts.list({ ...payload, limit: pageSize, offset: page * pageSize });
+      const result = await outbox().posts.list({ ...payload, limit: pageSize, ...(after ? { after } : {}) });
       if (token !== listToken) return;
       if (!result.ok) {
+        // A cursor the engine no longer takes (a newer version, another order): from the top.
+        if (after && result.error.code === 'validation') return void get().setFilters(filters);
         set({ listError: plainError(result.error), listLoading: false });
         return;
       }
       const list = visible(result.value.posts, get().hidden);
-      set({ list, total: result.value.total - (result.value.posts.length - list.length), listError: null, listLoading: false });
+      const next = result.value.next ?? undefined;
+      const known = get().cursors.slice(0, page + 1);
+      known[page + 1] = next;
+      // The first page carries the total; later pages keep the one counted with it.
+      const total = result.value.total === null ? get().total : result.value.total - (result.value.posts.length - list.length);
+      set({ list, total, cursors: known, hasNext: next !== undefined, listError: null, listLoading: false });
       void checkBlockers(list);
     },
     async loadOverdue() {
@@ -253,7 +288,7 @@ export const usePostsStore = create<PostsState>((set, get) => {
     },
     async loadTotal() {
       const result = await outbox().posts.list({ limit: 1 });
-      if (result.ok) set({ totalAll: result.value.total });
+      if (result.ok && result.value.total !== null) set({ totalAll: result.value.total });
     },
 
     async reschedule(post, at) {
@@ -261,13 +296,14 @@ export const usePostsStore = create<PostsState>((set, get) => {
       if (post.status !== 'scheduled') return 'Only scheduled posts can be moved.';
       const before = get().calendarPosts;
       // Optimistic: the chip moves at once; the engine's answer (or posts:changed) settles it.
-      set({ calendarPosts: before.map((p) => (p.id === post.id ? { ...p, scheduledAt: at } : p)) });
+      set({ calendarPosts: before.map((p) => (p.id === post.id ? { ...p, at, scheduledAt: at } : p)).sort(byMoment) });
       const result = await outbox().posts.update({ id: post.id, scheduledAt: at });
       if (!result.ok) {
         set({ calendarPosts: before });
         return plainError(result.error);
       }
-      set({ calendarPosts: get().calendarPosts.map((p) => (p.id === post.id ? result.value.post : p)) });
+      const chip = calendarChip(result.value.post);
+      set({ calendarPosts: get().calendarPosts.flatMap((p) => (p.id !== post.id ? [p] : chip ? [chip] : [])).sort(byMoment) });
       return null;
     },
     async duplicate(id) {

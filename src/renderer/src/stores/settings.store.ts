@@ -47,6 +47,7 @@ export const useSettingsStore = create<SettingsState>((set, get) => ({
   },
   async scheduledSample() {
     const result = await outbox().posts.list({ view: 'upcoming', limit: 1 });
-    return result.ok ? result.value : null;
+    // A first page always carries its total.
+    return result.ok ? { posts: result.value.posts, total: result.value.total ?? 0 } : null;
   },
 }));

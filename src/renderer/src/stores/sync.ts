@@ -34,9 +34,14 @@ export function startSync(): () => void {
   posts.resumePendingDeletes();
   useComposerStore.getState().restore();
 
-  const refreshPosts = debounce(() => {
+  // The calendar re-reads only the posts the events of a burst named (all of them after an
+  // event without ids: a restore).
+  let changedIds: Set<string> | null = new Set();
+  const refreshPostsSoon = debounce(() => {
+    const ids = changedIds;
+    changedIds = new Set();
     const p = usePostsStore.getState();
-    void p.refreshRange();
+    void p.refreshRange(ids ? [...ids] : undefined);
     if (useUiStore.getState().view === 'posts') {
       void p.loadList();
       void p.loadOverdue();
@@ -53,7 +58,9 @@ export function startSync(): () => void {
     }),
     api.on('publish:progress', (event) => useProgressStore.getState().report(event)),
     api.on('posts:changed', ({ ids }) => {
-      refreshPosts();
+      if (ids.length === 0) changedIds = null;
+      else if (changedIds) for (const id of ids) changedIds.add(id);
+      refreshPostsSoon();
       void useComposerStore.getState().refreshLoaded(ids);
     }),
     api.on('accounts:changed', () => void useAccountsStore.getState().load()),

@@ -2,7 +2,7 @@ import { DndContext, DragOverlay, PointerSensor, useDraggable, useDroppable, use
 import { Icon } from '../components/Icon';
 import { addDays, addMonths, addWeeks, format, startOfDay } from 'date-fns';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { Post } from '../../../shared/domain';
+import type { CalendarPost } from '../../../shared/ipc/posts';
 import { PlatformMark, StatusBadge } from '../components/Badges';
 import { handOffLine } from '../../../shared/platforms/hand-off-text';
 import { PostUploadProgress } from '../components/UploadProgress';
@@ -19,6 +19,9 @@ import { useSettingsStore } from '../stores/settings.store';
 import { useUiStore } from '../stores/ui.store';
 
 const MONTH_CHIPS = 3;
+
+/** A post as the calendar has it: a chip's facts (posts:calendar); opening it reads the whole post. */
+type Post = CalendarPost;
 
 /** What to do first on an empty calendar: connect an account, then write a first post. */
 function FirstSteps() {
@@ -68,7 +71,7 @@ const HOURS = Array.from({ length: 24 }, (_, h) => h);
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** Where a post sits on the calendar: the engine's moment (published by hand, else planned, else settled). */
-const postTime = (p: Post) => p.calendarAt ?? p.scheduledAt ?? p.publishedAt;
+const postTime = (p: Post) => p.at;
 const canMove = (p: Post) => p.status === 'scheduled';
 
 /** One post on the calendar: time, first words, platforms, status; draggable when it can move. */
@@ -89,7 +92,7 @@ const PostChip = memo(function PostChip({
   const look = POST_STATUS[post.status];
   const platforms = [...new Set(post.entries.map((e) => e.platform))];
   // One link is enough on a chip; the posts list has every platform's.
-  const links = post.status === 'published' || post.status === 'partially_published' ? post.entries.filter((e) => e.platformUrl).slice(0, 1) : [];
+  const links = post.status === 'published' || post.status === 'partially_published' ? post.entries.filter((e) => e.url).slice(0, 1) : [];
   // Held by a platform's own scheduler: it goes out even with this computer off.
   const handedOff = post.status === 'scheduled' ? handOffLine(post.entries) : null;
   return (
@@ -109,7 +112,7 @@ const PostChip = memo(function PostChip({
         }}
       >
         <span className="chip-time">{at ? fastTime(at, zone) : ''}</span>
-        <span className="chip-text">{firstWords(post.parts[0]?.text ?? '', 48) || 'Untitled post'}</span>
+        <span className="chip-text">{firstWords(post.text, 48) || 'Untitled post'}</span>
         <span className="sr-only">,</span>
         <StatusBadge look={look} compact />
         {handedOff ? (
@@ -132,7 +135,7 @@ const PostChip = memo(function PostChip({
       </button>
       <PostUploadProgress post={post} />
       {links.map((e) => (
-        <a key={e.id} className="chip-link" href={e.platformUrl!} target="_blank" rel="noreferrer" aria-label={`Open on ${platformName(e.platform)}`}>
+        <a key={e.platform} className="chip-link" href={e.url!} target="_blank" rel="noreferrer" aria-label={`Open on ${platformName(e.platform)}`}>
           ↗
         </a>
       ))}
@@ -585,7 +588,7 @@ export function CalendarView() {
             <div className="chip-wrap chip-overlay" aria-hidden="true">
               <div className="chip">
                 <span className="chip-time">{fastTime(dragging.scheduledAt!, zone)}</span>
-                <span className="chip-text">{firstWords(dragging.parts[0]?.text ?? '', 48) || 'Untitled post'}</span>
+                <span className="chip-text">{firstWords(dragging.text, 48) || 'Untitled post'}</span>
               </div>
             </div>
           ) : null}

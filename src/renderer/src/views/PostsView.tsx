@@ -125,7 +125,7 @@ function nextDay(date: string): string {
 
 export function PostsView() {
   const zone = useSettingsStore((s) => s.settings?.timeZone) ?? systemZone();
-  const { list, total, filters, page, pageSize, listError, listLoading, overdue, setFilters, setPage, loadList, loadOverdue, remove } = usePostsStore();
+  const { list, total, filters, page, pageSize, hasNext, listError, listLoading, overdue, setFilters, setPage, loadList, loadOverdue, remove } = usePostsStore();
   const accounts = useAccountsStore((s) => s.accounts);
   const labels = useLabelsStore((s) => s.labels);
   const [query, setQuery] = useState(filters.query ?? '');
@@ -145,7 +145,8 @@ export function PostsView() {
   }, [query]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const set = (patch: Partial<PostFilters>) => setFilters({ ...filters, ...patch });
-  const pages = Math.max(1, Math.ceil(total / pageSize));
+  // The total is counted with the first page; a list that grew since has at least this page.
+  const pages = Math.max(1, Math.ceil(total / pageSize), page + (hasNext ? 2 : 1));
 
   return (
     <section className="view" aria-labelledby="view-title">
@@ -276,7 +277,7 @@ export function PostsView() {
         )}
       </div>
 
-      {total > pageSize ? (
+      {total > pageSize || page > 0 || hasNext ? (
         <nav className="pager" aria-label="Pages">
           <button type="button" className="button button-small" disabled={page === 0} onClick={() => setPage(page - 1)}>
             Previous page
@@ -284,7 +285,7 @@ export function PostsView() {
           <span className="muted">
             Page {page + 1} of {pages}
           </span>
-          <button type="button" className="button button-small" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>
+          <button type="button" className="button button-small" disabled={!hasNext} onClick={() => setPage(page + 1)}>
             Next page
           </button>
         </nav>

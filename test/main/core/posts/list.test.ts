@@ -26,7 +26,7 @@ describe('posts:list', () => {
     expect(second.posts).toHaveLength(2);
     expect(second.total).toBe(12);
     const beyond = value(await s.core.invoke('posts:list', { offset: 50 }));
-    expect(beyond).toEqual({ posts: [], total: 12 });
+    expect(beyond).toEqual({ posts: [], total: 12, next: null });
   });
 
   it('limit is at most 100', async () => {
@@ -124,7 +124,7 @@ describe('posts:list', () => {
       const r = await s.core.invoke('posts:list', { query });
       expect(r.ok, query).toBe(true);
     }
-    expect(value(await s.core.invoke('posts:list', { query: '!!!' }))).toEqual({ posts: [], total: 0 });
+    expect(value(await s.core.invoke('posts:list', { query: '!!!' }))).toEqual({ posts: [], total: 0, next: null });
     expect(value(await s.core.invoke('posts:list', { query: 'NEAR(launch' })).total).toBe(0);
   });
 

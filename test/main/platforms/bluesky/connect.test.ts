@@ -33,7 +33,7 @@ const asPublishAccount = (c: ConnectedAccount): PublishAccount => ({ id: 'a1', p
 /** True when the PDS accepts the secrets' access token. */
 async function works(secrets: Record<string, unknown>): Promise<boolean> {
   try {
-    await sessionAgent(pds.service, String(secrets.did), String(secrets.accessJwt)).com.atproto.server.getSession();
+    await (await sessionAgent(pds.service, String(secrets.did), String(secrets.accessJwt))).com.atproto.server.getSession();
     return true;
   } catch {
     return false;
