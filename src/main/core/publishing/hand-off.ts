@@ -19,6 +19,13 @@ const BATCH = 50;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/**
+ * The account's sign-in could not be read (missing from the keychain, a refresh refused): no
+ * request has left, and none will until the creator reconnects, so the entry waits an hour
+ * rather than a minute (30,000 entries retried every minute kept the engine busy without end).
+ */
+class NoSignIn extends Error {}
+
 /** What was handed over, as a hash: an edit to any of it replaces the platform's copy. */
 export function handOffHash(post: PostRecord, entry: EntryRecord): string {
   return createHash('sha256').update(JSON.stringify([post.parts, entry.textOverride, entry.settings, entry.contentType])).digest('hex');
@@ -49,7 +56,12 @@ export function createHandOff(shared: EngineShared, runner: Runner, outcomes: Ou
   }
 
   async function contextFor(loaded: { entry: EntryRecord; post: PostRecord; account: AccountRow }, signal: AbortSignal, onProgress: (sent: number, total: number) => void = () => {}): Promise<PublishContext> {
-    const credentials = await deps.credentials.get(loaded.account.id);
+    let credentials: Record<string, unknown>;
+    try {
+      credentials = await deps.credentials.get(loaded.account.id);
+    } catch (error) {
+      throw new NoSignIn(error instanceof Error ? error.message : String(error));
+    }
     const links = deps.publicLinks ? await deps.publicLinks().catch(() => null) : null;
     return buildContext(shared, loaded, credentials, signal, onProgress, links);
   }
@@ -75,7 +87,7 @@ export function createHandOff(shared: EngineShared, runner: Runner, outcomes: Ou
         await fn();
       } catch (error) {
         log(`${kind} of entry ${w.entryId} failed`, error);
-        shared.persist('re-arming a hand-off check', () => store.remoteCheckAt(w.entryId, clock.now() + retryIn(0)));
+        shared.persist('re-arming a hand-off check', () => store.remoteCheckAt(w.entryId, clock.now() + retryIn(error instanceof NoSignIn ? 3 : 0)));
       } finally {
         shared.changed([w.postId]);
         shared.rearmSoon();
@@ -116,6 +128,11 @@ export function createHandOff(shared: EngineShared, runner: Runner, outcomes: Ou
       shared.persist('recording a hand-off', () => store.handedOff(entry.id, attemptId, { id: remoteId, at, hash, checkAt: at + SETTLE_GRACE_MS }, clock.now(), message));
       if (notice) notifier.notify({ kind: 'info', title: `${name} took the post with a caveat`, body: notice, target: { postId: post.id } });
     } catch (error) {
+      if (error instanceof NoSignIn) {
+        // Nothing left: the entry stays with Outbox (its local publish asks to reconnect) and the hand-off is tried again in an hour.
+        const attempt = { id: attemptId, outcome: 'auth' as const, message: `Could not hand it to ${name}: ${error.message}` };
+        return void shared.persist('recording a hand-off without a sign-in', () => store.remoteBack(entry.id, { note: null, checkAt: clock.now() + retryIn(3), attempt, keepProgress: true }, clock.now()));
+      }
       const pe = error instanceof PublishError ? error : new PublishError('transient', error instanceof Error ? error.message : String(error), { maybeSent: true });
       if (pe.maybeSent) {
         // It may be scheduled there: find out before anything else happens to this entry.

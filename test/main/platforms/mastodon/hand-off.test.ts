@@ -133,6 +133,22 @@ describe('hand-off to the Mastodon instance', () => {
     expect(fake.statuses.map((s) => s.text).sort()).toEqual(['Account setting', 'Just this post']);
   });
 
+  it('a sign-in missing from the keychain: nothing leaves, the post says why, and the hand-off is tried again hourly, not every minute', async () => {
+    t.secrets.values.clear();
+    const id = await schedule('Waits for a sign-in', 6 * 60 * MIN);
+    await run(0);
+    let post = await get(id);
+    expect(fake.scheduled.size).toBe(0);
+    expect(post.entries[0]!.status).toBe('pending');
+    expect(post.entries[0]!.attempts.at(-1)).toMatchObject({ outcome: 'auth', message: expect.stringMatching(/^Could not hand it to Mastodon: .*missing from the keychain/) });
+    // Two hours later: two more tries at most (one an hour), never one a minute.
+    await run(2 * 60 * MIN, 5 * MIN);
+    post = await get(id);
+    expect(post.entries[0]!.attempts.length).toBeGreaterThanOrEqual(2);
+    expect(post.entries[0]!.attempts.length).toBeLessThanOrEqual(3);
+    expect(fake.scheduled.size).toBe(0);
+  });
+
   it('a thread stays with Outbox and says why; it goes out as a thread at its time', async () => {
     const id = await schedule(['One', 'Two'], 30 * MIN);
     await run(0);
