@@ -10,6 +10,8 @@ export interface FixtureAccount {
   handle?: string;
   active?: boolean;
   meta?: Record<string, unknown>;
+  /** Whether the platform's own scheduler holds its scheduled posts (default off: posts tests leave the engine out of it). */
+  handOff?: boolean;
 }
 
 /**
@@ -21,8 +23,8 @@ export function insertAccounts(dataDir: string, accounts: FixtureAccount[]): str
   try {
     db.pragma('busy_timeout = 5000');
     const insert = db.prepare(
-      `INSERT INTO accounts (id, platform, platform_user_id, handle, display_name, instance_url, active, connection, meta, created_at, updated_at)
-       VALUES (@id, @platform, @platformUserId, @handle, @handle, @instanceUrl, @active, 'connected', @meta, @createdAt, @createdAt)`,
+      `INSERT INTO accounts (id, platform, platform_user_id, handle, display_name, instance_url, active, connection, meta, created_at, updated_at, hand_off)
+       VALUES (@id, @platform, @platformUserId, @handle, @handle, @instanceUrl, @active, 'connected', @meta, @createdAt, @createdAt, @handOff)`,
     );
     let at = Date.UTC(2025, 0, 1);
     return accounts.map((a) => {
@@ -36,6 +38,7 @@ export function insertAccounts(dataDir: string, accounts: FixtureAccount[]): str
         active: a.active === false ? 0 : 1,
         meta: JSON.stringify(a.meta ?? {}),
         createdAt: at++,
+        handOff: a.handOff ? 1 : 0,
       });
       return id;
     });

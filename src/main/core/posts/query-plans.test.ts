@@ -70,3 +70,28 @@ it('the engine finds its next moment from indexes, whatever the number of posts'
   const runnable = statements.find((s) => s.includes("p.status = 'publishing'") && s.includes('ORDER BY COALESCE(e.next_attempt_at, 0)'))!;
   expect(planOf(db, runnable).join(' | ')).toMatch(/SEARCH e USING INDEX entries_by_post \(post_id=\?\)/);
 });
+
+it('the All tab walks an index in its order, first page and later ones alike (no sort of every post per page)', () => {
+  const dir = tempDir();
+  const db = openDatabase(join(dir.dir, 'outbox.db'));
+  cleanup.push(dir.remove, () => db.close());
+  migrate(db, loadMigrations());
+  const sql: string[] = [];
+  const prepare = db.prepare.bind(db);
+  const spy = Object.create(db) as Db;
+  spy.prepare = ((source: string) => {
+    sql.push(source);
+    return prepare(source);
+  }) as Db['prepare'];
+  const store = createPostStore(spy);
+  store.list({ limit: 10, offset: 0, view: 'all' });
+  // A later page: its cursor names the order and the last row's keys (moment, rowid).
+  store.list({ limit: 10, offset: 0, view: 'all', after: Buffer.from(JSON.stringify(['all', 5, 3])).toString('base64url') });
+  const pages = sql.filter((s) => s.includes('ORDER BY COALESCE(p.calendar_at, p.updated_at) DESC'));
+  expect(pages).toHaveLength(2);
+  for (const page of pages) {
+    const plan = planOf(db, page).join(' | ');
+    expect(plan).toMatch(/(SCAN|SEARCH) p USING INDEX posts_by_moment/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+  }
+});
