@@ -21,12 +21,13 @@
 // sending again blindly. A check that cannot tell says "check Facebook".
 import { basename } from 'node:path';
 import { PLATFORM_SPECS, contentTypeSpec } from '../../../shared/platforms/catalog';
-import { parsePlatformSettings, type PlatformSettings } from '../../../shared/platforms/settings';
+import { type PlatformSettings } from '../../../shared/platforms/settings';
 import { fitImage } from '../media/fit';
 import { forgetUpload, sendChunk, uploadResumable, UploadSessionGone, type UploadChunk } from '../media/upload';
 import { accessToken, classifyGraphError, field, GRAPH_VERSION, graphCall, graphErrorOf, graphUrl, unixSeconds } from '../meta-graph/graph';
 import { abortableSleep as realSleep, type Sleep } from '../sleep';
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult, type RemoteFound, type RemoteScheduler, type RemoteStatus } from '../types';
+import { entrySettings } from '../entry-settings';
 
 const NAME = 'Facebook';
 /** Facebook holds posts scheduled 10 minutes to 30 days ahead (the catalog's hand-off rule). */
@@ -100,12 +101,7 @@ export function createFacebookAdapter(options: FacebookAdapterOptions = {}): Fac
     graphCall<T>(url, { token: request.token ?? pageToken(ctx), signal: ctx.signal, now: ctx.now(), ...request });
 
   function settingsOf(ctx: PublishContext): PlatformSettings<'facebook'> {
-    const parsed = parsePlatformSettings('facebook', ctx.entry.settings);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new PublishError('permanent', `Facebook settings are not valid: ${issue ? `${issue.path.join('.') || 'settings'} ${issue.message}` : parsed.error.message}`);
-    }
-    return parsed.data;
+    return entrySettings(ctx, 'facebook');
   }
 
   function kindOf(ctx: PublishContext): Kind {

@@ -18,11 +18,12 @@
 // a publish that may have happened.
 import type { PlatformId } from '../../../shared/domain';
 import { contentTypeSpec, type MediaRules } from '../../../shared/platforms/catalog';
-import { parsePlatformSettings, type PlatformSettings } from '../../../shared/platforms/settings';
+import { type PlatformSettings } from '../../../shared/platforms/settings';
 import { fitImage, fittedToTempFile } from '../media/fit';
 import { accessToken, field, GRAPH_VERSION, graphCall, graphUrl, IG_NOT_READY_SUBCODE } from '../meta-graph/graph';
 import { abortableSleep as realSleep, type Sleep } from '../sleep';
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult } from '../types';
+import { entrySettings } from '../entry-settings';
 
 /** The two Instagram account kinds. */
 export type InstagramPlatform = Extract<PlatformId, 'instagram' | 'instagram-facebook'>;
@@ -105,12 +106,7 @@ export function createInstagramAdapter(options: InstagramAdapterOptions): Platfo
   const save = (ctx: PublishContext, progress: InstagramProgress) => ctx.progress.save({ ...progress } as unknown as Record<string, unknown>);
 
   function settingsOf(ctx: PublishContext): PlatformSettings<'instagram'> {
-    const parsed = parsePlatformSettings(platform, ctx.entry.settings);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new PublishError('permanent', `${name} settings are not valid: ${issue ? `${issue.path.join('.') || 'settings'} ${issue.message}` : parsed.error.message}`);
-    }
-    return parsed.data;
+    return entrySettings(ctx, platform);
   }
 
   function kindOf(ctx: PublishContext): Kind {

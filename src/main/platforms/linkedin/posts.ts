@@ -13,12 +13,13 @@
 // r_member_social, so after a crash a profile's entry fails with "check LinkedIn", and a send the
 // creator asks for again is protected by LinkedIn's own duplicate check (422 DUPLICATE_POST, which
 // then says where the earlier post may be).
-import { parsePlatformSettings, type PlatformSettings } from '../../../shared/platforms/settings';
+import { type PlatformSettings } from '../../../shared/platforms/settings';
 import { progressSlot, type ProgressSlot } from '../media/progress-slot';
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishResult } from '../types';
 import { uploadFile, uploadImage, type LinkedInAssetOptions, type Sleep } from './assets';
 import { authorUrn, classifyLinkedIn, errorCodes, linkedinFetch, linkedinPostUrl, littleText } from './rest';
 import { abortableSleep as realSleep } from '../sleep';
+import { entrySettings } from '../entry-settings';
 
 /** A send older than this that the author's posts do not list did not happen. */
 export const LINKEDIN_LISTING_DELAY_MS = 2 * 60_000;
@@ -64,12 +65,7 @@ export function createLinkedInAdapter(platform: Platform, options: LinkedInAdapt
   const assetOptions: LinkedInAssetOptions = { sleep: options.sleep ?? realSleep, ...(options.processingLimitMs ? { processingLimitMs: options.processingLimitMs } : {}), ...(options.retry ? { retry: options.retry } : {}) };
 
   function settingsOf(ctx: PublishContext): Settings {
-    const parsed = parsePlatformSettings(platform, ctx.entry.settings);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new PublishError('permanent', `${name} settings are not valid: ${issue ? `${issue.path.join('.') || 'settings'} ${issue.message}` : parsed.error.message}`);
-    }
-    return parsed.data;
+    return entrySettings(ctx, platform);
   }
 
   const stateOf = (slot: ProgressSlot<LinkedInState>): LinkedInState => {

@@ -1,11 +1,12 @@
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import { PLATFORM_SPECS } from '../../../shared/platforms/catalog';
-import { parsePlatformSettings, type PlatformSettings } from '../../../shared/platforms/settings';
+import { type PlatformSettings } from '../../../shared/platforms/settings';
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult, type RemoteScheduler, type RemoteStatus } from '../types';
 import { classifyAnswer, mastodonCall, mastodonFetch } from './api';
 import { abortableSleep as realSleep, type Sleep } from '../sleep';
 import { accessToken } from '../credentials';
+import { entrySettings } from '../entry-settings';
 
 /**
  * Mastodon keeps an Idempotency-Key for one hour. Keys are reused only well inside that window,
@@ -47,12 +48,7 @@ function baseUrl(ctx: PublishContext): string {
 }
 
 function settingsOf(ctx: PublishContext): PlatformSettings<'mastodon'> {
-  const parsed = parsePlatformSettings('mastodon', ctx.entry.settings);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PublishError('permanent', `Mastodon settings are not valid: ${issue ? `${issue.path.join('.') || 'settings'} ${issue.message}` : parsed.error.message}`);
-  }
-  return parsed.data;
+  return entrySettings(ctx, 'mastodon');
 }
 
 /** The Idempotency-Key of one part of one claim (Mastodon accepts any string). */

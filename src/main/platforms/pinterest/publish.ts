@@ -12,13 +12,14 @@
 // latest pins since then are listed and ours is recognised by its title, description, link and
 // media type. A pin POST whose fate cannot be read that way is never repeated blindly.
 import { contentTypeSpec } from '../../../shared/platforms/catalog';
-import { parsePlatformSettings, type PlatformSettings } from '../../../shared/platforms/settings';
+import { type PlatformSettings } from '../../../shared/platforms/settings';
 import { fitImage } from '../media/fit';
 import { progressSlot } from '../media/progress-slot';
 import { forgetUpload, sendChunk, uploadSegments, UploadSessionGone, type RetryOptions } from '../media/upload';
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult } from '../types';
 import { classifyPinterest, pinterestCall, pinterestToken } from './api';
 import { abortableSleep as realSleep, type Sleep } from '../sleep';
+import { entrySettings } from '../entry-settings';
 
 const VIDEO_KEY = 'video';
 const STATE_KEY = 'pinterest';
@@ -72,12 +73,7 @@ export interface PinterestAdapterOptions {
 }
 
 function settingsOf(ctx: PublishContext): PlatformSettings<'pinterest'> {
-  const parsed = parsePlatformSettings('pinterest', ctx.entry.settings);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PublishError('permanent', `Pinterest settings are not valid: ${issue ? `${issue.path.join('.') || 'settings'} ${issue.message}` : parsed.error.message}`);
-  }
-  return parsed.data;
+  return entrySettings(ctx, 'pinterest');
 }
 
 const pinUrl = (id: string) => `https://www.pinterest.com/pin/${id}/`;

@@ -1,9 +1,10 @@
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
-import { parsePlatformSettings, type PlatformSettings } from '../../../shared/platforms/settings';
+import { type PlatformSettings } from '../../../shared/platforms/settings';
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult } from '../types';
 import { botCall, classifyBotError } from './api';
 import { accountApiBase } from './auth';
+import { entrySettings } from '../entry-settings';
 
 /** Telegram's caption limit (UTF-16 code units after entity parsing; Outbox sends plain text). */
 export const CAPTION_LIMIT = 1024;
@@ -58,12 +59,7 @@ export function planSteps(parts: PublishContext['parts']): Step[] {
 }
 
 function settingsOf(ctx: PublishContext): PlatformSettings<'telegram'> {
-  const parsed = parsePlatformSettings('telegram', ctx.entry.settings);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PublishError('permanent', `Telegram settings are not valid: ${issue ? `${issue.path.join('.') || 'settings'} ${issue.message}` : parsed.error.message}`);
-  }
-  return parsed.data;
+  return entrySettings(ctx, 'telegram');
 }
 
 function readProgress(ctx: PublishContext): TelegramProgress {

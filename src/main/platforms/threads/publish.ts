@@ -6,11 +6,12 @@
 // container. A thread is a chain of such posts, each a reply (`reply_to_id`) to the one before.
 // Profiles may publish 250 posts in 24 hours (GET /{user}/threads_publishing_limit).
 import { contentTypeSpec, type MediaRules } from '../../../shared/platforms/catalog';
-import { parsePlatformSettings, type PlatformSettings } from '../../../shared/platforms/settings';
+import { type PlatformSettings } from '../../../shared/platforms/settings';
 import { fitImage, fittedToTempFile } from '../media/fit';
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult } from '../types';
 import { field, threadsCall } from './api';
 import { abortableSleep as realSleep, type Sleep } from '../sleep';
+import { entrySettings } from '../entry-settings';
 
 /** How long Threads may take to process a container, from its creation, before Outbox gives up. */
 export const PROCESSING_DEADLINE_MS = 10 * 60_000;
@@ -84,12 +85,7 @@ function readProgress(ctx: PublishContext): ThreadsProgress {
 }
 
 function settingsOf(ctx: PublishContext): PlatformSettings<'threads'> {
-  const parsed = parsePlatformSettings('threads', ctx.entry.settings);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PublishError('permanent', `Threads settings are not valid: ${issue ? `${issue.path.join('.') || 'settings'} ${issue.message}` : parsed.error.message}`);
-  }
-  return parsed.data;
+  return entrySettings(ctx, 'threads');
 }
 
 function userIdOf(ctx: PublishContext): string {

@@ -19,7 +19,7 @@
 // blindly, and a crash in it ends as "check TikTok".
 import { contentTypeSpec } from '../../../shared/platforms/catalog';
 import type { TiktokCreatorInfo } from '../../../shared/platforms/lookups';
-import { parsePlatformSettings, type PlatformSettings } from '../../../shared/platforms/settings';
+import { type PlatformSettings } from '../../../shared/platforms/settings';
 import { fitImage, fittedToTempFile } from '../media/fit';
 import { progressSlot } from '../media/progress-slot';
 import { forgetUpload, savedUpload, sendChunk, splitFile, uploadSegments, UploadSessionGone, type RetryOptions, type UploadChunk } from '../media/upload';
@@ -27,6 +27,7 @@ import { PublishError, type PlatformAdapter, type PublishContext, type PublishMe
 import { classifyTiktok, tiktokPost, tiktokToken } from './api';
 import { queryCreatorInfo } from './creator-info';
 import { abortableSleep as realSleep, type Sleep } from '../sleep';
+import { entrySettings } from '../entry-settings';
 
 /** Bytes per chunk: inside the guide's 5-64 MB, small enough that a dropped connection costs little. */
 export const TIKTOK_CHUNK_BYTES = 10 * 1024 * 1024;
@@ -100,12 +101,7 @@ function videoContentType(mime: string): string {
 }
 
 function settingsOf(ctx: PublishContext): PlatformSettings<'tiktok'> {
-  const parsed = parsePlatformSettings('tiktok', ctx.entry.settings);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PublishError('permanent', `TikTok settings are not valid: ${issue ? `${issue.path.join('.') || 'settings'} ${issue.message}` : parsed.error.message}`);
-  }
-  return parsed.data;
+  return entrySettings(ctx, 'tiktok');
 }
 
 const PRIVACY_WORDS: Record<string, string> = { PUBLIC_TO_EVERYONE: 'Everyone', MUTUAL_FOLLOW_FRIENDS: 'Friends', FOLLOWER_OF_CREATOR: 'Followers', SELF_ONLY: 'Only me' };

@@ -12,12 +12,13 @@
 // Not found: sent again only once X's listing is complete and the send is older than the time X
 // takes to list a new post; otherwise the entry fails with "check X" (after a crash) or waits
 // and looks again (after a 5xx).
-import { parsePlatformSettings, xCommunityId, xPostId, type PlatformSettings } from '../../../shared/platforms/settings';
+import { xCommunityId, xPostId, type PlatformSettings } from '../../../shared/platforms/settings';
 import { progressSlot, type ProgressSlot } from '../media/progress-slot';
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishResult } from '../types';
 import { classifyX, xCall, xFetch } from './api';
 import { uploadXMedia, type Sleep, type XMediaOptions, type XMediaState } from './media';
 import { abortableSleep as realSleep } from '../sleep';
+import { entrySettings } from '../entry-settings';
 
 /** A send older than this that X does not list did not happen (X lists a new post within seconds). */
 export const X_LISTING_DELAY_MS = 2 * 60_000;
@@ -45,12 +46,7 @@ export interface XAdapterOptions {
 }
 
 function settingsOf(ctx: PublishContext): PlatformSettings<'x'> {
-  const parsed = parsePlatformSettings('x', ctx.entry.settings);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PublishError('permanent', `X settings are not valid: ${issue ? `${issue.path.join('.') || 'settings'} ${issue.message}` : parsed.error.message}`);
-  }
-  return parsed.data;
+  return entrySettings(ctx, 'x');
 }
 
 /** The link of a post: `https://x.com/<handle>/status/<id>`. */

@@ -21,6 +21,7 @@ import { forgetUpload, savedUpload, uploadResumable, type RetryOptions } from '.
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult, type RemoteScheduler, type RemoteStatus } from '../types';
 import { accessToken, apiBase, classifyYouTube, youtubeCall } from './api';
 import { abortableSleep as realSleep, type Sleep } from '../sleep';
+import { entrySettings } from '../entry-settings';
 
 type Settings = PlatformSettings<'youtube'>;
 
@@ -91,12 +92,7 @@ export interface YouTubePublishing extends PlatformAdapter {
 }
 
 function settingsOf(ctx: PublishContext): Settings {
-  const parsed = parsePlatformSettings('youtube', ctx.entry.settings);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PublishError('permanent', `YouTube settings are not valid: ${issue ? `${issue.path.join('.') || 'settings'} ${issue.message}` : parsed.error.message}`);
-  }
-  return parsed.data;
+  return entrySettings(ctx, 'youtube');
 }
 
 function videoOf(ctx: PublishContext): PublishMedia {
