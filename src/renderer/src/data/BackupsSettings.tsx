@@ -10,6 +10,7 @@ import { ExportDialog } from './ExportDialog';
 import { ImportDialog } from './ImportDialog';
 import './data.css';
 import { backupsApi } from '../stores/data.store';
+import { StatusLines } from '../components/StatusLines';
 
 /**
  * Settings → Backups (the list, "Back up now", restore with confirmation, the second folder)
@@ -122,14 +123,7 @@ export default function DataSettings() {
                 : 'A synced folder or a USB drive receives a copy of every backup, with the media they need (copied once each).'}
             </p>
           </div>
-          <p role="status" className="status-line">
-            {notice ? `✓ ${notice}` : null}
-          </p>
-          {error ? (
-            <p role="alert" className="error-text">
-              ⚠ {error}
-            </p>
-          ) : null}
+          <StatusLines status={notice ? `✓ ${notice}` : null} error={error} />
         </div>
       </section>
 

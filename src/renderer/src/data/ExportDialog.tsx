@@ -8,6 +8,7 @@ import { useLabelsStore } from '../stores/labels.store';
 import { size } from './format';
 import './data.css';
 import { transferApi } from '../stores/data.store';
+import { StatusLines } from '../components/StatusLines';
 
 const FORMATS: Array<{ id: ExportFormat; name: string; hint: string }> = [
   { id: 'json', name: 'JSON', hint: 'Everything about each post (labels, accounts, settings, history). Outbox can import it again.' },
@@ -100,14 +101,10 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
           <input id="export-folder" type="text" value={folder} placeholder="Your Downloads folder" onChange={(e) => setFolder(e.target.value)} />
         </div>
       </div>
-      <p role="status" className="status-line">
-        {result ? `✓ Exported ${result.posts} post${result.posts === 1 ? '' : 's'}${result.mediaFiles ? ` and ${result.mediaFiles} media files` : ''} (${size(result.bytes)}) to ${result.path}` : null}
-      </p>
-      {error ? (
-        <p role="alert" className="error-text">
-          ⚠ {error}
-        </p>
-      ) : null}
+      <StatusLines
+        status={result ? `✓ Exported ${result.posts} post${result.posts === 1 ? '' : 's'}${result.mediaFiles ? ` and ${result.mediaFiles} media files` : ''} (${size(result.bytes)}) to ${result.path}` : null}
+        error={error}
+      />
     </Dialog>
   );
 }

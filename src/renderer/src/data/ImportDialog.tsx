@@ -7,6 +7,7 @@ import { plainError } from '../lib/errors';
 import { dateTimeLabel } from '../lib/time';
 import './data.css';
 import { transferApi } from '../stores/data.store';
+import { StatusLines } from '../components/StatusLines';
 
 type Source = { csv: string } | { json: string } | { path: string } | { rows: Array<{ row: number; values: ImportRowValues }> };
 
@@ -235,17 +236,10 @@ export function ImportDialog({ zone, onClose }: { zone: string; onClose: () => v
           Checking every row…
         </p>
       ) : null}
-      {done ? (
-        <p role="status" className="status-line">
-          {`✓ Imported ${done.created} post${done.created === 1 ? '' : 's'}.`}
-          {done.labelsCreated.length > 0 ? ` New labels: ${done.labelsCreated.join(', ')}.` : ''}
-        </p>
-      ) : null}
-      {error ? (
-        <p role="alert" className="error-text">
-          ⚠ {error}
-        </p>
-      ) : null}
+      <StatusLines
+        status={done ? `✓ Imported ${done.created} post${done.created === 1 ? '' : 's'}.${done.labelsCreated.length > 0 ? ` New labels: ${done.labelsCreated.join(', ')}.` : ''}` : null}
+        error={error}
+      />
     </Dialog>
   );
 }

@@ -8,6 +8,7 @@ import { plainError } from '../lib/errors';
 import { systemZone } from '../lib/time';
 import '../data/data.css';
 import { recoveryApi } from '../stores/data.store';
+import { StatusLines } from '../components/StatusLines';
 
 type Recovery = Extract<RecoveryStatus, { mode: 'recovery' }>;
 
@@ -90,14 +91,7 @@ export function RecoveryView({ status, onRecovered }: { status: Recovery; onReco
         Start fresh…
       </button>
 
-      <p role="status" className="status-line">
-        {working}
-      </p>
-      {error ? (
-        <p role="alert" className="error-text">
-          ⚠ {error}
-        </p>
-      ) : null}
+      <StatusLines status={working} error={error} />
 
       <ConfirmDialog
         open={confirm !== null}
