@@ -237,6 +237,7 @@ describe('times that pick themselves, the Posts tabs, limits in every unit, time
     await counter.getByText('Bluesky 2,500/3,000 bytes').waitFor();
     await composer.getByRole('button', { name: 'Close' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Discard' }).click();
+    await composer.waitFor({ state: 'detached' });
   });
 
   it('a time zone change asks: keeping the local time moves 09:30 Berlin to 09:30 London', async () => {

@@ -139,9 +139,12 @@ let validateToken = 0;
 /** The creator set or cleared the time since the composer opened: the queue slot no longer fills it in. */
 let whenEdited = false;
 
+/** Set while a discard runs: what is being thrown away must not come back if the window closes meanwhile. */
+let discarding = false;
+
 function persist(state: Pick<ComposerState, 'open' | 'draft' | 'dirty' | 'touched' | 'original'>) {
   try {
-    if (!state.open && !state.dirty) localStorage.removeItem(STORAGE_KEY);
+    if (discarding || (!state.open && !state.dirty)) localStorage.removeItem(STORAGE_KEY);
     else localStorage.setItem(STORAGE_KEY, JSON.stringify({ open: state.open, draft: state.draft, dirty: state.dirty, touched: state.touched, original: state.original }));
   } catch {
     // Storage full or unavailable: the engine copy still saves within a second.
@@ -336,14 +339,21 @@ export const useComposerStore = create<ComposerState>((set, get) => {
         return;
       }
       clearTimeout(saveTimer);
-      while (inFlight) await inFlight;
-      const postId = get().draft.postId;
-      if (original === null) {
-        // A new post: its autosaved copy goes too.
-        if (postId) await outbox().posts.delete({ id: postId });
-      } else if (autosaves(original) && postId) {
-        // A draft's edits were autosaved: it goes back to how it was opened.
-        await outbox().posts.update({ id: postId, parts: original.parts, targets: targetsPayload(original), labelIds: original.labelIds, repeat: original.repeat });
+      // From here the device forgets it at once; the engine's copy follows below.
+      discarding = true;
+      persist(get());
+      try {
+        while (inFlight) await inFlight;
+        const postId = get().draft.postId;
+        if (original === null) {
+          // A new post: its autosaved copy goes too.
+          if (postId) await outbox().posts.delete({ id: postId });
+        } else if (autosaves(original) && postId) {
+          // A draft's edits were autosaved: it goes back to how it was opened.
+          await outbox().posts.update({ id: postId, parts: original.parts, targets: targetsPayload(original), labelIds: original.labelIds, repeat: original.repeat });
+        }
+      } finally {
+        discarding = false;
       }
       clearTimeout(saveTimer);
       update({ open: false, dirty: false, draft: emptyDraft(), touched: false, original: null, loaded: null, saveState: 'idle', submitError: null, submitIssues: [], validation: [] });
