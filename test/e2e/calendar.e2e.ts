@@ -47,10 +47,17 @@ describe('calendar', () => {
   it('dragging a scheduled post to another day changes its scheduledAt and keeps its time', async () => {
     const { page, harness } = app;
     const [post] = (await allPosts(harness)).filter((p) => p.status === 'scheduled') as [Post];
+    // 00:30 UTC is 09:30 in Tokyo the same day: the UTC date is the post's day there.
     const from = post.scheduledAt!.slice(0, 10);
-    const to = dateInZone(ZONE, 3);
-    const chip = page.getByRole('button', { name: /^09:30 Launch day/ });
-    const target = page.getByRole('listitem', { name: new RegExp(`^${longDay(to)}`) });
+    // The day after (or, where the month shown ends with the post's day, the day before: still
+    // ahead). Counted from the post, not from today: a run across midnight in Tokyo moved "today".
+    const shift = (days: number) => new Date(Date.parse(`${from}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+    const cellOf = (date: string) => page.getByRole('listitem', { name: new RegExp(`^${longDay(date)}`) });
+    const to = (await cellOf(shift(1)).count()) > 0 ? shift(1) : shift(-1);
+    // The chip where the first test left it, on its day (the month shown has settled).
+    const chip = cellOf(from).getByRole('button', { name: /^09:30 Launch day/ });
+    await chip.waitFor();
+    const target = cellOf(to);
     await dragTo(page, chip, target);
     await expect.poll(async () => (await engine<Post>(harness, 'posts:get', { id: post.id })).scheduledAt, { timeout: 5000 }).toBe(`${to}T00:30:00.000Z`);
     expect(from).not.toBe(to);

@@ -28,11 +28,14 @@ function FirstSteps() {
   const accounts = useAccountsStore((s) => s.accounts);
   const accountsLoaded = useAccountsStore((s) => s.loaded);
   const totalAll = usePostsStore((s) => s.totalAll);
+  // A post on the calendar counts at once (the total follows a moment later): the panel must not
+  // sit above a first chip and then vanish, moving the whole grid under the pointer.
+  const anyShown = usePostsStore((s) => s.calendarPosts.length > 0);
   const setView = useUiStore((s) => s.setView);
   const openNew = useComposerStore((s) => s.openNew);
   if (!accountsLoaded || totalAll === null) return null;
   const connected = accounts.length > 0;
-  if (connected && totalAll > 0) return null;
+  if (connected && (totalAll > 0 || anyShown)) return null;
   return (
     <section className="first-steps" aria-labelledby="first-steps-title">
       <h2 id="first-steps-title">Get started</h2>
