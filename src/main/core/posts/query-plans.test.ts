@@ -17,7 +17,17 @@ afterEach(() => {
   cleanup = [];
 });
 
-function storeStatements(db: Db): string[] {
+/** A migrated database in a temp folder, removed after the test. */
+function freshDb(): Db {
+  const dir = tempDir();
+  const db = openDatabase(join(dir.dir, 'outbox.db'));
+  cleanup.push(dir.remove, () => db.close());
+  migrate(db, loadMigrations());
+  return db;
+}
+
+/** A post store over `db` that records every statement it prepares. */
+function spiedStore(db: Db): { store: ReturnType<typeof createPostStore>; sql: string[] } {
   const sql: string[] = [];
   const prepare = db.prepare.bind(db);
   const spy = Object.create(db) as Db;
@@ -25,7 +35,11 @@ function storeStatements(db: Db): string[] {
     sql.push(source);
     return prepare(source);
   }) as Db['prepare'];
-  const store = createPostStore(spy);
+  return { store: createPostStore(spy), sql };
+}
+
+function storeStatements(db: Db): string[] {
+  const { store, sql } = spiedStore(db);
   // The list statements are built per filter: one of each shape.
   for (const view of [undefined, 'upcoming', 'drafts', 'published', 'failed', 'all'] as const) {
     store.list({ limit: 10, offset: 0, view, from: 0, to: 1, labelId: 'l', accountId: 'a', status: 'scheduled', overdue: false });
@@ -42,10 +56,7 @@ function planOf(db: Db, sql: string): string[] {
 }
 
 it('no statement reads the entries of each post through the status index (one scan of all pending entries per post)', () => {
-  const dir = tempDir();
-  const db = openDatabase(join(dir.dir, 'outbox.db'));
-  cleanup.push(dir.remove, () => db.close());
-  migrate(db, loadMigrations());
+  const db = freshDb();
   const statements = storeStatements(db);
   expect(statements.length).toBeGreaterThan(50);
   const bad: string[] = [];
@@ -59,10 +70,7 @@ it('no statement reads the entries of each post through the status index (one sc
 });
 
 it('the engine finds its next moment from indexes, whatever the number of posts', () => {
-  const dir = tempDir();
-  const db = openDatabase(join(dir.dir, 'outbox.db'));
-  cleanup.push(dir.remove, () => db.close());
-  migrate(db, loadMigrations());
+  const db = freshDb();
   const statements = storeStatements(db);
   const nextRemote = statements.find((s) => s.includes('SELECT MIN(at) AS at FROM ('))!;
   // The hand-off part's next check starts from the few entries with a check time (a partial index), not from every scheduled post.
@@ -72,18 +80,8 @@ it('the engine finds its next moment from indexes, whatever the number of posts'
 });
 
 it('the All tab walks an index in its order, first page and later ones alike (no sort of every post per page)', () => {
-  const dir = tempDir();
-  const db = openDatabase(join(dir.dir, 'outbox.db'));
-  cleanup.push(dir.remove, () => db.close());
-  migrate(db, loadMigrations());
-  const sql: string[] = [];
-  const prepare = db.prepare.bind(db);
-  const spy = Object.create(db) as Db;
-  spy.prepare = ((source: string) => {
-    sql.push(source);
-    return prepare(source);
-  }) as Db['prepare'];
-  const store = createPostStore(spy);
+  const db = freshDb();
+  const { store, sql } = spiedStore(db);
   store.list({ limit: 10, offset: 0, view: 'all' });
   // A later page: its cursor names the order and the last row's keys (moment, rowid).
   store.list({ limit: 10, offset: 0, view: 'all', after: Buffer.from(JSON.stringify(['all', 5, 3])).toString('base64url') });
