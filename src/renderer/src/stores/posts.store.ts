@@ -90,11 +90,8 @@ interface PostsState {
   publishNow(id: string): Promise<boolean>;
 }
 
+/** Bumped by every full load of the range: an older answer, or a partial refresh started before it, is dropped. */
 let rangeToken = 0;
-/** Bumped by every full load of the range: a partial refresh started before one is dropped. */
-let rangeGeneration = 0;
-/** The range being loaded or loaded (`from/to`). */
-let loadedRange: string | null = null;
 let listToken = 0;
 const pending = new Map<string, PendingDelete>();
 /** Failures already announced (post and its failed attempts): each is toasted once. */
@@ -165,14 +162,11 @@ export const usePostsStore = create<PostsState>((set, get) => {
   /** Every chip of [from, to) in one posts:calendar answer. */
   async function loadCalendar(from: string, to: string) {
     const token = ++rangeToken;
-    rangeGeneration++;
-    loadedRange = `${from}/${to}`;
     // The previous period's posts stay until the new ones arrive: one render instead of an empty flash.
     set({ range: { from, to }, calendarLoading: true });
     const result = await outbox().posts.calendar({ from, to });
     if (token !== rangeToken) return;
     if (!result.ok) {
-      loadedRange = null;
       set({ calendarLoading: false, calendarError: plainError(result.error), calendarPosts: [], shownRange: null });
       return;
     }
@@ -218,17 +212,18 @@ export const usePostsStore = create<PostsState>((set, get) => {
 
     async loadRange(from, to) {
       // Back to the range already shown (another view and back): posts:changed kept it current.
-      if (loadedRange === `${from}/${to}` && !get().calendarError) return;
+      const range = get().range;
+      if (range?.from === from && range.to === to && !get().calendarError) return;
       await loadCalendar(from, to);
     },
     async refreshRange(ids) {
       const range = get().range;
       if (!range) return;
       if (!ids || ids.length === 0 || ids.length > CHANGED_MAX) return void (await loadCalendar(range.from, range.to));
-      const generation = rangeGeneration;
+      const token = rangeToken;
       const result = await outbox().posts.calendar({ from: range.from, to: range.to, ids });
       // A newer full load (or another range) answers for these posts already.
-      if (generation !== rangeGeneration || get().range !== range || !result.ok) return;
+      if (token !== rangeToken || get().range !== range || !result.ok) return;
       const named = new Set(ids);
       const kept = get().calendarPosts.filter((p) => !named.has(p.id));
       set({ calendarPosts: visible(kept.concat(result.value.posts), get().hidden).sort(byMoment) });
