@@ -24,7 +24,8 @@ import { PLATFORM_SPECS, contentTypeSpec } from '../../../shared/platforms/catal
 import { type PlatformSettings } from '../../../shared/platforms/settings';
 import { fitImage } from '../media/fit';
 import { forgetUpload, sendChunk, uploadResumable, UploadSessionGone, type UploadChunk } from '../media/upload';
-import { accessToken, classifyGraphError, field, GRAPH_VERSION, graphCall, graphErrorOf, graphUrl, unixSeconds } from '../meta-graph/graph';
+import { classifyGraphError, field, GRAPH_VERSION, graphCall, graphErrorOf, graphUrl, unixSeconds } from '../meta-graph/graph';
+import { accessToken } from '../credentials';
 import { abortableSleep as realSleep, type Sleep } from '../sleep';
 import { PublishError, type PlatformAdapter, type PublishContext, type PublishMedia, type PublishResult, type RemoteFound, type RemoteScheduler, type RemoteStatus } from '../types';
 import { entrySettings } from '../entry-settings';

@@ -175,8 +175,6 @@ export function field(body: unknown, key: string): string {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
-/** The access token of an account's stored secrets (one rule for every platform). */
-export { accessToken } from '../credentials';
 
 /** Seconds since the epoch, as Graph takes times. */
 export const unixSeconds = (ms: number) => Math.floor(ms / 1000);
